@@ -1,0 +1,60 @@
+"""Step 2 tables: shared indicators, their five situations, and the criteria behind them."""
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from workshop.database import utcnow
+
+LEVELS = (1, 2, 3, 4, 5)
+DRAFT = "draft"
+ACTIVE = "active"
+RETIRED = "retired"
+INDICATOR_STATUSES = (DRAFT, ACTIVE, RETIRED)
+
+
+class IndicatorBase(SQLModel):
+    name_fr: str = Field(max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    family_code: str | None = Field(default=None, max_length=8)
+    component_code: str | None = Field(default=None, max_length=8)
+    definition: str = Field(default="", max_length=2000)
+    status: str = Field(default=DRAFT, max_length=20)
+    position: int = 0
+
+
+class Indicator(IndicatorBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class IndicatorRead(IndicatorBase):
+    id: int
+    project_id: int
+
+
+class IndicatorLevel(SQLModel, table=True):
+    """One of the five situations: 1 very unsatisfactory ... 5 ideal."""
+
+    __tablename__ = "indicator_level"
+    __table_args__ = (UniqueConstraint("indicator_id", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    level: int = Field(ge=1, le=5)
+    text: str = Field(max_length=2000)
+
+
+class IndicatorCriterion(SQLModel, table=True):
+    """Which notes support an indicator: the link is kept so nothing said is forgotten."""
+
+    __tablename__ = "indicator_criterion"
+    __table_args__ = (UniqueConstraint("indicator_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id", index=True)

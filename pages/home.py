@@ -1,0 +1,34 @@
+"""Home: what Spirale is, the four steps, and the demo project one click away."""
+
+import streamlit as st
+
+import demo
+from ui import shell
+from ui.shell import t
+from workshop.errors import SpiraleError
+
+st.title(t("home.title"))
+st.write(t("home.intro"))
+
+steps = st.columns(4)
+for column, number in zip(steps, range(1, 5), strict=True):
+    with column.container(border=True):
+        st.subheader(t(f"home.step{number}.title"))
+        st.write(t(f"home.step{number}.text"))
+
+st.divider()
+st.subheader(t("home.demo.title"))
+st.write(t("home.demo.text"))
+if st.button(t("home.demo.load"), type="primary", icon="✨"):
+    try:
+        with st.spinner(t("home.demo.loading")), shell.session() as session:
+            project = demo.load_demo(session=session)
+    except SpiraleError as error:
+        shell.show_error(error)
+    else:
+        st.session_state[shell.PROJECT_KEY] = project.id
+        st.session_state.pop("project_choice", None)
+        st.rerun()
+
+if shell.project_id() is None:
+    st.info(t("home.no_project"))

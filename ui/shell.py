@@ -1,0 +1,83 @@
+"""The app's shell: language, current project, projector mode, error display. Pages call these."""
+
+import html
+from typing import Any
+
+import streamlit as st
+
+from workshop import database, i18n, settings
+from workshop.errors import SpiraleError
+
+LANG_KEY = "lang"
+PROJECT_KEY = "project_id"
+PROJECTOR_KEY = "projector"
+
+
+def lang() -> str:
+    return st.session_state.get(LANG_KEY) or settings.default_language()
+
+
+def t(key: str, **params: Any) -> str:
+    return i18n.translate(key, lang(), **params)
+
+
+def show_error(error: SpiraleError) -> None:
+    st.error(t(error.key, **{k: _plain(v) for k, v in error.params.items()}), icon="⚠️")
+
+
+def _plain(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
+
+
+def start_database() -> None:
+    """Reach and migrate the database once per process; a clear message instead of a stack trace."""
+    try:
+        database.prepare()
+    except SpiraleError as error:
+        show_error(error)
+        st.info(t("error.database_hint", variable=settings.DATABASE_URL_VARIABLE))
+        st.stop()
+
+
+def session():  # noqa: ANN201 - a context manager yielding a Session
+    return database.session_scope()
+
+
+def project_id() -> int | None:
+    return st.session_state.get(PROJECT_KEY)
+
+
+def require_project() -> int:
+    """The current project's id, or a message and a stop when none is chosen yet."""
+    current = project_id()
+    if current is None:
+        st.info(t("project.choose_first"))
+        st.page_link("pages/home.py", label=t("nav.home"), icon="🏠")
+        st.stop()
+    return current
+
+
+def projector_on() -> bool:
+    return bool(st.session_state.get(PROJECTOR_KEY, False))
+
+
+def apply_projector_mode() -> None:
+    """Large type, strong contrast and no Streamlit chrome, readable from the back of the room."""
+    if not projector_on():
+        return
+    st.html(
+        """<style>
+        html, body, [data-testid="stAppViewContainer"] { font-size: 24px; }
+        [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
+        [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+        footer { display: none !important; }
+        .stMarkdown p, label, .stTextInput input, button p { font-size: 1.25rem !important; }
+        h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
+        .spirale-note { font-size: 1.5rem !important; border-width: 3px !important; }
+        </style>"""
+    )
+
+
+def escape(text: str) -> str:
+    """User text inside our HTML: always shown literally, never rendered."""
+    return html.escape(text, quote=True).replace("\n", "<br>")

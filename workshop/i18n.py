@@ -1,0 +1,29 @@
+"""One translation catalog (data/translations.json): every visible string, in French and English."""
+
+import json
+from functools import cache
+from typing import Any
+
+from workshop import settings
+
+CATALOG_FILE = settings.DATA_DIR / "translations.json"
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    with CATALOG_FILE.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def translate(key: str, lang: str, /, **params: Any) -> str:
+    """The text for a key in a language (French as the fallback); the key itself if it is unknown."""
+    entry = catalog().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get("fr") or key
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text

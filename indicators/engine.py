@@ -1,0 +1,370 @@
+"""Grouping engine: clusters of similar criteria, with names and representative notes.
+
+Average-linkage agglomerative clustering on combined vectors (see `vectors`), cut at a
+distance threshold a facilitator can move (higher = bigger clusters) or at a target
+number of groups. Clusters confirmed by people ("pinned") are kept as they are; new
+notes may join them when close enough, and they never merge with one another. Large
+note sets (more than `large_n`) go through clustering of a sample then assignment to
+the nearest cluster, so no n x n matrix is ever built.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from indicators.families import FamilySuggester, default_suggester
+from indicators.text import all_stop_words, clean, detect_language, fold, stem
+from indicators.vectors import NoteVectors, VectorWeights, fit_vectorizer, resolve_embedding
+
+# Distance thresholds chosen by measurement on the dev set (see indicators.evaluate):
+# the embedding path and the TF-IDF-only fallback have different distance scales.
+DEFAULT_THRESHOLD = 0.66
+FALLBACK_THRESHOLD = 0.78
+FALLBACK_WEIGHTS = VectorWeights(embedding=0.0, words=0.35, chars=0.35, profile=0.3)
+DEFAULT_MAX_SIZE = 40  # a mixed group reads a cluster at once: keep it wall-sized
+_BLOCK = 1024  # rows per block of similarities: bounds memory to _BLOCK x n floats
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Knobs of the engine; the defaults are the measured ones."""
+
+    threshold: float | None = None  # None: the measured default of the vector path in use
+    n_groups: int | None = None  # when set, overrides the threshold
+    max_size: int | None = DEFAULT_MAX_SIZE
+    weights: VectorWeights | None = None  # None: the measured weights of the vector path in use
+    use_embedding: bool | None = None  # None: the embedding when installed, else TF-IDF only
+    large_n: int = 12_000  # above this, sample then assign (no n x n matrix)
+    sample_size: int = 4_000
+    n_keywords: int = 3
+    profile_temperature: float = 0.05
+
+
+@dataclass
+class Cluster:
+    """One group of similar notes."""
+
+    label: int
+    note_ids: list[str]
+    name: str
+    keywords: list[str]
+    representative_id: str | None
+    pinned: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.note_ids)
+
+
+@dataclass
+class Clustering:
+    """Result of a clustering run: one label per input note, and the clusters."""
+
+    labels: list[int]
+    clusters: list[Cluster]
+
+    def cluster_of(self, note_id: str) -> Cluster | None:
+        """The cluster holding a note id, if any."""
+        for cluster in self.clusters:
+            if note_id in cluster.note_ids:
+                return cluster
+        return None
+
+
+def cluster_notes(
+    texts: Sequence[str],
+    *,
+    ids: Sequence[str] | None = None,
+    pinned: Sequence[Sequence[str]] = (),
+    settings: ClusterSettings | None = None,
+    lang: str | None = None,
+    suggester: FamilySuggester | None = None,
+) -> Clustering:
+    """Group notes; pinned clusters (lists of note ids) are kept intact.
+
+    `lang` ("fr"/"en") chooses the language of cluster names; by default each
+    cluster is named in the language of most of its notes. `suggester` carries the
+    project's reference grid (default: the shipped grid).
+    """
+    settings = resolve_settings(settings or ClusterSettings())
+    ids = [str(i) for i in (ids if ids is not None else range(len(texts)))]
+    if len(ids) != len(texts) or len(set(ids)) != len(ids):
+        raise ValueError("ids must be unique and as many as texts")
+    if not texts:
+        return Clustering([], [])
+    vectors = clustering_vectors(texts, settings, suggester)
+    labels, pinned_labels = _labels_with_pins(vectors, ids, pinned, settings)
+    return _describe(texts, ids, vectors, labels, pinned_labels, settings, lang)
+
+
+def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
+    """Settings with the embedding choice and threshold made explicit."""
+    with_embedding = resolve_embedding(settings.use_embedding)
+    threshold = settings.threshold
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLD if with_embedding else FALLBACK_THRESHOLD
+    weights = settings.weights or (VectorWeights() if with_embedding else FALLBACK_WEIGHTS)
+    return replace(settings, use_embedding=with_embedding, threshold=float(threshold), weights=weights)
+
+
+def clustering_vectors(
+    texts: Sequence[str], settings: ClusterSettings, suggester: FamilySuggester | None = None
+) -> NoteVectors:
+    """Combined vectors: embedding, TF-IDF and the note's profile over the grid's components."""
+    settings = resolve_settings(settings)
+    with_embedding = bool(settings.use_embedding)
+    weights = settings.weights or VectorWeights()
+    vectorizer = fit_vectorizer(texts, weights=weights, use_embedding=with_embedding)
+    profile = None
+    if weights.profile > 0:
+        suggester = suggester or default_suggester(with_embedding)
+        profile = suggester.component_profile(texts, settings.profile_temperature)
+    return vectorizer.transform(texts, profile)
+
+
+def _labels_with_pins(
+    vectors: NoteVectors, ids: list[str], pinned: Sequence[Sequence[str]], settings: ClusterSettings
+) -> tuple[np.ndarray, set[int]]:
+    """Labels for every note: pinned clusters first (0..p-1), then free clusters."""
+    position = {note_id: i for i, note_id in enumerate(ids)}
+    labels = np.full(len(ids), -1, dtype=np.int64)
+    pinned_groups = [[position[i] for i in group if i in position] for group in pinned]
+    pinned_groups = [g for g in pinned_groups if g]
+    for label, group in enumerate(pinned_groups):
+        if (labels[group] >= 0).any():
+            raise ValueError("a note cannot be pinned in two clusters")
+        labels[group] = label
+    free = np.flatnonzero(labels < 0)
+    if free.size:
+        free_labels = cluster_vectors(vectors.rows(free), settings) + len(pinned_groups)
+        labels[free] = free_labels
+        if pinned_groups:
+            _join_pinned(vectors, labels, free, pinned_groups, settings)
+    return _renumber(labels, len(pinned_groups)), set(range(len(pinned_groups)))
+
+
+def _join_pinned(
+    vectors: NoteVectors,
+    labels: np.ndarray,
+    free: np.ndarray,
+    pinned_groups: list[list[int]],
+    settings: ClusterSettings,
+) -> None:
+    """Free clusters close enough (average linkage) to a pinned cluster join it."""
+    pinned_mean = _mean_vectors(vectors, pinned_groups)
+    sizes = [len(g) for g in pinned_groups]
+    free_labels = sorted(set(labels[free].tolist()))
+    groups = [np.flatnonzero(labels == lab) for lab in free_labels]
+    # Mean similarity between two clusters = dot product of their mean vectors.
+    sims = _mean_vectors(vectors, groups).similarity(pinned_mean)
+    for g_index in np.argsort(-sims.max(axis=1), kind="stable"):
+        order = np.argsort(-sims[g_index], kind="stable")
+        for p_index in order:
+            if 1.0 - sims[g_index, p_index] > settings.threshold:
+                break
+            limit = settings.max_size or math.inf
+            if sizes[p_index] + len(groups[g_index]) <= max(limit, sizes[p_index]):
+                labels[groups[g_index]] = p_index
+                sizes[p_index] += len(groups[g_index])
+                break
+
+
+def _mean_vectors(vectors: NoteVectors, groups: Sequence[Sequence[int]]) -> NoteVectors:
+    """Unnormalised mean vector of each group (dot products give mean similarities)."""
+    n = len(vectors)
+    rows = np.concatenate([np.full(len(g), k) for k, g in enumerate(groups)])
+    cols = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+    weights = np.concatenate([np.full(len(g), 1.0 / len(g), dtype=np.float32) for g in groups])
+    averaging = sparse.csr_matrix((weights, (rows, cols)), shape=(len(groups), n))
+    dense = np.asarray(averaging @ vectors.dense, dtype=np.float32) if vectors.dense.shape[1] else \
+        np.zeros((len(groups), 0), np.float32)
+    return NoteVectors(dense, (averaging @ vectors.sparse).tocsr())
+
+
+def _renumber(labels: np.ndarray, n_fixed: int) -> np.ndarray:
+    """Stable labels: fixed ones kept, others numbered by first appearance."""
+    mapping: dict[int, int] = {k: k for k in range(n_fixed)}
+    out = np.empty_like(labels)
+    for i, label in enumerate(labels.tolist()):
+        if label not in mapping:
+            mapping[label] = len(mapping)
+        out[i] = mapping[label]
+    return out
+
+
+def cluster_vectors(vectors: NoteVectors, settings: ClusterSettings) -> np.ndarray:
+    """Labels 0..k-1 for notes given as vectors (exact or sample-and-assign path)."""
+    settings = resolve_settings(settings)
+    n = len(vectors)
+    if n <= 1:
+        return np.zeros(n, dtype=np.int64)
+    if n > settings.large_n and settings.n_groups is None:
+        labels = _sample_and_assign(vectors, settings)
+    else:
+        labels = _agglomerate(vectors, settings.threshold, settings.n_groups)
+    if settings.max_size:
+        labels = _split_large(vectors, labels, settings.max_size)
+    return _renumber(labels, 0)
+
+
+def condensed_distances(vectors: NoteVectors) -> np.ndarray:
+    """Cosine distances in scipy's condensed form, computed block by block."""
+    n = len(vectors)
+    out = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    for start in range(0, n, _BLOCK):
+        stop = min(start + _BLOCK, n)
+        sims = vectors.rows(slice(start, stop)).similarity(vectors.rows(slice(start, n)))
+        for i in range(start, stop):
+            offset = i * n - i * (i + 1) // 2  # index of pair (i, i + 1)
+            out[offset: offset + n - i - 1] = 1.0 - sims[i - start, i - start + 1:]
+    np.clip(out, 0.0, 2.0, out=out)
+    return out
+
+
+def _agglomerate(vectors: NoteVectors, threshold: float, n_groups: int | None) -> np.ndarray:
+    """Exact average-linkage clustering (O(n^2) memory in condensed form)."""
+    n = len(vectors)
+    if n <= 1:
+        return np.zeros(n, dtype=np.int64)
+    tree = linkage(condensed_distances(vectors), method="average")
+    if n_groups is not None:
+        return fcluster(tree, t=max(1, min(n_groups, n)), criterion="maxclust") - 1
+    return fcluster(tree, t=threshold, criterion="distance") - 1
+
+
+def _split_large(vectors: NoteVectors, labels: np.ndarray, max_size: int) -> np.ndarray:
+    """Cut clusters bigger than max_size into parts by re-clustering their members."""
+    labels = labels.copy()
+    next_label = int(labels.max()) + 1
+    queue = [lab for lab, count in Counter(labels.tolist()).items() if count > max_size]
+    while queue:
+        members = np.flatnonzero(labels == queue.pop())
+        parts = math.ceil(len(members) / max_size)
+        sub = _agglomerate(vectors.rows(members), 0.0, parts) if len(members) <= 12_000 else \
+            np.arange(len(members)) * parts // len(members)
+        for part in range(1, int(sub.max()) + 1):
+            labels[members[sub == part]] = next_label
+            next_label += 1
+        queue += [lab for lab, count in Counter(labels[members].tolist()).items() if count > max_size]
+    return labels
+
+
+def _sample_and_assign(vectors: NoteVectors, settings: ClusterSettings) -> np.ndarray:
+    """Cluster a sample exactly, then assign every note to its nearest cluster mean.
+
+    Notes farther than the threshold from every cluster start the next round on
+    what is left, so rare ideas still get their own clusters.
+    """
+    labels = np.full(len(vectors), -1, dtype=np.int64)
+    remaining = np.arange(len(vectors))
+    rng = np.random.default_rng(0)  # fixed seed: same notes, same clusters
+    next_label = 0
+    while remaining.size > settings.large_n:
+        sample = np.sort(rng.choice(remaining, size=settings.sample_size, replace=False))
+        sample_labels = _agglomerate(vectors.rows(sample), settings.threshold, None)
+        groups = [sample[sample_labels == k] for k in range(int(sample_labels.max()) + 1)]
+        means = _mean_vectors(vectors, groups)
+        nearest, best = _nearest(vectors.rows(remaining), means)
+        close = 1.0 - best <= settings.threshold
+        close[np.isin(remaining, sample)] = True  # sample notes keep their own cluster
+        labels[remaining[close]] = nearest[close] + next_label
+        next_label += len(groups)
+        if close.sum() == 0:
+            break
+        remaining = remaining[~close]
+    if remaining.size:
+        labels[remaining] = _agglomerate(vectors.rows(remaining), settings.threshold, None) + next_label
+    return labels
+
+
+def _nearest(vectors: NoteVectors, means: NoteVectors) -> tuple[np.ndarray, np.ndarray]:
+    """Index and similarity of the closest cluster mean for each note, by blocks."""
+    nearest = np.empty(len(vectors), dtype=np.int64)
+    best = np.empty(len(vectors), dtype=np.float32)
+    for start in range(0, len(vectors), _BLOCK):
+        sims = vectors.rows(slice(start, start + _BLOCK)).similarity(means)
+        nearest[start: start + _BLOCK] = sims.argmax(axis=1)
+        best[start: start + _BLOCK] = sims.max(axis=1)
+    return nearest, best
+
+
+# ---------- names and representatives ----------
+
+_SURFACE = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+def _surface_words(text: str) -> list[tuple[str, str]]:
+    """(key, surface) pairs of content words: key folded and stemmed, surface as written."""
+    stops = all_stop_words()
+    pairs = []
+    for word in _SURFACE.findall(clean(text).lower()):
+        folded = fold(word)
+        if folded not in stops:
+            pairs.append((stem(folded), word))
+    return pairs
+
+
+def cluster_keywords(texts_by_cluster: Sequence[Sequence[str]], n_keywords: int = 3) -> list[list[str]]:
+    """Key words per cluster, c-TF-IDF style: frequent in the cluster, rare elsewhere."""
+    counts = [Counter(k for t in texts for k, _ in _surface_words(t)) for texts in texts_by_cluster]
+    surfaces: dict[str, Counter[str]] = {}
+    for texts in texts_by_cluster:
+        for text in texts:
+            for key, word in _surface_words(text):
+                surfaces.setdefault(key, Counter())[word] += 1
+    total = Counter[str]()
+    for count in counts:
+        total.update(count)
+    avg_words = max(1.0, sum(total.values()) / max(1, len(counts)))
+    keywords = []
+    for count in counts:
+        size = max(1, sum(count.values()))
+        scored = sorted(count, key=lambda k: (-(count[k] / size) * math.log(1 + avg_words / total[k]), k))
+        keywords.append([surfaces[k].most_common(1)[0][0] for k in scored[:n_keywords]])
+    return keywords
+
+
+def representative(vectors: NoteVectors) -> int:
+    """Index of the medoid: the note with the highest mean similarity to the others."""
+    if len(vectors) <= 2:
+        return 0
+    return int(np.argmax(vectors.similarity(vectors).sum(axis=1)))
+
+
+def _naming_texts(texts: list[str], lang: str | None) -> list[str]:
+    """Texts of the cluster in the naming language (all of them if none matches)."""
+    langs = [detect_language(t) for t in texts]
+    wanted = lang or Counter(langs).most_common(1)[0][0]
+    chosen = [t for t, lg in zip(texts, langs, strict=True) if lg == wanted]
+    return chosen or texts
+
+
+def _describe(
+    texts: Sequence[str],
+    ids: list[str],
+    vectors: NoteVectors,
+    labels: np.ndarray,
+    pinned_labels: set[int],
+    settings: ClusterSettings,
+    lang: str | None,
+) -> Clustering:
+    """Build the Cluster objects: members, name, key words, representative note."""
+    present = sorted(set(labels.tolist()))
+    members = [np.flatnonzero(labels == k) for k in present]
+    naming = [_naming_texts([texts[i] for i in m], lang) for m in members]
+    keywords = cluster_keywords(naming, settings.n_keywords)
+    clusters = []
+    for k, m, words in zip(present, members, keywords, strict=True):
+        sample = m[:200]  # the medoid of a sample is plenty for a wall-sized view
+        rep = sample[representative(vectors.rows(sample))]
+        name = ", ".join(words) if words else clean(texts[rep])[:40]
+        clusters.append(Cluster(k, [ids[i] for i in m], name, words, ids[rep], k in pinned_labels))
+    return Clustering([int(x) for x in labels], clusters)

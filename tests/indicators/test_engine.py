@@ -1,0 +1,131 @@
+"""Grouping engine: paraphrases together, distinct ideas apart, pins, determinism, edges."""
+
+import pytest
+
+from indicators.clustering import DEFAULT_THRESHOLD, suggest_clusters
+from indicators.engine import ClusterSettings, cluster_notes
+from indicators.vectors import embedding_available
+
+NOTES = {
+    "job1": "Trouver un travail stable",
+    "job2": "le chômage depuis deux ans",
+    "job3": "No job since I left school",
+    "noise1": "Le bruit des voitures toute la nuit",
+    "noise2": "Trop de bruit dans la rue, les motos",
+    "noise3": "Noisy traffic outside my window",
+    "faith1": "Je prie tous les soirs",
+    "faith2": "La prière me fait du bien",
+    "faith3": "Praying every evening",
+}
+
+
+def _labels(result_labels: list[int], ids: list[str]) -> dict[str, int]:
+    return dict(zip(ids, result_labels, strict=True))
+
+
+def test_paraphrases_together_distinct_ideas_apart() -> None:
+    ids = list(NOTES)
+    result = cluster_notes(list(NOTES.values()), ids=ids)
+    label = _labels(result.labels, ids)
+    assert label["noise1"] == label["noise2"] == label["noise3"]
+    assert label["faith1"] == label["faith2"] == label["faith3"]
+    assert label["job1"] == label["job3"]
+    assert len({label["job1"], label["noise1"], label["faith1"]}) == 3
+
+
+def test_close_but_distinct_ideas_stay_apart() -> None:
+    texts = ["Attendre six mois pour voir un spécialiste", "Pas de médecin traitant dans le quartier",
+             "Attendre des heures à la préfecture pour mes papiers", "Mon titre de séjour pas renouvelé"]
+    labels = cluster_notes(texts).labels
+    assert labels[0] == labels[1]
+    assert labels[2] == labels[3]
+    assert labels[0] != labels[2]
+
+
+def test_pinned_clusters_are_never_reshuffled() -> None:
+    ids = list(NOTES)
+    # People decided that a job note and a noise note belong together: keep it so.
+    pinned = [["job2", "noise1"], ["faith1"]]
+    result = cluster_notes(list(NOTES.values()), ids=ids, pinned=pinned)
+    assert result.clusters[0].note_ids[:2] == ["job2", "noise1"] and result.clusters[0].pinned
+    assert result.clusters[1].pinned and "faith1" in result.clusters[1].note_ids
+    assert not any(result.clusters[0].note_ids == c.note_ids for c in result.clusters[2:])
+    again = cluster_notes([*NOTES.values(), "Je vais à la mosquée pour prier"],
+                          ids=[*ids, "faith4"], pinned=pinned)
+    label = _labels(again.labels, [*ids, "faith4"])
+    assert label["job2"] == label["noise1"] == 0
+    assert label["faith1"] == 1
+    assert label["faith4"] == 1  # a new note joins the confirmed cluster about faith
+    assert label["noise2"] != 0 or label["noise2"] == label["noise1"]
+
+
+def test_a_note_cannot_be_pinned_twice() -> None:
+    with pytest.raises(ValueError):
+        cluster_notes(["a", "b"], ids=["x", "y"], pinned=[["x"], ["x", "y"]])
+
+
+def test_deterministic() -> None:
+    texts = list(NOTES.values())
+    first = cluster_notes(texts)
+    second = cluster_notes(list(reversed(texts)))
+    assert first.labels == cluster_notes(texts).labels
+    assert first.clusters == cluster_notes(texts).clusters
+    groups = {frozenset(texts[i] for i, lab in enumerate(first.labels) if lab == k)
+              for k in set(first.labels)}
+    rev = list(reversed(texts))
+    groups_rev = {frozenset(rev[i] for i, lab in enumerate(second.labels) if lab == k)
+                  for k in set(second.labels)}
+    assert groups == groups_rev
+
+
+def test_empty_single_duplicate_and_long_inputs() -> None:
+    assert cluster_notes([]).labels == []
+    single = cluster_notes(["Un logement décent"], ids=["n1"])
+    assert single.labels == [0] and single.clusters[0].representative_id == "n1"
+    dup = cluster_notes(["Le bruit", "Le bruit", "le  bruit !", ""])
+    assert dup.labels[0] == dup.labels[1] == dup.labels[2]
+    long_text = "Le bruit des voitures " * 400
+    labels = cluster_notes([long_text, "Le bruit des voitures la nuit", "Ma foi en Dieu"]).labels
+    assert labels[0] == labels[1] != labels[2]
+
+
+def test_threshold_and_target_number_of_groups() -> None:
+    texts = list(NOTES.values())
+    assert len(set(cluster_notes(texts, settings=ClusterSettings(threshold=0.0)).labels)) == len(texts)
+    assert len(set(cluster_notes(texts, settings=ClusterSettings(threshold=1.0)).labels)) <= 2
+    assert len(set(cluster_notes(texts, settings=ClusterSettings(n_groups=4)).labels)) == 4
+
+
+def test_maximum_cluster_size() -> None:
+    texts = [f"Le bruit des voitures la nuit, rue {i}" for i in range(12)]
+    result = cluster_notes(texts, settings=ClusterSettings(max_size=5))
+    assert max(c.size for c in result.clusters) <= 5
+
+
+def test_names_and_representatives() -> None:
+    ids = list(NOTES)
+    result = cluster_notes(list(NOTES.values()), ids=ids)
+    noise = result.cluster_of("noise1")
+    assert noise is not None and noise.representative_id in noise.note_ids
+    assert "bruit" in noise.keywords
+    english = cluster_notes(list(NOTES.values()), ids=ids, lang="en").cluster_of("noise1")
+    assert english is not None and any(w in english.keywords for w in ("noisy", "traffic", "window"))
+
+
+def test_fallback_without_embedding_package(no_embedding: None) -> None:
+    assert not embedding_available()
+    texts = ["Le bruit des voitures", "le bruit des voiture la nuit", "Ma foi en Dieu", "ma foi, la prière"]
+    labels = cluster_notes(texts).labels
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+    with pytest.raises(RuntimeError):
+        cluster_notes(texts, settings=ClusterSettings(use_embedding=True))
+
+
+def test_page_entry_point_keeps_its_contract() -> None:
+    assert 0.0 <= DEFAULT_THRESHOLD <= 1.0
+    texts = list(NOTES.values())
+    assert suggest_clusters([]) == []
+    assert suggest_clusters(["seul"]) == [0]
+    small = suggest_clusters(texts, threshold=0.2)
+    big = suggest_clusters(texts, threshold=0.95)
+    assert len(set(big)) <= len(set(small))

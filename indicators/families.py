@@ -26,9 +26,9 @@ GRID_COLUMNS = ("code", "family", "label_fr", "label_en", "description_fr", "des
                 "examples_fr", "examples_en")
 EXAMPLE_SEPARATOR = " | "
 TEMPERATURE = 0.04  # softmax temperature turning cosines into confidences
-CONFIRMED_WEIGHT = 3.0  # a confirmed note weighs as much as three grid examples in a prototype
-NEIGHBOURS = 5
-PROFILE_KEEP = 3  # grid rows kept in a note's topic signature for clustering  # confirmed notes voting for a new note
+CONFIRMED_WEIGHT = 1.0  # a confirmed note weighs as much as one grid example in a prototype
+NEIGHBOUR_MARGIN = 0.1  # a confirmed note counts once it is this much closer than the grid
+PROFILE_KEEP = 3  # grid rows kept in a note's topic signature for clustering
 _lock = threading.Lock()
 
 
@@ -116,6 +116,7 @@ class FamilySuggester:
         self.prototypes = unit_rows(self._grid_sum)
         self._confirmed: NoteVectors | None = None
         self._confirmed_family = np.asarray([], dtype=object)
+        self._confirmed_row = np.asarray([], dtype=np.int64)
 
     # ---------- scores ----------
 
@@ -150,21 +151,30 @@ class FamilySuggester:
                              for f in self.families], axis=1) if len(texts) else np.zeros((0, 0), int)
         scores = np.take_along_axis(rows, best_row, axis=1) if len(texts) else rows[:, :0]
         if self._confirmed is not None and len(texts):
-            scores = self._blend_neighbours(texts, scores)
+            scores, best_row = self._blend_neighbours(texts, scores, best_row)
         return scores, best_row
 
-    def _blend_neighbours(self, texts: Sequence[str], scores: np.ndarray) -> np.ndarray:
-        """Mix grid scores with the similarity-weighted votes of the nearest confirmed notes."""
+    def _blend_neighbours(
+        self, texts: Sequence[str], scores: np.ndarray, best_row: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A confirmed note very close to a new one lends it its family and component.
+
+        Measured: a looser vote of neighbours hurt on notes whose paraphrases were never
+        confirmed, so a confirmed note counts only when it beats the grid by a margin.
+        """
         assert self._confirmed is not None
         sims = self.vectors(texts).similarity(self._confirmed)
-        k = min(NEIGHBOURS, sims.shape[1])
-        nearest = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        votes = np.zeros_like(scores)
+        scores, best_row = scores.copy(), best_row.copy()
         for j, family in enumerate(self.families):
-            hit = self._confirmed_family[nearest] == family
-            votes[:, j] = (np.take_along_axis(sims, nearest, axis=1) * hit).max(axis=1, initial=0.0)
-        share = len(self._confirmed_family) / (len(self._confirmed_family) + 30.0)
-        return (1.0 - share) * scores + share * votes
+            mine = np.flatnonzero(self._confirmed_family == family)
+            if not mine.size:
+                continue
+            nearest = mine[sims[:, mine].argmax(axis=1)]
+            vote = sims[np.arange(len(texts)), nearest] - NEIGHBOUR_MARGIN
+            wins = vote > scores[:, j]
+            scores[wins, j] = vote[wins]
+            best_row[wins, j] = self._confirmed_row[nearest[wins]]
+        return scores, best_row
 
     # ---------- suggestions ----------
 
@@ -205,6 +215,7 @@ class FamilySuggester:
             self.prototypes = unit_rows(blended)
             self._confirmed = vectors
             self._confirmed_family = self.row_family[rows]
+            self._confirmed_row = rows
         return self
 
 

@@ -43,10 +43,13 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    """The engine for a URL, created once per process and shared by every session."""
-    url = url or settings.database_url()
+    """The engine for a URL (the configured one by default), created once per process and shared."""
+    return _engine(url or settings.database_url())
+
+
+@cache
+def _engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite"):
             if url.startswith("sqlite:///") and not url.endswith(":memory:"):
@@ -99,10 +102,13 @@ def migrate(url: str | None = None) -> None:
         command.upgrade(alembic_config(url), "head")
 
 
-@cache
 def prepare(url: str | None = None) -> str:
     """Check the connection and migrate, once per process and URL; return the URL used."""
-    url = url or settings.database_url()
+    return _prepare(url or settings.database_url())
+
+
+@cache
+def _prepare(url: str) -> str:
     check_connection(url)
     migrate(url)
     return url

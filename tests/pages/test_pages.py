@@ -1,0 +1,195 @@
+"""AppTest for every page: both languages, no raw key, and each page's main interaction."""
+
+import pytest
+
+from tests.pages.conftest import by_label, load_demo, raw_keys
+from workshop import i18n
+
+TITLES = {
+    "pages/home.py": "home.title", "pages/groups.py": "step1.title", "pages/indicators.py": "step2.title",
+    "pages/survey.py": "step3.title", "pages/actions.py": "step4.title", "pages/project.py": "project.title",
+}
+PAGES = list(TITLES)
+DEMO_NAME = "Bien vivre ensemble à Valmont-sur-Orne"
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+def button(app, key: str, lang: str = "fr"):
+    return by_label(app.button, i18n.translate(key, lang))
+
+
+def submit(app, key: str):
+    return button(app, key).click().run()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_speaks_both_languages_without_raw_keys(app, page, lang):
+    load_demo(app)
+    app.sidebar.button_group[0].set_value(lang).run()
+    app.switch_page(page).run()
+    assert not app.exception
+    assert raw_keys(app) == []
+    assert app.title[0].value == i18n.translate(TITLES[page], lang, name=DEMO_NAME)
+
+
+def test_language_switch_changes_the_interface(app):
+    assert app.title[0].value == fr("home.title")
+    app.sidebar.button_group[0].set_value("en").run()
+    assert app.title[0].value == i18n.translate("home.title", "en")
+
+
+def test_pages_without_project_ask_for_one(app):
+    for page in PAGES[1:]:
+        app.switch_page(page).run()
+        assert not app.exception
+        assert app.info, page
+        assert app.info[0].value == fr("project.choose_first")
+
+
+def test_create_project_from_sidebar_and_refuse_blank_name(app):
+    form_name = by_label(app.sidebar.text_input, fr("project.name"))
+    form_name.set_value("   ")
+    submit(app, "project.create")
+    assert app.error[0].value == fr("error.text_empty")
+    by_label(app.sidebar.text_input, fr("project.name")).set_value("Mulhouse Drouot")
+    submit(app, "project.create")
+    assert not app.error
+    assert app.session_state["project_id"] is not None
+    assert by_label(app.sidebar.selectbox, fr("project.current")).value == app.session_state["project_id"]
+
+
+def test_demo_loads_from_home(app):
+    load_demo(app)
+    assert app.session_state["project_id"] is not None
+    app.switch_page("pages/survey.py").run()
+    assert app.metric[0].value == "232"
+
+
+@pytest.fixture
+def step1(app):
+    by_label(app.sidebar.text_input, fr("project.name")).set_value("Atelier")
+    submit(app, "project.create")
+    app.switch_page("pages/groups.py").run()
+    by_label(app.text_input, fr("group.profile")).set_value("Parents seuls")
+    submit(app, "step1.create_group")
+    assert not app.exception and not app.error
+    return app
+
+
+def add_note(app, text: str, index: int = 0):
+    app.text_area[index].set_value(text)
+    forms = [b for b in app.button if b.label == fr("step1.add")]
+    forms[index].click().run()
+
+
+def notes_html(app) -> list[str]:
+    return [h.proto.body for h in app.get("html") if "spirale-note" in h.proto.body]
+
+
+def test_step1_adds_notes_shown_literally(step1):
+    add_note(step1, "Avoir un toit <b>gras</b> **étoiles**")
+    assert not step1.error
+    bodies = notes_html(step1)
+    assert len(bodies) == 1
+    assert "&lt;b&gt;gras&lt;/b&gt; **étoiles**" in bodies[0] and "<b>gras" not in bodies[0]
+    assert step1.subheader[0].value.endswith("(1)")
+
+
+def test_step1_refuses_empty_note(step1):
+    add_note(step1, "    ")
+    assert step1.error[0].value == fr("error.text_empty")
+    assert notes_html(step1) == []
+
+
+def test_step1_delete_then_undo(step1):
+    add_note(step1, "Des voisins qui se parlent")
+    button(step1, "step1.delete").click().run()
+    assert notes_html(step1) == []
+    button(step1, "step1.undo").click().run()
+    assert len(notes_html(step1)) == 1
+    assert not [b for b in step1.button if b.label == fr("step1.undo")]
+
+
+def test_step1_group_validates_all(step1):
+    add_note(step1, "Un travail", 0)
+    add_note(step1, "Le chômage", 1)
+    button(step1, "step1.validate_all").click().run()
+    assert step1.caption[-1].value == fr("step1.counts", total=2, validated=2)
+
+
+def test_step2_cluster_becomes_an_indicator(app):
+    load_demo(app)
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception
+    use = [b for b in app.button if b.label == fr("step2.use_cluster")]
+    assert use, "clusters of similar notes are suggested"
+    use[0].click().run()
+    chosen = by_label(app.multiselect, fr("step2.supporting")).value
+    assert len(chosen) >= 2
+    by_label(app.text_input, fr("indicator.name_fr")).set_value("Se sentir en sécurité")
+    for level in range(1, 6):
+        app.text_input(key=f"level_text_{level}").set_value(f"Situation {level}")
+    submit(app, "step2.create_indicator")
+    assert app.success[0].value == fr("step2.created.active", name="Se sentir en sécurité")
+
+
+def test_step2_incomplete_indicator_is_a_draft(app):
+    load_demo(app)
+    app.switch_page("pages/indicators.py").run()
+    by_label(app.text_input, fr("indicator.name_fr")).set_value("Brouillon")
+    app.text_input(key="level_text_1").set_value("Très mal")
+    submit(app, "step2.create_indicator")
+    assert app.success[0].value == fr("step2.created.draft", name="Brouillon")
+
+
+def test_step3_typed_questionnaire_counts(app):
+    load_demo(app)
+    app.switch_page("pages/survey.py").run()
+    assert app.metric[0].value == "232"
+    app.radio[0].set_value(4)
+    app.radio[1].set_value(0)
+    submit(app, "step3.save_response")
+    assert app.success[0].value == fr("step3.saved")
+    assert app.metric[0].value == "233"
+
+
+def test_step4_action_with_commitment(app, db_url):
+    from indicators import service as indicators_service
+    from workshop import database
+
+    load_demo(app)
+    with database.session_scope(db_url) as session:
+        first = indicators_service.list_indicators(session=session, project_id=app.session_state["project_id"])[0]
+    app.switch_page("pages/actions.py").run()
+    by_label(app.text_input, fr("action.title")).set_value("Fête des voisins")
+    by_label(app.multiselect, fr("action.indicators")).set_value([first.id])
+    submit(app, "step4.create_action")
+    assert not app.error
+    assert "Fête des voisins" in [s.value for s in app.subheader]
+    by_label(app.text_input, fr("commitment.amount")).set_value("-3")
+    submit(app, "step4.add_commitment")
+    assert app.error[0].value == fr("error.amount_negative")
+
+
+def test_project_page_grid_and_archive(app):
+    load_demo(app)
+    app.switch_page("pages/project.py").run()
+    by_label(app.text_input, fr("grid.code")).set_value("B42")
+    by_label(app.text_input, fr("grid.label_fr")).set_value("Jardins partagés")
+    submit(app, "grid.add")
+    assert app.error[0].value == fr("error.grid_code_family", code="B42", family="A")
+    by_label(app.selectbox, fr("grid.family")).set_value("B")
+    by_label(app.text_input, fr("grid.code")).set_value("B42")
+    by_label(app.text_input, fr("grid.label_fr")).set_value("Jardins partagés")
+    submit(app, "grid.add")
+    assert not app.error
+    assert "B42" in [row for row in app.dataframe[0].value.iloc[:, 0]]
+    submit(app, "archive.prepare")
+    assert app.get("download_button")
+    app.file_uploader[0].set_value(("faux.spirale", b"not an archive", "application/zip")).run()
+    submit(app, "archive.import")
+    assert app.error[0].value == fr("error.archive_corrupt")

@@ -1,0 +1,113 @@
+"""Kernel: text checks, projects, the reference grid, the database's clear failures."""
+
+import pandas as pd
+import pytest
+
+from workshop import database, grid, projects, settings
+from workshop.errors import SpiraleError
+from workshop.text import NOTE_MAX, clean_name, clean_note, clean_optional
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\n\t ", None, "\x00\x01"])
+def test_empty_text_is_refused(value):
+    with pytest.raises(SpiraleError) as info:
+        clean_note(value)
+    assert info.value.key == "error.text_empty"
+
+
+def test_text_kept_as_written_but_trimmed():
+    assert clean_note("  Un  toit,\nà moi <b>!</b>  ") == "Un  toit,\nà moi <b>!</b>"
+    assert clean_note("nul\x00 byte") == "nul byte"
+    assert clean_optional("   ") == ""
+
+
+def test_long_text_refused_with_its_length():
+    with pytest.raises(SpiraleError) as info:
+        clean_note("x" * 10_000)
+    assert info.value.key == "error.text_too_long"
+    assert info.value.params == {"limit": NOTE_MAX, "length": 10_000}
+    with pytest.raises(SpiraleError):
+        clean_name("n" * 121)
+
+
+def test_project_gets_its_own_copy_of_the_grid(session, project):
+    entries = grid.list_grid(session=session, project_id=project.id)
+    shipped = grid.read_grid_file()
+    assert len(entries) == len(shipped)
+    assert [f.code for f in grid.families(session=session, project_id=project.id)] == list("ABCDEFGH")
+    codes = {e.code for e in entries}
+    assert {"A00", "A01", "A02", "A03", "A06", "A11", "B00", "B01", "B02"} <= codes
+    assert all(e.label_fr and e.label_en for e in entries)
+
+
+def test_shipped_grid_is_well_formed():
+    shipped = grid.read_grid_file()
+    assert shipped["code"].is_unique
+    assert (shipped.apply(lambda r: r["code"].startswith(r["family"]), axis=1)).all()
+    assert set(shipped["family"]) == set("ABCDEFGH")
+    assert not (shipped[["label_fr", "label_en", "description_fr", "description_en"]] == "").any().any()
+
+
+def test_territory_adds_a_component(session, project):
+    added = grid.add_component(
+        session=session, project_id=project.id, family="B", code="b09", label_fr="Jardins partagés",
+        label_en="Shared gardens",
+    )
+    assert added.code == "B09" and added.added_by_project
+    assert "B09" in {e.code for e in grid.list_grid(session=session, project_id=project.id)}
+    other = projects.create_project(session=session, name="Autre territoire")
+    assert "B09" not in {e.code for e in grid.list_grid(session=session, project_id=other.id)}
+
+
+@pytest.mark.parametrize(
+    ("family", "code", "key"),
+    [("Z", "Z01", "error.grid_unknown_family"), ("A", "A01", "error.grid_code_exists"), ("A", "B77", "error.grid_code_family")],
+)
+def test_bad_components_refused(session, project, family, code, key):
+    with pytest.raises(SpiraleError) as info:
+        grid.add_component(session=session, project_id=project.id, family=family, code=code, label_fr="x")
+    assert info.value.key == key
+
+
+def test_projects_listed_and_names_unique(session, project):
+    assert [p.name for p in projects.list_projects(session=session)] == ["Quartier test"]
+    with pytest.raises(SpiraleError) as info:
+        projects.create_project(session=session, name="  Quartier test ")
+    assert info.value.key == "error.project_exists"
+    with pytest.raises(SpiraleError):
+        projects.create_project(session=session, name="x", language="de")
+    with pytest.raises(SpiraleError):
+        projects.get_project(session=session, project_id=999)
+
+
+def test_unreachable_database_gives_a_clear_error():
+    with pytest.raises(SpiraleError) as info:
+        database.check_connection("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert info.value.key == "error.database_unreachable"
+    assert info.value.params["detail"]
+
+
+def test_malformed_database_url_gives_a_clear_error():
+    with pytest.raises(SpiraleError) as info:
+        database.get_engine("this is not a url")
+    assert info.value.key == "error.database_url"
+
+
+def test_default_database_is_sqlite_in_var(monkeypatch):
+    monkeypatch.delenv(settings.DATABASE_URL_VARIABLE, raising=False)
+    assert settings.database_url() == f"sqlite:///{settings.VAR_DIR / 'spirale.db'}"
+    monkeypatch.setenv(settings.DATABASE_URL_VARIABLE, "postgresql+psycopg://u@h/db")
+    assert settings.database_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_rollback_on_error_keeps_nothing(db_url):
+    with pytest.raises(SpiraleError), database.session_scope(db_url) as session:
+        projects.create_project(session=session, name="Half")
+        raise SpiraleError("error.text_empty")
+    with database.session_scope(db_url) as session:
+        assert projects.list_projects(session=session) == []
+
+
+def test_grid_file_is_plain_data():
+    frame = pd.read_csv(grid.GRID_FILE, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(grid.GRID_COLUMNS)

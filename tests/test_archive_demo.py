@@ -26,7 +26,8 @@ def test_demo_project_is_a_full_first_cycle(demo_project, session):
     pid = demo_project.id
     counts = {
         table.name: session.execute(select(table).where(table.c.project_id == pid)).all().__len__()
-        for table in schema.metadata.sorted_tables if "project_id" in table.c
+        for table in schema.metadata.sorted_tables
+        if "project_id" in table.c
     }
     assert counts["citizen_group"] >= 8 and counts["criterion"] >= 150
     assert counts["indicator"] >= 12 and counts["indicator_level"] == counts["indicator"] * 5
@@ -48,8 +49,10 @@ def _rows(url, project_id):
     with database.session_scope(url) as session:
         for table in schema.metadata.sorted_tables:
             query = archive._scope(table, project_id)
-            rows = [{k: v for k, v in row._mapping.items() if k not in REMAPPED and not k.endswith("_id")}
-                    for row in session.execute(query)]
+            rows = [
+                {k: v for k, v in row._mapping.items() if k not in REMAPPED and not k.endswith("_id")}
+                for row in session.execute(query)
+            ]
             result[table.name] = sorted(rows, key=repr)
     return result
 
@@ -107,26 +110,59 @@ def _manifest(**tables):
     return {"format": archive.FORMAT, "version": 1, "tables": dict.fromkeys(tables, 1)}
 
 
-PROJECT_ROW = {"id": 7, "name": "P", "place": "", "language": "fr", "cycle": 1, "description": "",
-               "created_at": "2026-01-01T00:00:00+00:00"}
+PROJECT_ROW = {
+    "id": 7,
+    "name": "P",
+    "place": "",
+    "language": "fr",
+    "cycle": 1,
+    "description": "",
+    "created_at": "2026-01-01T00:00:00+00:00",
+}
 BAD_ARCHIVES = {
     "empty": (b"", "error.archive_empty"),
     "not a zip": (b"PK\x03\x04 this is not really a zip", "error.archive_corrupt"),
-    "a csv": ("nom;texte\na;b\n".encode(), "error.archive_corrupt"),
+    "a csv": (b"nom;texte\na;b\n", "error.archive_corrupt"),
     "foreign zip": (_zip({"manifest.json": {"format": "other"}}), "error.archive_foreign"),
     "newer version": (_zip({"manifest.json": {"format": archive.FORMAT, "version": 99}}), "error.archive_version"),
     "missing table file": (_zip({"manifest.json": _manifest(project=1)}), "error.archive_corrupt"),
-    "unknown table": (_zip({"manifest.json": _manifest(project=1, evil=1), "tables/project.json": [PROJECT_ROW],
-                            "tables/evil.json": []}), "error.archive_foreign_tables"),
-    "unknown column": (_zip({"manifest.json": _manifest(project=1),
-                             "tables/project.json": [{**PROJECT_ROW, "drop": "x"}]}), "error.archive_foreign_columns"),
-    "dangling link": (_zip({
-        "manifest.json": _manifest(project=1, citizen_group=1), "tables/project.json": [PROJECT_ROW],
-        "tables/citizen_group.json": [{"id": 1, "project_id": 8, "kind": "homogeneous", "profile": "x",
-                                       "facilitator": "", "created_at": "2026-01-01T00:00:00"}]}),
-        "error.archive_invalid"),
-    "wrong type": (_zip({"manifest.json": _manifest(project=1),
-                         "tables/project.json": [{**PROJECT_ROW, "cycle": "un"}]}), "error.archive_invalid"),
+    "unknown table": (
+        _zip(
+            {
+                "manifest.json": _manifest(project=1, evil=1),
+                "tables/project.json": [PROJECT_ROW],
+                "tables/evil.json": [],
+            }
+        ),
+        "error.archive_foreign_tables",
+    ),
+    "unknown column": (
+        _zip({"manifest.json": _manifest(project=1), "tables/project.json": [{**PROJECT_ROW, "drop": "x"}]}),
+        "error.archive_foreign_columns",
+    ),
+    "dangling link": (
+        _zip(
+            {
+                "manifest.json": _manifest(project=1, citizen_group=1),
+                "tables/project.json": [PROJECT_ROW],
+                "tables/citizen_group.json": [
+                    {
+                        "id": 1,
+                        "project_id": 8,
+                        "kind": "homogeneous",
+                        "profile": "x",
+                        "facilitator": "",
+                        "created_at": "2026-01-01T00:00:00",
+                    }
+                ],
+            }
+        ),
+        "error.archive_invalid",
+    ),
+    "wrong type": (
+        _zip({"manifest.json": _manifest(project=1), "tables/project.json": [{**PROJECT_ROW, "cycle": "un"}]}),
+        "error.archive_invalid",
+    ),
 }
 
 

@@ -6,8 +6,11 @@ from pathlib import Path
 from workshop import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [p for folder in ("pages", "ui", "workshop", "groups", "indicators", "surveys", "actions", "demo")
-           for p in (ROOT / folder).glob("*.py")] + [ROOT / "app.py"]
+SOURCES = [
+    p
+    for folder in ("pages", "ui", "workshop", "groups", "indicators", "surveys", "actions", "demo")
+    for p in (ROOT / folder).glob("*.py")
+] + [ROOT / "app.py"]
 
 
 def test_every_key_has_french_and_english():

@@ -50,7 +50,11 @@ def test_shipped_grid_is_well_formed():
 
 def test_territory_adds_a_component(session, project):
     added = grid.add_component(
-        session=session, project_id=project.id, family="B", code="b09", label_fr="Jardins partagés",
+        session=session,
+        project_id=project.id,
+        family="B",
+        code="b09",
+        label_fr="Jardins partagés",
         label_en="Shared gardens",
     )
     assert added.code == "B09" and added.added_by_project
@@ -61,7 +65,11 @@ def test_territory_adds_a_component(session, project):
 
 @pytest.mark.parametrize(
     ("family", "code", "key"),
-    [("Z", "Z01", "error.grid_unknown_family"), ("A", "A01", "error.grid_code_exists"), ("A", "B77", "error.grid_code_family")],
+    [
+        ("Z", "Z01", "error.grid_unknown_family"),
+        ("A", "A01", "error.grid_code_exists"),
+        ("A", "B77", "error.grid_code_family"),
+    ],
 )
 def test_bad_components_refused(session, project, family, code, key):
     with pytest.raises(SpiraleError) as info:

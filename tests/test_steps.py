@@ -16,7 +16,9 @@ LEVELS = {1: "Je n'ai pas de logement", 2: "Logement précaire", 3: "Logement co
 
 @pytest.fixture
 def group(session, project):
-    return groups_service.create_group(session=session, project_id=project.id, profile="Jeunes 16-25 ans", planned_size=10)
+    return groups_service.create_group(
+        session=session, project_id=project.id, profile="Jeunes 16-25 ans", planned_size=10
+    )
 
 
 def add(session, project, group, question, text):
@@ -51,7 +53,11 @@ def test_correction_keeps_the_written_text(session, project, group):
     corrected = groups_service.correct_criterion(
         session=session, project_id=project.id, criterion_id=note.id, text="le chômage"
     )
-    assert (corrected.text, corrected.corrected_text, corrected.shown_text) == ("le chommage", "le chômage", "le chômage")
+    assert (corrected.text, corrected.corrected_text, corrected.shown_text) == (
+        "le chommage",
+        "le chômage",
+        "le chômage",
+    )
 
 
 def test_soft_delete_and_undo(session, project, group):
@@ -98,10 +104,18 @@ def test_similar_notes_are_suggested_together(session, project, group):
 
 
 def make_indicator(session, project, group, levels=LEVELS):
-    notes = [add(session, project, group, WELLBEING, "Un logement à soi"), add(session, project, group, ILLBEING, "Pas de toit")]
+    notes = [
+        add(session, project, group, WELLBEING, "Un logement à soi"),
+        add(session, project, group, ILLBEING, "Pas de toit"),
+    ]
     return indicators_service.create_indicator(
-        session=session, project_id=project.id, name_fr="Avoir un logement", family_code="A", component_code="A03",
-        levels=levels, criterion_ids=[n.id for n in notes],
+        session=session,
+        project_id=project.id,
+        name_fr="Avoir un logement",
+        family_code="A",
+        component_code="A03",
+        levels=levels,
+        criterion_ids=[n.id for n in notes],
     )
 
 
@@ -162,15 +176,28 @@ def test_action_with_partners_commitments(session, project, group):
     town = actions_service.add_partner(session=session, project_id=project.id, name="Mairie", kind="public")
     people = actions_service.add_partner(session=session, project_id=project.id, name="Habitants", kind="citizens")
     action = actions_service.create_action(
-        session=session, project_id=project.id, title="Réparer les logements", targets={indicator.id: 4},
-        pilot_partner_id=town.id, status="planned",
+        session=session,
+        project_id=project.id,
+        title="Réparer les logements",
+        targets={indicator.id: 4},
+        pilot_partner_id=town.id,
+        status="planned",
     )
     actions_service.add_commitment(
-        session=session, project_id=project.id, action_id=action.id, partner_id=town.id, kind="funding",
-        amount="12 000,50", unit="EUR",
+        session=session,
+        project_id=project.id,
+        action_id=action.id,
+        partner_id=town.id,
+        kind="funding",
+        amount="12 000,50",
+        unit="EUR",
     )
     actions_service.add_commitment(
-        session=session, project_id=project.id, action_id=action.id, partner_id=people.id, kind="participation",
+        session=session,
+        project_id=project.id,
+        action_id=action.id,
+        partner_id=people.id,
+        kind="participation",
     )
     commitments = actions_service.commitments_frame(session=session, project_id=project.id)
     assert commitments[["partner", "kind", "amount"]].values.tolist()[0] == ["Mairie", "funding", 12000.5]
@@ -179,7 +206,10 @@ def test_action_with_partners_commitments(session, project, group):
     assert targets.values.tolist() == [[action.id, indicator.id, 4]]
 
 
-@pytest.mark.parametrize(("amount", "key"), [("-5", "error.amount_negative"), ("beaucoup", "error.amount_number"), ("nan", "error.amount_negative")])
+@pytest.mark.parametrize(
+    ("amount", "key"),
+    [("-5", "error.amount_negative"), ("beaucoup", "error.amount_number"), ("nan", "error.amount_negative")],
+)
 def test_bad_commitment_amounts_refused(amount, key):
     with pytest.raises(SpiraleError) as info:
         actions_service.parse_amount(amount)

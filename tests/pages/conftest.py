@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from workshop import i18n
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-KEY_PATTERN = re.compile(r"\b(?:%s)\.[a-z0-9_.-]+" % "|".join(sorted({k.split(".")[0] for k in i18n.catalog()})))
+PREFIXES = "|".join(sorted({key.split(".")[0] for key in i18n.catalog()}))
+KEY_PATTERN = re.compile(rf"\b(?:{PREFIXES})\.[a-z0-9_.-]+")
 
 
 @pytest.fixture

@@ -6,8 +6,12 @@ from tests.pages.conftest import by_label, load_demo, raw_keys
 from workshop import i18n
 
 TITLES = {
-    "pages/home.py": "home.title", "pages/groups.py": "step1.title", "pages/indicators.py": "step2.title",
-    "pages/survey.py": "step3.title", "pages/actions.py": "step4.title", "pages/project.py": "project.title",
+    "pages/home.py": "home.title",
+    "pages/groups.py": "step1.title",
+    "pages/indicators.py": "step2.title",
+    "pages/survey.py": "step3.title",
+    "pages/actions.py": "step4.title",
+    "pages/project.py": "project.title",
 }
 PAGES = list(TITLES)
 DEMO_NAME = "Bien vivre ensemble à Valmont-sur-Orne"

@@ -1,11 +1,23 @@
-"""Spirale: the router. Page config, database check, sidebar, then the page chosen."""
+"""Spirale: the router. Page config, database check, sidebar, then the page chosen.
+
+Participants (phones, no account) arrive with a link whose query parameter names what they
+join; they get that one page and nothing else: no sidebar, no navigation, no other project.
+"""
 
 import streamlit as st
 
 from ui import shell, sidebar
 
+# Query parameter of a participant link -> the only page that link opens.
+PARTICIPANT_PAGES: dict[str, str] = {}
+
 st.set_page_config(page_title="Spirale", page_icon="🌀", layout="wide")
 shell.start_database()
+participant_page = next((page for param, page in PARTICIPANT_PAGES.items() if param in st.query_params), None)
+if participant_page:
+    st.navigation([st.Page(participant_page, title="Spirale", icon="🌀")], position="hidden").run()
+    st.stop()
+
 sidebar.language_picker()
 t = shell.t
 pages = [

@@ -99,7 +99,7 @@ def migrate(url: str | None = None) -> None:
     from alembic import command
 
     with _schema_lock:
-        command.upgrade(alembic_config(url), "head")
+        command.upgrade(alembic_config(url), "heads")
 
 
 def prepare(url: str | None = None) -> str:

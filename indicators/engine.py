@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.decomposition import TruncatedSVD
 
 from indicators.families import FamilySuggester, default_suggester
 from indicators.text import all_stop_words, clean, detect_language, fold, stem
@@ -30,6 +31,9 @@ DEFAULT_THRESHOLD = 0.66
 FALLBACK_THRESHOLD = 0.78
 FALLBACK_WEIGHTS = VectorWeights(embedding=0.0, words=0.35, chars=0.35, profile=0.3)
 DEFAULT_MAX_SIZE = 40  # a mixed group reads a cluster at once: keep it wall-sized
+DENSE_FROM = 2_000  # notes from which TF-IDF is projected to dense dimensions
+SVD_DIMENSIONS = 96
+MAX_ROUNDS = 6  # sample-and-assign rounds before the leftovers are clustered by chunks
 _BLOCK = 1024  # rows per block of similarities: bounds memory to _BLOCK x n floats
 
 
@@ -127,7 +131,22 @@ def clustering_vectors(
     if weights.profile > 0:
         suggester = suggester or default_suggester(with_embedding)
         profile = suggester.component_profile(texts, settings.profile_temperature)
-    return vectorizer.transform(texts, profile)
+    return _densify(vectorizer.transform(texts, profile))
+
+
+def _densify(vectors: NoteVectors) -> NoteVectors:
+    """Above DENSE_FROM notes, project the sparse TF-IDF part on 96 dense dimensions.
+
+    Sparse x sparse products of character n-grams dominate the cost of all pairwise
+    distances on large sets; a truncated SVD keeps their main directions (and their
+    share of the cosine) and turns every product into a dense one.
+    """
+    if len(vectors) < DENSE_FROM or vectors.sparse.nnz == 0:
+        return vectors
+    svd = TruncatedSVD(n_components=SVD_DIMENSIONS, algorithm="randomized", n_iter=3, random_state=0)
+    projected = svd.fit_transform(vectors.sparse).astype(np.float32)
+    dense = np.hstack([vectors.dense, projected])
+    return NoteVectors(dense, sparse.csr_matrix((len(vectors), 0), dtype=np.float32))
 
 
 def _labels_with_pins(
@@ -267,7 +286,9 @@ def _sample_and_assign(vectors: NoteVectors, settings: ClusterSettings) -> np.nd
     remaining = np.arange(len(vectors))
     rng = np.random.default_rng(0)  # fixed seed: same notes, same clusters
     next_label = 0
-    while remaining.size > settings.large_n:
+    for _round in range(MAX_ROUNDS):
+        if remaining.size <= settings.large_n:
+            break
         sample = np.sort(rng.choice(remaining, size=settings.sample_size, replace=False))
         sample_labels = _agglomerate(vectors.rows(sample), settings.threshold, None)
         groups = [sample[sample_labels == k] for k in range(int(sample_labels.max()) + 1)]
@@ -280,8 +301,12 @@ def _sample_and_assign(vectors: NoteVectors, settings: ClusterSettings) -> np.nd
         if close.sum() == 0:
             break
         remaining = remaining[~close]
-    if remaining.size:
-        labels[remaining] = _agglomerate(vectors.rows(remaining), settings.threshold, None) + next_label
+    # What is left (rare ideas) is clustered exactly, in chunks that bound memory.
+    for start in range(0, remaining.size, settings.large_n):
+        chunk = remaining[start: start + settings.large_n]
+        chunk_labels = _agglomerate(vectors.rows(chunk), settings.threshold, None)
+        labels[chunk] = chunk_labels + next_label
+        next_label += int(chunk_labels.max()) + 1
     return labels
 
 

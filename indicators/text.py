@@ -72,6 +72,7 @@ def strip_emoji(text: str) -> str:
     return "".join(chars)
 
 
+@lru_cache(maxsize=200_000)  # the same words and notes come back on every page rerun
 def fold(text: str) -> str:
     """Lowercase, expand ligatures and strip accents: 'Œuvre Été' -> 'oeuvre ete'."""
     for src, dst in _LIGATURES.items():
@@ -116,6 +117,7 @@ def key_tokens(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in stops and len(w) > 1]
 
 
+@lru_cache(maxsize=200_000)
 def key_text(text: str) -> str:
     """`key_tokens` joined by spaces: the input of the TF-IDF vectorizers."""
     return " ".join(key_tokens(text))

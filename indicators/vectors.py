@@ -25,7 +25,7 @@ from sklearn.preprocessing import normalize
 from indicators.text import fold, key_text, topic_text
 
 EMBEDDING_DIM = 512
-CACHE_SIZE = 60_000  # about 120 MB of float32 vectors: a city-wide project's distinct notes
+CACHE_SIZE = 150_000  # at most 300 MB of float32 vectors: more than a city-wide project holds
 _lock = threading.Lock()
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
 _model: Any = None

@@ -100,13 +100,13 @@ if not actions:
     st.info(t("step4.no_action"))
 for action in actions:
     with st.container(border=True):
-        st.subheader(action.title)
-        pilot_name = partner_names.get(action.pilot_partner_id, "—")
+        st.subheader(shell.md_escape(action.title))
+        pilot_name = shell.md_escape(partner_names.get(action.pilot_partner_id, "—"))
         st.caption(f"{t('action.status.' + action.status)} · {t('action.pilot')} : {pilot_name}")
         if action.description:
             st.text(action.description)
         aimed = targets_frame[targets_frame["action_id"] == action.id]
-        st.write(
+        st.text(
             ", ".join(
                 f"{indicator_names.get(row.indicator_id, '?')} → {row.target_level}/5" for row in aimed.itertuples()
             )

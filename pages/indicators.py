@@ -89,7 +89,7 @@ with st.form("new_indicator"):
             shell.show_error(error)
         else:
             st.session_state.pop(DRAFT_KEY, None)
-            st.success(t(f"step2.created.{created.status}", name=created.name_fr))
+            st.success(t(f"step2.created.{created.status}", name=shell.md_escape(created.name_fr)))
 
 st.header(t("step2.indicators"))
 with shell.session() as session:

@@ -12,8 +12,8 @@ project_id = shell.require_project()
 with shell.session() as session:
     project = projects.get_project(session=session, project_id=project_id)
     entries = grid.list_grid(session=session, project_id=project_id)
-st.title(t("project.title", name=project.name))
-st.caption(t("project.summary", place=project.place or "—", cycle=project.cycle))
+st.title(t("project.title", name=shell.md_escape(project.name)))
+st.caption(t("project.summary", place=shell.md_escape(project.place) or "—", cycle=project.cycle))
 
 st.header(t("grid.title"))
 st.write(t("grid.intro"))

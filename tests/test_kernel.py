@@ -119,3 +119,12 @@ def test_rollback_on_error_keeps_nothing(db_url):
 def test_grid_file_is_plain_data():
     frame = pd.read_csv(grid.GRID_FILE, dtype=str, keep_default_na=False)
     assert list(frame.columns) == list(grid.GRID_COLUMNS)
+
+
+def test_markdown_escaping_keeps_every_character():
+    from ui.shell import md_escape
+
+    text = "**a** _b_ [c](d) #e <f> $g$ :h[i] `j` 1. k"
+    escaped = md_escape(text)
+    assert escaped.replace("\\", "") == text
+    assert "**" not in escaped and "](" not in escaped

@@ -1,6 +1,7 @@
 """The app's shell: language, current project, projector mode, error display. Pages call these."""
 
 import html
+import re
 from typing import Any
 
 import streamlit as st
@@ -76,6 +77,14 @@ def apply_projector_mode() -> None:
         .spirale-note { font-size: 1.5rem !important; border-width: 3px !important; }
         </style>"""
     )
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def md_escape(text: str) -> str:
+    """User text in a place where Streamlit renders Markdown (titles, captions, labels): shown literally."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def escape(text: str) -> str:

@@ -197,3 +197,12 @@ def test_project_page_grid_and_archive(app):
     app.file_uploader[0].set_value(("faux.spirale", b"not an archive", "application/zip")).run()
     submit(app, "archive.import")
     assert app.error[0].value == fr("error.archive_corrupt")
+
+
+def test_hostile_names_are_shown_literally(app):
+    hostile = "**Gras** <b>x</b> :red[rouge] $x$"
+    by_label(app.sidebar.text_input, fr("project.name")).set_value(hostile)
+    submit(app, "project.create")
+    app.switch_page("pages/project.py").run()
+    title = app.title[0].value
+    assert "\\*\\*Gras\\*\\*" in title and "\\<b\\>" in title and "\\:red\\[rouge\\]" in title and "\\$x\\$" in title

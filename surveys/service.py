@@ -1,17 +1,41 @@
 """Step 3 services: waves, responses (a level per indicator) and the first diagnosis figures."""
 
+import json
+import re
+import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
+from groups import service as groups_service
 from indicators import service as indicators_service
-from surveys.models import WAVE_KINDS, Answer, Respondent, Wave, WaveRead
+from surveys.models import (
+    BUILTIN_QUESTIONS,
+    CLOSED,
+    WAVE_KINDS,
+    WAVE_STATUSES,
+    Answer,
+    ProfileQuestion,
+    ProfileQuestionRead,
+    Respondent,
+    SurveyToken,
+    Wave,
+    WaveRead,
+)
+from workshop import i18n
+from workshop.database import utcnow
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
+
+AGE_BANDS = ("16-25", "26-40", "41-60", "61-75", "76+")
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
+MAX_TOKENS = 2000
 
 
 def create_wave(
@@ -22,12 +46,20 @@ def create_wave(
     kind: str = "ex-ante",
     opened_on: date | None = None,
     closed_on: date | None = None,
+    name_en: str = "",
 ) -> WaveRead:
     if kind not in WAVE_KINDS:
         raise SpiraleError("error.wave_kind", kind=kind)
     if opened_on and closed_on and closed_on < opened_on:
         raise SpiraleError("error.wave_dates")
-    wave = Wave(project_id=project_id, name=clean_name(name), kind=kind, opened_on=opened_on, closed_on=closed_on)
+    wave = Wave(
+        project_id=project_id,
+        name=clean_name(name),
+        name_en=clean_optional(name_en, max_length=120),
+        kind=kind,
+        opened_on=opened_on,
+        closed_on=closed_on,
+    )
     session.add(wave)
     session.flush()
     return WaveRead.model_validate(wave)
@@ -36,6 +68,93 @@ def create_wave(
 def list_waves(*, session: Session, project_id: int) -> list[WaveRead]:
     query = select(Wave).where(Wave.project_id == project_id).order_by(Wave.id)
     return [WaveRead.model_validate(w) for w in session.exec(query)]
+
+
+@dataclass
+class ResponseIn:
+    """One respondent's answers as they arrive (typed, imported or from a participant link)."""
+
+    levels: Mapping[int, int | None]
+    code: str = ""
+    profile: str = ""
+    place: str = ""
+    age_band: str = ""
+    weight: float = 1.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _open_wave(session: Session, project_id: int, wave_id: int) -> Wave:
+    wave = session.get(Wave, wave_id)
+    if wave is None or wave.project_id != project_id:
+        raise SpiraleError("error.wave_missing")
+    if wave.status == CLOSED:
+        raise SpiraleError("error.wave_closed", name=wave.name)
+    return wave
+
+
+def usable_indicator_ids(*, session: Session, project_id: int) -> set[int]:
+    return {i.id for i in indicators_service.list_indicators(session=session, project_id=project_id, usable_only=True)}
+
+
+def _checked(response: ResponseIn, usable: set[int]) -> ResponseIn:
+    if unknown := sorted(set(response.levels) - usable):
+        raise SpiraleError("error.indicator_unknown", ids=unknown)
+    if bad := [lvl for lvl in response.levels.values() if lvl is not None and lvl not in (1, 2, 3, 4, 5)]:
+        raise SpiraleError("error.level_range", value=bad[0])
+    weight = response.weight
+    if weight is None or not np.isfinite(weight) or weight <= 0:
+        raise SpiraleError("error.weight")
+    return ResponseIn(
+        levels=dict(response.levels),
+        code=clean_optional(response.code, max_length=64) or uuid.uuid4().hex[:10],
+        profile=clean_optional(response.profile, max_length=120),
+        place=clean_optional(response.place, max_length=120),
+        age_band=clean_optional(response.age_band, max_length=20),
+        weight=float(weight),
+        extra={str(k): clean_optional(v, max_length=200) for k, v in response.extra.items() if v not in (None, "")},
+    )
+
+
+def add_responses(*, session: Session, project_id: int, wave_id: int, responses: Sequence[ResponseIn]) -> list[int]:
+    """Store several respondents at once, all or nothing (a refusal raises before anything is written)."""
+    _open_wave(session, project_id, wave_id)
+    usable = usable_indicator_ids(session=session, project_id=project_id)
+    checked = [_checked(r, usable) for r in responses]
+    codes = [r.code for r in checked]
+    if len(set(codes)) < len(codes):
+        duplicate = next(c for c in codes if codes.count(c) > 1)
+        raise SpiraleError("error.respondent_duplicate", code=duplicate)
+    existing = existing_codes(session=session, project_id=project_id, wave_id=wave_id)
+    if taken := [c for c in codes if c in existing]:
+        raise SpiraleError("error.respondent_exists", code=taken[0])
+    if not checked:
+        return []
+    now = utcnow()
+    rows = [
+        {
+            "project_id": project_id,
+            "wave_id": wave_id,
+            "code": r.code,
+            "profile": r.profile,
+            "place": r.place,
+            "age_band": r.age_band,
+            "weight": r.weight,
+            "extra": json.dumps(r.extra, ensure_ascii=False) if r.extra else "",
+            "created_at": now,
+        }
+        for r in checked
+    ]
+    statement = insert(Respondent).returning(Respondent.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(statement, rows))
+    answers = [
+        {"project_id": project_id, "respondent_id": rid, "indicator_id": iid, "level": lvl}
+        for rid, r in zip(ids, checked, strict=True)
+        for iid, lvl in r.levels.items()
+    ]
+    if answers:
+        session.execute(insert(Answer), answers)
+    session.flush()
+    return ids
 
 
 def add_response(
@@ -49,54 +168,67 @@ def add_response(
     age_band: str = "",
     weight: float = 1.0,
     code: str | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> int:
     """Store one respondent's answers (None = "don't know"); return the respondent's id."""
-    wave = session.get(Wave, wave_id)
-    if wave is None or wave.project_id != project_id:
-        raise SpiraleError("error.wave_missing")
-    usable = {
-        i.id for i in indicators_service.list_indicators(session=session, project_id=project_id, usable_only=True)
-    }
-    if unknown := sorted(set(levels) - usable):
-        raise SpiraleError("error.indicator_unknown", ids=unknown)
-    if bad := [lvl for lvl in levels.values() if lvl is not None and lvl not in (1, 2, 3, 4, 5)]:
-        raise SpiraleError("error.level_range", value=bad[0])
-    if not weight or weight <= 0 or not np.isfinite(weight):
-        raise SpiraleError("error.weight")
-    code = clean_optional(code, max_length=64) or uuid.uuid4().hex[:10]
-    if session.exec(select(Respondent.id).where(Respondent.wave_id == wave_id, Respondent.code == code)).first():
-        raise SpiraleError("error.respondent_exists", code=code)
-    respondent = Respondent(
-        project_id=project_id,
-        wave_id=wave_id,
-        code=code,
-        profile=clean_optional(profile, max_length=120),
-        place=clean_optional(place, max_length=120),
-        age_band=clean_optional(age_band, max_length=20),
-        weight=float(weight),
+    response = ResponseIn(
+        levels=levels,
+        code=code or "",
+        profile=profile,
+        place=place,
+        age_band=age_band,
+        weight=weight,
+        extra=dict(extra or {}),
     )
-    session.add(respondent)
-    session.flush()
-    session.add_all(
-        Answer(project_id=project_id, respondent_id=respondent.id, indicator_id=iid, level=lvl)
-        for iid, lvl in levels.items()
-    )
-    session.flush()
-    return respondent.id
+    return add_responses(session=session, project_id=project_id, wave_id=wave_id, responses=[response])[0]
+
+
+def existing_codes(*, session: Session, project_id: int, wave_id: int) -> set[str]:
+    query = select(Respondent.code).where(Respondent.project_id == project_id, Respondent.wave_id == wave_id)
+    return set(session.exec(query).all())
 
 
 def answers_frame(*, session: Session, project_id: int, wave_id: int) -> pd.DataFrame:
-    """One row per answer: respondent, profile, place, weight, indicator, level (NaN = don't know)."""
+    """One row per answer: respondent, code, profile, place, age band, weight, indicator, level (NaN = don't know)."""
     query = (
         select(
-            Respondent.id, Respondent.profile, Respondent.place, Respondent.weight, Answer.indicator_id, Answer.level
+            Respondent.id,
+            Respondent.code,
+            Respondent.profile,
+            Respondent.place,
+            Respondent.age_band,
+            Respondent.weight,
+            Answer.indicator_id,
+            Answer.level,
         )
         .join(Answer, Answer.respondent_id == Respondent.id)
         .where(Respondent.project_id == project_id, Respondent.wave_id == wave_id)
+        .order_by(Respondent.id, Answer.indicator_id)
     )
-    columns = ["respondent", "profile", "place", "weight", "indicator_id", "level"]
-    frame = pd.DataFrame(session.exec(query).all(), columns=columns)
-    return frame.astype({"level": "float64", "weight": "float64"})
+    columns = ["respondent", "code", "profile", "place", "age_band", "weight", "indicator_id", "level"]
+    frame = pd.DataFrame(session.execute(query).all(), columns=columns)
+    return frame.astype({"level": "float64", "weight": "float64", "indicator_id": "int64", "respondent": "int64"})
+
+
+def respondents_frame(*, session: Session, project_id: int, wave_id: int) -> pd.DataFrame:
+    """One row per respondent: id, code, the profile answers (the project's own questions included), weight."""
+    query = (
+        select(
+            Respondent.id,
+            Respondent.code,
+            Respondent.profile,
+            Respondent.place,
+            Respondent.age_band,
+            Respondent.weight,
+            Respondent.extra,
+        )
+        .where(Respondent.project_id == project_id, Respondent.wave_id == wave_id)
+        .order_by(Respondent.id)
+    )
+    columns = ["respondent", "code", "profile", "place", "age_band", "weight", "extra"]
+    frame = pd.DataFrame(session.execute(query).all(), columns=columns)
+    extra = pd.DataFrame([json.loads(e) if e else {} for e in frame["extra"]], index=frame.index)
+    return pd.concat([frame.drop(columns="extra"), extra], axis=1)
 
 
 def indicator_means(answers: pd.DataFrame) -> pd.DataFrame:
@@ -120,5 +252,174 @@ def indicator_means(answers: pd.DataFrame) -> pd.DataFrame:
 
 
 def respondent_count(*, session: Session, project_id: int, wave_id: int) -> int:
-    query = select(Respondent.id).where(Respondent.project_id == project_id, Respondent.wave_id == wave_id)
-    return len(session.exec(query).all())
+    query = select(func.count(Respondent.id)).where(Respondent.project_id == project_id, Respondent.wave_id == wave_id)
+    return int(session.exec(query).one())
+
+
+def set_wave_status(*, session: Session, project_id: int, wave_id: int, status: str) -> WaveRead:
+    if status not in WAVE_STATUSES:
+        raise SpiraleError("error.wave_status", status=status)
+    wave = session.get(Wave, wave_id)
+    if wave is None or wave.project_id != project_id:
+        raise SpiraleError("error.wave_missing")
+    wave.status = status
+    session.add(wave)
+    session.flush()
+    return WaveRead.model_validate(wave)
+
+
+def wave_name(wave: WaveRead, lang: str) -> str:
+    return wave.name_en if lang == "en" and wave.name_en else wave.name
+
+
+# --- profile questions -------------------------------------------------------------------------
+
+
+def default_questions(*, session: Session, project_id: int) -> list[ProfileQuestionRead]:
+    """Group profile (the homogeneous groups' profiles), neighbourhood (free) and age band."""
+    groups = groups_service.list_groups(session=session, project_id=project_id, kind="homogeneous")
+    profiles = [g.profile for g in groups]
+    choices = {"profile": "\n".join(profiles), "place": "", "age_band": "\n".join(AGE_BANDS)}
+    labels = {"profile": "respondent.profile", "place": "respondent.place", "age_band": "respondent.age_band"}
+    return [
+        ProfileQuestionRead(
+            project_id=project_id,
+            key=key,
+            label_fr=i18n.translate(labels[key], "fr"),
+            label_en=i18n.translate(labels[key], "en"),
+            choices=choices[key],
+            position=position,
+        )
+        for position, key in enumerate(BUILTIN_QUESTIONS)
+    ]
+
+
+def profile_questions(*, session: Session, project_id: int) -> list[ProfileQuestionRead]:
+    query = select(ProfileQuestion).where(ProfileQuestion.project_id == project_id).order_by(ProfileQuestion.position)
+    stored = [ProfileQuestionRead.model_validate(q, from_attributes=True) for q in session.exec(query)]
+    return stored or default_questions(session=session, project_id=project_id)
+
+
+def set_profile_questions(
+    *, session: Session, project_id: int, questions: Sequence[Mapping[str, str]]
+) -> list[ProfileQuestionRead]:
+    """Replace the project's profile questions (key, label_fr, label_en, choices one a line)."""
+    cleaned, keys = [], set()
+    for position, question in enumerate(questions):
+        key = clean_name(question.get("key", "")).lower()
+        if not KEY_PATTERN.fullmatch(key):
+            raise SpiraleError("error.question_key", key=key)
+        if key in keys:
+            raise SpiraleError("error.question_duplicate", key=key)
+        keys.add(key)
+        choices = "\n".join(
+            line.strip() for line in str(question.get("choices", "") or "").splitlines() if line.strip()
+        )
+        cleaned.append(
+            ProfileQuestion(
+                project_id=project_id,
+                key=key,
+                label_fr=clean_name(question.get("label_fr", "") or key)[:200],
+                label_en=clean_optional(question.get("label_en", ""), max_length=200),
+                choices=clean_optional(choices, max_length=4000),
+                position=position,
+            )
+        )
+    for old in session.exec(select(ProfileQuestion).where(ProfileQuestion.project_id == project_id)):
+        session.delete(old)
+    session.flush()
+    session.add_all(cleaned)
+    session.flush()
+    return profile_questions(session=session, project_id=project_id)
+
+
+def split_profile(answers: Mapping[str, str]) -> dict:
+    """Profile answers -> the keyword arguments of add_response (built-in columns, the rest in `extra`)."""
+    builtin = {k: answers.get(k, "") or "" for k in BUILTIN_QUESTIONS}
+    return {**builtin, "extra": {k: v for k, v in answers.items() if k not in BUILTIN_QUESTIONS and v}}
+
+
+# --- participant links -------------------------------------------------------------------------
+
+
+@dataclass
+class TokenState:
+    token: str
+    project_id: int
+    wave_id: int
+    wave_open: bool
+    answered: bool
+    draft: dict
+
+
+def create_tokens(*, session: Session, project_id: int, wave_id: int, count: int) -> list[str]:
+    """New participant links for a wave (one response each)."""
+    if not 1 <= count <= MAX_TOKENS:
+        raise SpiraleError("error.token_count", maximum=MAX_TOKENS)
+    _open_wave(session, project_id, wave_id)
+    tokens = [secrets.token_urlsafe(12) for _ in range(count)]
+    session.add_all(SurveyToken(project_id=project_id, wave_id=wave_id, token=token) for token in tokens)
+    session.flush()
+    return tokens
+
+
+def tokens_frame(*, session: Session, project_id: int, wave_id: int) -> pd.DataFrame:
+    query = (
+        select(SurveyToken.token, SurveyToken.used_at)
+        .where(SurveyToken.project_id == project_id, SurveyToken.wave_id == wave_id)
+        .order_by(SurveyToken.id)
+    )
+    frame = pd.DataFrame(session.execute(query).all(), columns=["token", "used_at"])
+    return frame.assign(answered=frame["used_at"].notna())[["token", "answered"]]
+
+
+def _token(session: Session, token: str) -> SurveyToken:
+    row = session.exec(select(SurveyToken).where(SurveyToken.token == str(token)[:40])).first()
+    if row is None:
+        raise SpiraleError("error.token_unknown")
+    return row
+
+
+def token_state(*, session: Session, token: str) -> TokenState:
+    row = _token(session, token)
+    wave = session.get(Wave, row.wave_id)
+    return TokenState(
+        token=row.token,
+        project_id=row.project_id,
+        wave_id=row.wave_id,
+        wave_open=wave is not None and wave.status != CLOSED,
+        answered=row.used_at is not None,
+        draft=json.loads(row.draft) if row.draft else {},
+    )
+
+
+def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
+    """Keep a half-answered questionnaire so the participant can come back to it."""
+    row = _token(session, token)
+    if row.used_at is not None:
+        raise SpiraleError("error.token_used")
+    text = json.dumps(dict(draft), ensure_ascii=False)
+    if len(text) > 20000:
+        raise SpiraleError("error.text_too_long", maximum=20000)
+    row.draft = text
+    session.add(row)
+    session.flush()
+
+
+def submit_token(*, session: Session, token: str, levels: Mapping[int, int | None], profile: Mapping[str, str]) -> int:
+    """The participant's response; a token answers once."""
+    row = _token(session, token)
+    if row.used_at is not None:
+        raise SpiraleError("error.token_used")
+    respondent_id = add_response(
+        session=session,
+        project_id=row.project_id,
+        wave_id=row.wave_id,
+        levels=levels,
+        code=f"web-{row.id}",
+        **split_profile(profile),
+    )
+    row.respondent_id, row.used_at, row.draft = respondent_id, utcnow(), ""
+    session.add(row)
+    session.flush()
+    return respondent_id

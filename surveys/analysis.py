@@ -1,0 +1,176 @@
+"""The diagnosis as pure functions: a tidy answers frame in, small frames out (no database, no Streamlit).
+
+The answers frame has one row per answer with at least the columns
+`respondent, profile, place, weight, indicator_id, level` (level NaN = "don't know").
+Every figure is weighted by the respondent's weight; "don't know" is counted but left out of means and shares.
+Confidence intervals use the normal approximation with Kish's effective sample size, so they stay honest
+when weights are unequal.
+"""
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+LEVELS = (1, 2, 3, 4, 5)
+GOOD_LEVELS = 4  # levels 4 and 5: "satisfactory" and "ideal"
+Z95 = 1.959963984540054
+SUMMARY_COLUMNS = ["indicator_id", "mean", "share_good", "answers", "dont_know", "weight_sum", "n_eff", "se"]
+
+
+def filter_answers(
+    answers: pd.DataFrame,
+    *,
+    profiles: Iterable[str] | None = None,
+    places: Iterable[str] | None = None,
+    respondents: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Keep the answers of the chosen profiles / places / respondents (None or empty = no filter)."""
+    mask = pd.Series(True, index=answers.index)
+    if profiles:
+        mask &= answers["profile"].isin(list(profiles))
+    if places:
+        mask &= answers["place"].isin(list(places))
+    if respondents is not None:
+        mask &= answers["respondent"].isin(list(respondents))
+    return answers[mask]
+
+
+def _known(answers: pd.DataFrame) -> pd.DataFrame:
+    return answers[answers["level"].notna()]
+
+
+def summary(answers: pd.DataFrame, by: str | list[str] = "indicator_id") -> pd.DataFrame:
+    """Per indicator (or per indicator and group): weighted mean, share in levels 4-5, counts, standard error.
+
+    se is the standard error of the weighted mean: sqrt(s2 / n_eff) with s2 the weighted variance
+    (corrected by n_eff / (n_eff - 1)) and n_eff = (sum w)^2 / sum w^2; NaN below two answers.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    known = _known(answers)
+    dont_know = answers["level"].isna().groupby([answers[k] for k in keys]).sum()
+    if known.empty:
+        return pd.DataFrame(columns=[*keys, *SUMMARY_COLUMNS[1:]])
+    w, x = known["weight"].to_numpy(float), known["level"].to_numpy(float)
+    parts = pd.DataFrame(
+        {
+            **{k: known[k].to_numpy() for k in keys},
+            **{"w": w, "wx": w * x, "wxx": w * x * x, "ww": w * w, "wg": w * (x >= GOOD_LEVELS), "n": 1},
+        }
+    )
+    sums = parts.groupby(keys).sum()
+    mean = sums["wx"] / sums["w"]
+    n_eff = sums["w"] ** 2 / sums["ww"]
+    variance = (sums["wxx"] / sums["w"] - mean**2).clip(lower=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corrected = variance * n_eff / (n_eff - 1)
+        se = np.sqrt(corrected / n_eff).where(sums["n"] > 1)
+    result = pd.DataFrame(
+        {
+            "mean": mean,
+            "share_good": sums["wg"] / sums["w"],
+            "answers": sums["n"].astype(int),
+            "dont_know": dont_know.reindex(sums.index).fillna(0).astype(int),
+            "weight_sum": sums["w"],
+            "n_eff": n_eff,
+            "se": se,
+        }
+    )
+    return result.reset_index()
+
+
+def distribution(answers: pd.DataFrame) -> pd.DataFrame:
+    """Weighted share of each level (1-5) and of "don't know" ("dk") per indicator; each row sums to 1."""
+    levels = answers["level"].fillna(0).astype(int)
+    table = answers.groupby([answers["indicator_id"], levels.rename("lvl")])["weight"].sum().unstack(fill_value=0.0)
+    table = table.reindex(columns=[*LEVELS, 0], fill_value=0.0)
+    table = table.div(table.sum(axis=1), axis=0)
+    table.columns = [*[str(level) for level in LEVELS], "dk"]
+    return table.reset_index()
+
+
+def by_group(answers: pd.DataFrame, column: str = "profile") -> pd.DataFrame:
+    """Weighted mean level per indicator (rows) and group (columns); empty groups ("") are left out."""
+    data = answers[answers[column].astype(str) != ""]
+    table = summary(data, by=["indicator_id", column])
+    if table.empty:
+        return pd.DataFrame()
+    return table.pivot(index="indicator_id", columns=column, values="mean")
+
+
+def largest_gaps(table: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """The indicators whose groups disagree most: highest and lowest group, and the gap, largest first."""
+    columns = ["indicator_id", "low_group", "low", "high_group", "high", "gap"]
+    table = table.dropna(how="all")
+    if table.empty or table.shape[1] < 2:
+        return pd.DataFrame(columns=columns)
+    result = pd.DataFrame(
+        {
+            "low_group": table.idxmin(axis=1),
+            "low": table.min(axis=1),
+            "high_group": table.idxmax(axis=1),
+            "high": table.max(axis=1),
+        }
+    )
+    result["gap"] = result["high"] - result["low"]
+    result = result[result["gap"] > 0].sort_values("gap", ascending=False, kind="stable").head(top)
+    return result.rename_axis("indicator_id").reset_index()[columns]
+
+
+def family_means(summary_frame: pd.DataFrame, families: Mapping[int, str]) -> pd.DataFrame:
+    """Mean of the indicators' means per family (each indicator counts once); indicators without family left out."""
+    data = summary_frame.assign(family=summary_frame["indicator_id"].map(families)).dropna(subset=["family"])
+    data = data[data["family"] != ""]
+    if data.empty:
+        return pd.DataFrame(columns=["family", "mean", "indicators"])
+    grouped = data.groupby("family")["mean"]
+    return pd.DataFrame({"mean": grouped.mean(), "indicators": grouped.size()}).reset_index()
+
+
+def compare_waves(before: pd.DataFrame, after: pd.DataFrame, *, z: float = Z95) -> pd.DataFrame:
+    """Wave against wave per indicator: both means, the difference (after - before) and its 95% interval.
+
+    The two waves are treated as independent samples: se_diff = sqrt(se_before^2 + se_after^2).
+    `significant` says the interval leaves out zero.
+    """
+    a, b = summary(before), summary(after)
+    merged = a[["indicator_id", "mean", "se", "answers"]].merge(
+        b[["indicator_id", "mean", "se", "answers"]], on="indicator_id", how="outer", suffixes=("_before", "_after")
+    )
+    merged["diff"] = merged["mean_after"] - merged["mean_before"]
+    se = np.sqrt(merged["se_before"].astype(float) ** 2 + merged["se_after"].astype(float) ** 2)
+    merged["ci_low"] = merged["diff"] - z * se
+    merged["ci_high"] = merged["diff"] + z * se
+    merged["significant"] = (merged["ci_low"] > 0) | (merged["ci_high"] < 0)
+    return merged.sort_values("indicator_id").reset_index(drop=True)
+
+
+def makeup(answers: pd.DataFrame, column: str = "profile") -> pd.DataFrame:
+    """Respondents per group (unweighted count and weighted share), from the answers frame."""
+    people = answers.drop_duplicates("respondent")
+    if people.empty:
+        return pd.DataFrame(columns=[column, "respondents", "share"])
+    grouped = people.groupby(people[column].astype(str))
+    result = pd.DataFrame({"respondents": grouped.size(), "weight": grouped["weight"].sum()})
+    result["share"] = result["weight"] / result["weight"].sum()
+    result = result.sort_values("respondents", ascending=False, kind="stable")
+    return result.rename_axis(column).reset_index()[[column, "respondents", "share"]]
+
+
+def respondents(answers: pd.DataFrame) -> int:
+    return int(answers["respondent"].nunique())
+
+
+def dashboard(answers: pd.DataFrame, families: Mapping[int, str], group: str = "profile") -> dict[str, pd.DataFrame]:
+    """Everything the dashboard shows for one wave (the bench times this)."""
+    overall = summary(answers)
+    groups = by_group(answers, group)
+    return {
+        "summary": overall,
+        "distribution": distribution(answers),
+        "families": family_means(overall, families),
+        "by_group": groups,
+        "gaps": largest_gaps(groups),
+        "makeup": makeup(answers, group),
+        "places": makeup(answers, "place"),
+    }

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workshop.database import utcnow
@@ -28,7 +29,18 @@ class GroupBase(SQLModel):
     facilitator: str = Field(default="", max_length=120)
 
 
-class Group(GroupBase, table=True):
+class GroupLive(SQLModel):
+    """What the live meeting adds to a group: the participants' join code and the countdown."""
+
+    # Not unique in the database: an archive imported twice holds the same code; opening a code
+    # makes it unique among the groups of the database (groups.join.open_join).
+    join_code: str | None = Field(default=None, max_length=8, index=True)
+    join_until: datetime | None = None  # the code lets participants in until then
+    timer_question: str | None = Field(default=None, max_length=20)
+    timer_ends_at: datetime | None = None
+
+
+class Group(GroupBase, GroupLive, table=True):
     __tablename__ = "citizen_group"  # "group" is an SQL keyword
 
     id: int | None = Field(default=None, primary_key=True)
@@ -36,7 +48,7 @@ class Group(GroupBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class GroupRead(GroupBase):
+class GroupRead(GroupBase, GroupLive):
     id: int
     project_id: int
 
@@ -55,6 +67,8 @@ class Criterion(CriterionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     group_id: int = Field(foreign_key="citizen_group.id", index=True)
+    # The phone that wrote it (a random token kept in that browser's session); None for the facilitator.
+    participant_token: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None  # soft delete: nothing said is ever lost
@@ -64,9 +78,24 @@ class CriterionRead(CriterionBase):
     id: int
     project_id: int
     group_id: int
+    participant_token: str | None = None
     created_at: datetime
     deleted_at: datetime | None
 
     @property
     def shown_text(self) -> str:
         return self.corrected_text or self.text
+
+
+class QuestionWording(SQLModel, table=True):
+    """The words of one of the three questions for a project's cycle (the catalog's wording otherwise)."""
+
+    __tablename__ = "question_wording"
+    __table_args__ = (UniqueConstraint("project_id", "cycle", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    cycle: int = Field(default=1, ge=1)
+    question: str = Field(max_length=20)
+    text_fr: str = Field(default="", max_length=300)
+    text_en: str = Field(default="", max_length=300)

@@ -1,8 +1,11 @@
 """Step 1 services: groups and the criteria they write (proposed, corrected, validated, soft-deleted)."""
 
-from datetime import date
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, select
 
 from groups.models import (
@@ -15,10 +18,16 @@ from groups.models import (
     CriterionRead,
     Group,
     GroupRead,
+    QuestionWording,
 )
+from workshop import i18n
 from workshop.database import utcnow
 from workshop.errors import SpiraleError
+from workshop.settings import LANGUAGES
 from workshop.text import NAME_MAX, clean_name, clean_note, clean_optional
+
+TIMER_MAX_MINUTES = 120
+WORDING_MAX = 300
 
 
 def create_group(
@@ -69,6 +78,13 @@ def _criterion(session: Session, project_id: int, criterion_id: int) -> Criterio
     return criterion
 
 
+# A double tap (or a resent form) within this many seconds stores one note.
+DOUBLE_TAP_SECONDS = 10
+# One phone may send at most this many notes per minute: enough to write fast, not to flood the wall.
+RATE_LIMIT_NOTES = 12
+RATE_WINDOW_SECONDS = 60
+
+
 def add_criterion(
     *,
     session: Session,
@@ -77,21 +93,76 @@ def add_criterion(
     question: str,
     text: str,
     author: str = "",
+    participant_token: str | None = None,
 ) -> CriterionRead:
-    """A note proposed in a group: one idea, answering one of the three questions."""
+    """A note proposed in a group: one idea, answering one of the three questions.
+
+    The same text sent again by the same writer within DOUBLE_TAP_SECONDS returns the note already
+    stored; a participant's phone may send at most RATE_LIMIT_NOTES per minute.
+    """
     if question not in QUESTIONS:
         raise SpiraleError("error.question", question=question)
+    written = clean_note(text)
+    token = clean_optional(participant_token, max_length=64) or None
     _group(session, project_id, group_id)
+    _one_writer_at_a_time(session, group_id, token)
+    now = utcnow()
+    same = session.exec(
+        _live(project_id).where(
+            Criterion.group_id == group_id,
+            Criterion.question == question,
+            Criterion.text == written,
+            _same_writer(token),
+            Criterion.created_at >= now - timedelta(seconds=DOUBLE_TAP_SECONDS),
+        )
+    ).first()
+    if same is not None:
+        return CriterionRead.model_validate(same)
+    if token is not None:
+        _check_rate(session, token, now)
     criterion = Criterion(
         project_id=project_id,
         group_id=group_id,
         question=question,
-        text=clean_note(text),
+        text=written,
         author=clean_optional(author, max_length=NAME_MAX),
+        participant_token=token,
     )
     session.add(criterion)
     session.flush()
     return CriterionRead.model_validate(criterion)
+
+
+def _same_writer(token: str | None):  # noqa: ANN202 - a SQL condition
+    return col(Criterion.participant_token).is_(None) if token is None else Criterion.participant_token == token
+
+
+def _one_writer_at_a_time(session: Session, group_id: int, token: str | None) -> None:
+    """Serialise one writer's sends, so that the double-tap and rate checks see each other.
+
+    SQLite already runs one writing transaction at a time (BEGIN IMMEDIATE); PostgreSQL needs a lock,
+    held until the transaction ends.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = f"spirale-note:{group_id}:{token or ''}"
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
+def _check_rate(session: Session, token: str, now: datetime) -> None:
+    since = now - timedelta(seconds=RATE_WINDOW_SECONDS)
+    recent = session.exec(
+        select(Criterion.created_at)
+        .where(Criterion.participant_token == token, Criterion.created_at >= since)
+        .order_by(col(Criterion.created_at))
+    ).all()
+    if len(recent) >= RATE_LIMIT_NOTES:
+        oldest = _aware(recent[-RATE_LIMIT_NOTES])
+        wait = max(1, int((oldest + timedelta(seconds=RATE_WINDOW_SECONDS) - now).total_seconds()) + 1)
+        raise SpiraleError("error.note_rate", seconds=wait)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def correct_criterion(*, session: Session, project_id: int, criterion_id: int, text: str) -> CriterionRead:
@@ -209,3 +280,94 @@ def count_by_question(*, session: Session, project_id: int, group_id: int) -> di
     for criterion in list_criteria(session=session, project_id=project_id, group_id=group_id):
         counts[criterion.question] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class AuthorCount:
+    """Who has written how many live notes in a group: a phone (by its alias) or the facilitator's entry."""
+
+    name: str
+    notes: int
+    from_phone: bool
+
+
+def count_by_author(*, session: Session, project_id: int, group_id: int) -> list[AuthorCount]:
+    """One line per phone (its latest alias) and per name typed by the facilitator, most notes first."""
+    rows = session.exec(_live(project_id).where(Criterion.group_id == group_id).order_by(col(Criterion.id))).all()
+    counts: dict[tuple[bool, str], int] = {}
+    names: dict[tuple[bool, str], str] = {}
+    for criterion in rows:
+        key = (True, criterion.participant_token) if criterion.participant_token else (False, criterion.author)
+        counts[key] = counts.get(key, 0) + 1
+        names[key] = criterion.author or names.get(key, "")
+    found = [AuthorCount(names[key], number, key[0]) for key, number in counts.items()]
+    return sorted(found, key=lambda a: (-a.notes, a.name))
+
+
+def start_timer(*, session: Session, project_id: int, group_id: int, question: str, minutes: float) -> GroupRead:
+    """A countdown for the question the group is working on (one at a time per group)."""
+    if question not in QUESTIONS:
+        raise SpiraleError("error.question", question=question)
+    if not 0 < float(minutes) <= TIMER_MAX_MINUTES:
+        raise SpiraleError("error.timer_minutes", limit=TIMER_MAX_MINUTES)
+    group = _group(session, project_id, group_id)
+    group.timer_question, group.timer_ends_at = question, utcnow() + timedelta(minutes=float(minutes))
+    session.add(group)
+    session.flush()
+    return GroupRead.model_validate(group)
+
+
+def stop_timer(*, session: Session, project_id: int, group_id: int) -> GroupRead:
+    group = _group(session, project_id, group_id)
+    group.timer_question, group.timer_ends_at = None, None
+    session.add(group)
+    session.flush()
+    return GroupRead.model_validate(group)
+
+
+def get_group(*, session: Session, project_id: int, group_id: int) -> GroupRead:
+    return GroupRead.model_validate(_group(session, project_id, group_id))
+
+
+def seconds_left(group: GroupRead, question: str) -> int | None:
+    """Whole seconds left on the question's countdown (0 once over); None when it has none."""
+    if group.timer_question != question or group.timer_ends_at is None:
+        return None
+    return max(0, math.ceil((_aware(group.timer_ends_at) - utcnow()).total_seconds()))
+
+
+def question_wordings(*, session: Session, project_id: int, cycle: int) -> dict[str, dict[str, str]]:
+    """The three questions' words for a project's cycle, {question: {lang: text}}; the catalog's by default."""
+    wordings = {q: {lang: i18n.translate(f"question.{q}.text", lang) for lang in LANGUAGES} for q in QUESTIONS}
+    rows = session.exec(
+        select(QuestionWording).where(QuestionWording.project_id == project_id, QuestionWording.cycle == cycle)
+    )
+    for row in rows:
+        if row.question in wordings:
+            for lang, value in (("fr", row.text_fr), ("en", row.text_en)):
+                if value:
+                    wordings[row.question][lang] = value
+    return wordings
+
+
+def set_question_wording(
+    *, session: Session, project_id: int, cycle: int, question: str, text_fr: str, text_en: str
+) -> dict[str, str]:
+    """Reword a question for a cycle; an empty language falls back to the catalog's wording."""
+    if question not in QUESTIONS:
+        raise SpiraleError("error.question", question=question)
+    if int(cycle) < 1:
+        raise SpiraleError("error.cycle")
+    french = clean_optional(text_fr, max_length=WORDING_MAX)
+    english = clean_optional(text_en, max_length=WORDING_MAX)
+    row = session.exec(
+        select(QuestionWording).where(
+            QuestionWording.project_id == project_id,
+            QuestionWording.cycle == cycle,
+            QuestionWording.question == question,
+        )
+    ).first() or QuestionWording(project_id=project_id, cycle=int(cycle), question=question)
+    row.text_fr, row.text_en = french, english
+    session.add(row)
+    session.flush()
+    return question_wordings(session=session, project_id=project_id, cycle=cycle)[question]

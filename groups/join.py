@@ -1,0 +1,160 @@
+"""Participants' way in: a short join code per group, opened and closed by the facilitator.
+
+A participant has no account. The phone page holds the code and a random participant token
+(kept in the browser's session); every call here goes through the code, so a phone reaches
+that one group only, and only while its code is open.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from groups import service
+from groups.models import VALIDATED, Criterion, CriterionRead, Group, GroupRead
+from workshop.database import utcnow
+from workshop.errors import SpiraleError
+from workshop.models import Project
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: read from the back of a room and typed on a phone without doubt.
+ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+OPEN_HOURS = 4  # a code closes by itself after the meeting
+_NOT_CODE = re.compile(r"[\s\-_.]")
+
+
+@dataclass(frozen=True)
+class JoinedGroup:
+    """What a participant's phone may know about the group it joined."""
+
+    code: str
+    project_id: int
+    group_id: int
+    profile: str
+    cycle: int
+
+
+def new_participant_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def normalise_code(code: object) -> str:
+    """Upper case without spaces or dashes: 'ack 3r9' and 'ACK-3R9' are the same code."""
+    return _NOT_CODE.sub("", str(code or "")).upper()
+
+
+def _new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if session.exec(select(Group.id).where(Group.join_code == code)).first() is None:
+            return code
+
+
+def open_join(*, session: Session, project_id: int, group_id: int, hours: float = OPEN_HOURS) -> GroupRead:
+    """Let phones in for `hours`; the group keeps its code unless another group holds it too."""
+    group = service._group(session, project_id, group_id)
+    shared = group.join_code is not None and (
+        session.exec(select(Group.id).where(Group.join_code == group.join_code, Group.id != group.id)).first()
+    )
+    if group.join_code is None or shared:
+        group.join_code = _new_code(session)
+    group.join_until = utcnow() + timedelta(hours=float(hours))
+    session.add(group)
+    session.flush()
+    return GroupRead.model_validate(group)
+
+
+def close_join(*, session: Session, project_id: int, group_id: int) -> GroupRead:
+    group = service._group(session, project_id, group_id)
+    group.join_until = None
+    session.add(group)
+    session.flush()
+    return GroupRead.model_validate(group)
+
+
+def is_open(group: GroupRead) -> bool:
+    return group.join_code is not None and group.join_until is not None and service._aware(group.join_until) > utcnow()
+
+
+def find_group(*, session: Session, code: object) -> JoinedGroup:
+    """The group a code opens, or a clear refusal: malformed, unknown, or closed."""
+    wanted = normalise_code(code)
+    if not wanted:
+        raise SpiraleError("error.join_code_empty")
+    if len(wanted) != CODE_LENGTH or any(c not in ALPHABET for c in wanted):
+        raise SpiraleError("error.join_code_unknown", code=wanted[:20])
+    groups = session.exec(select(Group).where(Group.join_code == wanted).order_by(col(Group.id).desc())).all()
+    if not groups:
+        raise SpiraleError("error.join_code_unknown", code=wanted)
+    group = next((g for g in groups if is_open(GroupRead.model_validate(g))), None)
+    if group is None:
+        raise SpiraleError("error.join_code_closed", code=wanted)
+    project = session.get(Project, group.project_id)
+    return JoinedGroup(wanted, group.project_id, group.id, group.profile, project.cycle if project else 1)
+
+
+def send_note(
+    *, session: Session, code: object, participant_token: str, question: str, text: str, alias: str = ""
+) -> CriterionRead:
+    """A note from a phone, into the group its code opens."""
+    joined = find_group(session=session, code=code)
+    if not str(participant_token or "").strip():
+        raise SpiraleError("error.join_token")
+    return service.add_criterion(
+        session=session,
+        project_id=joined.project_id,
+        group_id=joined.group_id,
+        question=question,
+        text=text,
+        author=alias,
+        participant_token=participant_token,
+    )
+
+
+def own_notes(*, session: Session, code: object, participant_token: str) -> list[CriterionRead]:
+    """The live notes this phone wrote in the group, oldest first."""
+    joined = find_group(session=session, code=code)
+    rows = session.exec(
+        select(Criterion)
+        .where(
+            Criterion.group_id == joined.group_id,
+            Criterion.participant_token == participant_token,
+            col(Criterion.deleted_at).is_(None),
+        )
+        .order_by(col(Criterion.id))
+    )
+    return [CriterionRead.model_validate(c) for c in rows]
+
+
+def _own(session: Session, code: object, participant_token: str, criterion_id: int) -> tuple[JoinedGroup, Criterion]:
+    joined = find_group(session=session, code=code)
+    criterion = session.get(Criterion, criterion_id)
+    if (
+        criterion is None
+        or criterion.group_id != joined.group_id
+        or criterion.deleted_at is not None
+        or not participant_token
+        or criterion.participant_token != participant_token
+    ):
+        raise SpiraleError("error.criterion_missing")
+    if criterion.status == VALIDATED:
+        raise SpiraleError("error.note_validated")
+    return joined, criterion
+
+
+def edit_own_note(
+    *, session: Session, code: object, participant_token: str, criterion_id: int, text: str
+) -> CriterionRead:
+    """A participant rewords their own note until the group validates it (the first wording is kept)."""
+    joined, criterion = _own(session, code, participant_token, criterion_id)
+    return service.correct_criterion(
+        session=session, project_id=joined.project_id, criterion_id=criterion.id, text=text
+    )
+
+
+def withdraw_own_note(*, session: Session, code: object, participant_token: str, criterion_id: int) -> CriterionRead:
+    """A participant takes back their own note (soft delete, like the facilitator's)."""
+    joined, criterion = _own(session, code, participant_token, criterion_id)
+    return service.delete_criterion(session=session, project_id=joined.project_id, criterion_id=criterion.id)

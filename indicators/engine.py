@@ -419,9 +419,12 @@ class SimilarNotesIndex:
     ) -> None:
         self.texts = list(texts)
         self.ids = [str(i) for i in (ids if ids is not None else range(len(self.texts)))]
+        if len(self.ids) != len(self.texts):
+            raise ValueError("ids must be as many as texts")
         weights = VectorWeights(embedding=0.7, words=0.15, chars=0.15, profile=0.0)
-        self.vectorizer = fit_vectorizer(self.texts, weights=weights, use_embedding=use_embedding)
-        vectors = self.vectorizer.transform(self.texts)
+        # An empty index still gets a (dummy) vocabulary so that it can be queried.
+        self.vectorizer = fit_vectorizer(self.texts or [""], weights=weights, use_embedding=use_embedding)
+        vectors = self.vectorizer.transform(self.texts or [""]).rows(slice(0, len(self.texts)))
         self._dense = vectors.dense
         self._sparse_t = vectors.sparse.T.tocsr()  # transposed once: queries multiply by it
 
@@ -431,7 +434,7 @@ class SimilarNotesIndex:
     def similar(self, text: str, k: int = 5, *, exclude_id: str | None = None) -> list[SimilarNote]:
         """The k notes most similar to `text`, best first."""
         if not self.texts or not text.strip():
-            return []
+            return []  # (an empty index has no fitted vocabulary either)
         query = self.vectorizer.transform([text])
         sims = np.asarray((query.sparse @ self._sparse_t).todense()).ravel()
         if self._dense.shape[1]:

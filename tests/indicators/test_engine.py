@@ -34,8 +34,12 @@ def test_paraphrases_together_distinct_ideas_apart() -> None:
 
 
 def test_close_but_distinct_ideas_stay_apart() -> None:
-    texts = ["Attendre six mois pour voir un spécialiste", "Pas de médecin traitant dans le quartier",
-             "Attendre des heures à la préfecture pour mes papiers", "Mon titre de séjour pas renouvelé"]
+    texts = [
+        "Attendre six mois pour voir un spécialiste",
+        "Pas de médecin traitant dans le quartier",
+        "Attendre des heures à la préfecture pour mes papiers",
+        "Mon titre de séjour pas renouvelé",
+    ]
     labels = cluster_notes(texts).labels
     assert labels[0] == labels[1]
     assert labels[2] == labels[3]
@@ -50,8 +54,7 @@ def test_pinned_clusters_are_never_reshuffled() -> None:
     assert result.clusters[0].note_ids[:2] == ["job2", "noise1"] and result.clusters[0].pinned
     assert result.clusters[1].pinned and "faith1" in result.clusters[1].note_ids
     assert not any(result.clusters[0].note_ids == c.note_ids for c in result.clusters[2:])
-    again = cluster_notes([*NOTES.values(), "Je vais à la mosquée pour prier"],
-                          ids=[*ids, "faith4"], pinned=pinned)
+    again = cluster_notes([*NOTES.values(), "Je vais à la mosquée pour prier"], ids=[*ids, "faith4"], pinned=pinned)
     label = _labels(again.labels, [*ids, "faith4"])
     assert label["job2"] == label["noise1"] == 0
     assert label["faith1"] == 1
@@ -70,11 +73,9 @@ def test_deterministic() -> None:
     second = cluster_notes(list(reversed(texts)))
     assert first.labels == cluster_notes(texts).labels
     assert first.clusters == cluster_notes(texts).clusters
-    groups = {frozenset(texts[i] for i, lab in enumerate(first.labels) if lab == k)
-              for k in set(first.labels)}
+    groups = {frozenset(texts[i] for i, lab in enumerate(first.labels) if lab == k) for k in set(first.labels)}
     rev = list(reversed(texts))
-    groups_rev = {frozenset(rev[i] for i, lab in enumerate(second.labels) if lab == k)
-                  for k in set(second.labels)}
+    groups_rev = {frozenset(rev[i] for i, lab in enumerate(second.labels) if lab == k) for k in set(second.labels)}
     assert groups == groups_rev
 
 

@@ -47,11 +47,18 @@ def test_learning_from_confirmed_notes() -> None:
 
 def test_grid_as_records_and_custom_component() -> None:
     records = load_grid().to_dict("records")
-    records.append({"code": "B09", "family": "B", "label_fr": "Animaux en ville", "label_en": "Animals in town",
-                    "description_fr": "Chiens, chats, pigeons, rats dans le quartier.",
-                    "description_en": "Dogs, cats, pigeons, rats in the area.",
-                    "examples_fr": "les rats près des poubelles | trop de pigeons",
-                    "examples_en": "rats near the bins | too many pigeons"})
+    records.append(
+        {
+            "code": "B09",
+            "family": "B",
+            "label_fr": "Animaux en ville",
+            "label_en": "Animals in town",
+            "description_fr": "Chiens, chats, pigeons, rats dans le quartier.",
+            "description_en": "Dogs, cats, pigeons, rats in the area.",
+            "examples_fr": "les rats près des poubelles | trop de pigeons",
+            "examples_en": "rats near the bins | too many pigeons",
+        }
+    )
     top = FamilySuggester(records).suggest(["Des rats dans la cour de l'immeuble"])[0][0]
     assert top.family == "B" and top.component == "B09"
 

@@ -9,7 +9,7 @@ import streamlit as st
 from ui import shell, sidebar
 
 # Query parameter of a participant link -> the only page that link opens.
-PARTICIPANT_PAGES: dict[str, str] = {}
+PARTICIPANT_PAGES: dict[str, str] = {"code": "pages/join.py"}
 
 st.set_page_config(page_title="Spirale", page_icon="🌀", layout="wide")
 shell.start_database()
@@ -23,8 +23,10 @@ t = shell.t
 pages = [
     st.Page("pages/home.py", title=t("nav.home"), icon="🏠", url_path="accueil", default=True),
     st.Page("pages/groups.py", title=t("nav.step1"), icon="🟡", url_path="groupes"),
+    st.Page("pages/synthesis.py", title=t("nav.synthesis"), icon="🔄", url_path="synthese"),
     st.Page("pages/indicators.py", title=t("nav.step2"), icon="🌈", url_path="indicateurs"),
     st.Page("pages/survey.py", title=t("nav.step3"), icon="📊", url_path="enquete"),
+    st.Page("pages/dashboard.py", title=t("nav.dashboard"), icon="📈", url_path="tableau-de-bord"),
     st.Page("pages/actions.py", title=t("nav.step4"), icon="🤝", url_path="actions"),
     st.Page("pages/project.py", title=t("nav.project"), icon="⚙️", url_path="projet"),
 ]

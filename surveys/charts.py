@@ -30,3 +30,165 @@ def mean_by_indicator(means: pd.DataFrame, *, names: dict[int, str], title: str,
         font={"size": 16},
     )
     return figure
+
+
+DONT_KNOW_COLOUR = "#9e9e9e"
+FONT = {"size": 16}
+
+
+def _height(rows: int) -> int:
+    return max(320, 34 * rows + 140)
+
+
+def distribution_bars(
+    shares: pd.DataFrame, *, names: dict[int, str], title: str, level_names: list[str], dont_know: str
+) -> go.Figure:
+    """Stacked horizontal bars: each indicator's weighted share of levels 1-5 and of "don't know"."""
+    data = shares.assign(name=shares["indicator_id"].map(names))
+    figure = go.Figure()
+    for column, label, colour in zip(
+        ["1", "2", "3", "4", "5", "dk"], [*level_names, dont_know], [*LEVEL_COLOURS, DONT_KNOW_COLOUR], strict=True
+    ):
+        figure.add_bar(
+            x=data[column] * 100,
+            y=data["name"],
+            orientation="h",
+            name=label,
+            marker_color=colour,
+            text=[f"{v:.0%}" if v >= 0.06 else "" for v in data[column]],
+            textposition="inside",
+            hovertemplate="%{y}<br>" + label + ": %{x:.0f}%<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="stack",
+        title=title,
+        xaxis={"range": [0, 100], "ticksuffix": "%"},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.08},
+        height=_height(len(data)),
+        margin={"l": 10, "r": 10, "t": 60, "b": 60},
+        font=FONT,
+    )
+    return figure
+
+
+def family_radar(families: pd.DataFrame, *, labels: dict[str, str], title: str) -> go.Figure:
+    """Mean level per family on a 1-5 radar (a closed line)."""
+    theta = [labels.get(f, f) for f in families["family"]]
+    figure = go.Figure(
+        go.Scatterpolar(
+            r=[*families["mean"], *families["mean"][:1]],
+            theta=[*theta, *theta[:1]],
+            fill="toself",
+            line={"color": "#1f4e79", "width": 3},
+            hovertemplate="%{theta}: %{r:.2f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=title, polar={"radialaxis": {"range": [0, 5], "dtick": 1}}, height=520, font=FONT, showlegend=False
+    )
+    return figure
+
+
+def group_heatmap(table: pd.DataFrame, gaps: pd.DataFrame, *, names: dict[int, str], title: str) -> go.Figure:
+    """Indicator x group mean level; the indicators with the largest gaps between groups are starred."""
+    starred = set(gaps["indicator_id"]) if not gaps.empty else set()
+    rows = [("★ " if iid in starred else "") + names.get(iid, str(iid)) for iid in table.index]
+    values = table.to_numpy(dtype=float)
+    figure = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=[str(c) for c in table.columns],
+            y=rows,
+            zmin=1,
+            zmax=5,
+            colorscale=[[i / 4, c] for i, c in enumerate(LEVEL_COLOURS)],
+            text=[[("" if v != v else f"{v:.1f}") for v in row] for row in values],
+            texttemplate="%{text}",
+            hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=title,
+        yaxis={"autorange": "reversed"},
+        height=_height(len(rows)),
+        margin={"l": 10, "r": 10, "t": 60, "b": 120},
+        font=FONT,
+    )
+    return figure
+
+
+def wave_comparison(comparison: pd.DataFrame, *, names: dict[int, str], title: str, axis_label: str) -> go.Figure:
+    """Difference of mean level (after - before) per indicator with its 95% confidence interval."""
+    data = comparison.dropna(subset=["diff"]).assign(name=lambda d: d["indicator_id"].map(names))
+    colours = ["#1e8449" if s and d > 0 else "#c0392b" if s else "#7f8c8d" for s, d in zip(
+        data["significant"], data["diff"], strict=True)]  # fmt: skip
+    figure = go.Figure(
+        go.Scatter(
+            x=data["diff"],
+            y=data["name"],
+            mode="markers",
+            marker={"size": 14, "color": colours},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (data["ci_high"] - data["diff"]).fillna(0),
+                "arrayminus": (data["diff"] - data["ci_low"]).fillna(0),
+                "thickness": 2,
+            },
+            customdata=data[["mean_before", "mean_after"]].to_numpy(),
+            hovertemplate="%{y}<br>%{customdata[0]:.2f} → %{customdata[1]:.2f} (%{x:+.2f})<extra></extra>",
+        )
+    )
+    figure.add_vline(x=0, line_width=2, line_color="#000000")
+    figure.update_layout(
+        title=title,
+        xaxis={"title": axis_label, "zeroline": False},
+        yaxis={"autorange": "reversed"},
+        height=_height(len(data)),
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        font=FONT,
+    )
+    return figure
+
+
+def makeup_bars(makeup: pd.DataFrame, *, column: str, title: str, empty_label: str) -> go.Figure:
+    """Respondents per group (count, with the weighted share in the hover)."""
+    groups = [g if g else empty_label for g in makeup[column]]
+    figure = go.Figure(
+        go.Bar(
+            x=makeup["respondents"],
+            y=groups,
+            orientation="h",
+            marker_color="#1f4e79",
+            text=makeup["respondents"],
+            textposition="outside",
+            customdata=makeup["share"] * 100,
+            hovertemplate="%{y}: %{x} (%{customdata:.0f}%)<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=title,
+        yaxis={"autorange": "reversed"},
+        height=_height(len(groups)),
+        margin={"l": 10, "r": 30, "t": 60, "b": 40},
+        font=FONT,
+    )
+    return figure
+
+
+def standalone_html(figures: list[go.Figure], *, title: str, lang: str) -> str:
+    """The dashboard as one HTML file that opens without network (plotly.js embedded once)."""
+    import html
+
+    parts = [
+        figure.to_html(full_html=False, include_plotlyjs=(index == 0), config={"displaylogo": False})
+        for index, figure in enumerate(figures)
+    ]
+    body = "\n".join(f'<section style="margin-bottom:2em">{part}</section>' for part in parts)
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>body{{font-family:sans-serif;font-size:20px;margin:2em}}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>{body}</body></html>"
+    )

@@ -8,8 +8,10 @@ from workshop import i18n
 TITLES = {
     "pages/home.py": "home.title",
     "pages/groups.py": "step1.title",
+    "pages/synthesis.py": "synthesis.title",
     "pages/indicators.py": "step2.title",
     "pages/survey.py": "step3.title",
+    "pages/dashboard.py": "dashboard.title",
     "pages/actions.py": "step4.title",
     "pages/project.py": "project.title",
 }
@@ -85,7 +87,7 @@ def step1(app):
 
 
 def add_note(app, text: str, index: int = 0):
-    app.text_area[index].set_value(text)
+    app.text_input(key=f"note_text_{('wellbeing', 'illbeing', 'action')[index]}").set_value(text)
     forms = [b for b in app.button if b.label == fr("step1.add")]
     forms[index].click().run()
 

@@ -1,0 +1,42 @@
+"""AppTest of the dashboard: the demo wave's figures, filters, weights, wave against wave, HTML download."""
+
+from tests.pages.conftest import by_label, load_demo
+from workshop import i18n
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+def test_dashboard_of_the_demo_wave(app):
+    load_demo(app)
+    app.switch_page("pages/dashboard.py").run()
+    assert not app.exception
+    assert app.metric[0].value == "232"
+    charts = app.get("plotly_chart")
+    assert len(charts) == 6  # means, distribution, radar, heatmap, make-up by profile and by place
+    assert app.get("download_button")
+    by_label(app.multiselect, fr("dashboard.filter_profile")).set_value(["Commerçants"]).run()
+    assert app.metric[0].value == "30"
+    by_label(app.toggle, fr("dashboard.weighted")).set_value(False).run()
+    assert not app.exception
+
+
+def test_dashboard_compares_two_waves(app, db_url):
+    from surveys import service
+    from workshop import database
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    with database.session_scope(db_url) as session:
+        wave = service.create_wave(session=session, project_id=pid, name="Vague 2", kind="ex-post")
+        iid = sorted(service.usable_indicator_ids(session=session, project_id=pid))[0]
+        service.add_response(session=session, project_id=pid, wave_id=wave.id, levels={iid: 5}, code="x1")
+        service.add_response(session=session, project_id=pid, wave_id=wave.id, levels={iid: 4}, code="x2")
+        demo_wave = service.list_waves(session=session, project_id=pid)[0].id
+    app.switch_page("pages/dashboard.py").run()
+    assert app.metric[0].value == "2"  # the newest wave first
+    assert len(app.get("plotly_chart")) == 5  # no heatmap: no profile given in that wave
+    by_label(app.selectbox, fr("dashboard.compare_with")).set_value(demo_wave).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 6  # plus the wave-against-wave chart

@@ -5,10 +5,12 @@ A participant has no account. The phone page holds the code and a random partici
 that one group only, and only while its code is open.
 """
 
+import os
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
@@ -23,6 +25,9 @@ ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 OPEN_HOURS = 4  # a code closes by itself after the meeting
 _NOT_CODE = re.compile(r"[\s\-_.]")
+PUBLIC_URL_VARIABLE = "SPIRALE_PUBLIC_URL"
+LOCAL_URL = "http://localhost:8501"
+CODE_PARAMETER = "code"  # the query parameter of a join link (app.py's PARTICIPANT_PAGES)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,17 @@ class JoinedGroup:
     group_id: int
     profile: str
     cycle: int
+
+
+def join_link(code: str, request_url: str | None = None) -> str:
+    """The link a phone opens: SPIRALE_PUBLIC_URL, else the address the facilitator's browser uses."""
+    base = os.environ.get(PUBLIC_URL_VARIABLE, "").strip() or _site(request_url) or LOCAL_URL
+    return f"{base.rstrip('/')}/?{CODE_PARAMETER}={code}"
+
+
+def _site(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def new_participant_token() -> str:

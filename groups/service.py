@@ -120,13 +120,38 @@ def add_criterion(
         return CriterionRead.model_validate(same)
     if token is not None:
         _check_rate(session, token, now)
-    criterion = Criterion(
+    return insert_criterion(
+        session=session,
         project_id=project_id,
         group_id=group_id,
         question=question,
         text=written,
-        author=clean_optional(author, max_length=NAME_MAX),
+        author=author,
         participant_token=token,
+    )
+
+
+def insert_criterion(
+    *,
+    session: Session,
+    project_id: int,
+    group_id: int,
+    question: str,
+    text: str,
+    author: str = "",
+    participant_token: str | None = None,
+) -> CriterionRead:
+    """Store one note as it is, without the double-tap and rate checks (a paper file may repeat an idea)."""
+    if question not in QUESTIONS:
+        raise SpiraleError("error.question", question=question)
+    _group(session, project_id, group_id)
+    criterion = Criterion(
+        project_id=project_id,
+        group_id=group_id,
+        question=question,
+        text=clean_note(text),
+        author=clean_optional(author, max_length=NAME_MAX),
+        participant_token=participant_token,
     )
     session.add(criterion)
     session.flush()
@@ -371,3 +396,13 @@ def set_question_wording(
     session.add(row)
     session.flush()
     return question_wordings(session=session, project_id=project_id, cycle=cycle)[question]
+
+
+def synthesis(*, session: Session, project_id: int) -> pd.DataFrame:
+    """Live notes counted per group, question and family (family "" until classified), for mutual knowledge."""
+    frame = criteria_frame(session=session, project_id=project_id)
+    columns = ["group_id", "group", "question", "family", "notes"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    counted = frame.groupby(["group_id", "group", "question", "family"], as_index=False).size()
+    return counted.rename(columns={"size": "notes"})[columns]

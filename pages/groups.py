@@ -1,62 +1,140 @@
-"""Step 1: homogeneous groups write criteria on the three questions, one idea per note."""
+"""Step 1, the facilitator's meeting screen: the three questions, fast entry, the live wall, phones joining."""
 
 import streamlit as st
 
 from groups import service
-from groups.models import GROUP_KINDS, QUESTIONS, VALIDATED
-from ui import notes, shell
+from groups.models import GROUP_KINDS, QUESTIONS
+from ui import notes, paper, shell
 from ui.shell import t
+from workshop import projects
 from workshop.errors import SpiraleError
 
 project_id = shell.require_project()
-st.title(t("step1.title"))
 
 with shell.session() as session:
     groups = service.list_groups(session=session, project_id=project_id)
+    project = projects.get_project(session=session, project_id=project_id)
+    wordings = service.question_wordings(session=session, project_id=project_id, cycle=project.cycle)
 
-with st.expander(t("step1.new_group"), expanded=not groups), st.form("new_group", clear_on_submit=True):
-    profile = st.text_input(t("group.profile"), max_chars=120, placeholder=t("group.profile_hint"))
-    kind = st.selectbox(t("group.kind"), GROUP_KINDS, format_func=lambda k: t(f"group.kind.{k}"))
-    size = st.number_input(t("group.planned_size"), min_value=1, max_value=500, value=10)
-    meeting = st.date_input(t("group.meeting_date"), value=None, format="DD/MM/YYYY")
-    facilitator = st.text_input(t("group.facilitator"), max_chars=120)
-    if st.form_submit_button(t("step1.create_group"), type="primary"):
-        try:
-            with shell.session() as session:
-                created = service.create_group(
+by_id = {g.id: g for g in groups}
+if groups and st.session_state.get("group_id") not in by_id:
+    st.session_state["group_id"] = groups[0].id
+
+heading, joining = st.columns([3, 1])
+heading.title(t("step1.title"))
+if groups:
+    group_id = heading.selectbox(
+        t("step1.group"),
+        list(by_id),
+        key="group_id",
+        format_func=lambda gid: f"{by_id[gid].profile} · {t('group.kind.' + by_id[gid].kind)}",
+    )
+    with joining:
+        notes.join_panel(project_id, by_id[group_id])
+
+
+def new_group_form() -> None:
+    with st.form("new_group", clear_on_submit=True):
+        profile = st.text_input(t("group.profile"), max_chars=120, placeholder=t("group.profile_hint"))
+        kind = st.selectbox(t("group.kind"), GROUP_KINDS, format_func=lambda k: t(f"group.kind.{k}"))
+        size = st.number_input(t("group.planned_size"), min_value=1, max_value=500, value=10)
+        meeting = st.date_input(t("group.meeting_date"), value=None, format="DD/MM/YYYY")
+        facilitator = st.text_input(t("group.facilitator"), max_chars=120)
+        if not st.form_submit_button(t("step1.create_group"), type="primary"):
+            return
+    try:
+        with shell.session() as session:
+            created = service.create_group(
+                session=session,
+                project_id=project_id,
+                profile=profile,
+                kind=kind,
+                planned_size=int(size),
+                meeting_date=meeting,
+                facilitator=facilitator,
+            )
+    except SpiraleError as error:
+        shell.show_error(error)
+    else:
+        st.session_state["group_id"] = created.id
+        st.rerun()
+
+
+def wording_form() -> None:
+    """The three questions' words for this project's cycle, in French and English."""
+    with st.form("wordings"):
+        typed = {
+            (question, lang): st.text_input(
+                t(f"step1.wording.{lang}", question=t(f"question.{question}.short")),
+                value=wordings[question][lang],
+                max_chars=service.WORDING_MAX,
+            )
+            for question in QUESTIONS
+            for lang in ("fr", "en")
+        }
+        if not st.form_submit_button(t("step1.wording.save")):
+            return
+    try:
+        with shell.session() as session:
+            for question in QUESTIONS:
+                service.set_question_wording(
                     session=session,
                     project_id=project_id,
-                    profile=profile,
-                    kind=kind,
-                    planned_size=int(size),
-                    meeting_date=meeting,
-                    facilitator=facilitator,
+                    cycle=project.cycle,
+                    question=question,
+                    text_fr=typed[(question, "fr")],
+                    text_en=typed[(question, "en")],
                 )
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
-            st.session_state["group_id"] = created.id
-            st.rerun()
+    except SpiraleError as error:
+        shell.show_error(error)
+    else:
+        st.toast(t("step1.wording.saved"))
+        st.rerun()
 
+
+def timer_form(group_id: int) -> None:
+    """An optional countdown for the question the group is working on."""
+    with st.form("timer", border=False):
+        question = st.selectbox(t("step1.timer.question"), QUESTIONS, format_func=lambda q: t(f"question.{q}.short"))
+        minutes = st.number_input(t("step1.timer.minutes"), min_value=1, max_value=service.TIMER_MAX_MINUTES, value=10)
+        start = st.form_submit_button(t("step1.timer.start"), icon="⏳")
+    try:
+        with shell.session() as session:
+            if start:
+                service.start_timer(
+                    session=session, project_id=project_id, group_id=group_id, question=question, minutes=minutes
+                )
+            elif by_id[group_id].timer_ends_at and st.button(t("step1.timer.stop"), icon="⏹️"):
+                service.stop_timer(session=session, project_id=project_id, group_id=group_id)
+            else:
+                return
+    except SpiraleError as error:
+        shell.show_error(error)
+    else:
+        st.rerun()
+
+
+with st.expander(t("step1.new_group"), expanded=not groups):
+    new_group_form()
 if not groups:
     st.info(t("step1.no_group"))
     st.stop()
 
-by_id = {g.id: g for g in groups}
-if st.session_state.get("group_id") not in by_id:
-    st.session_state["group_id"] = groups[0].id
-group_id = st.selectbox(
-    t("step1.group"),
-    list(by_id),
-    key="group_id",
-    format_func=lambda gid: f"{by_id[gid].profile} · {t('group.kind.' + by_id[gid].kind)}",
-)
+settings, countdown, files = st.columns(3)
+with settings.expander(t("step1.wording.title", cycle=project.cycle)):
+    wording_form()
+with countdown.expander(t("step1.timer.title")):
+    timer_form(group_id)
+with files.expander(t("step1.paper.title")):
+    paper.paper_panel(project_id, by_id[group_id], groups)
 
 notes.undo_bar(project_id)
-columns = st.columns(3)
-for column, question in zip(columns, QUESTIONS, strict=True):
+for column, question in zip(st.columns(len(QUESTIONS)), QUESTIONS, strict=True):
     with column:
-        notes.question_column(project_id, group_id, question)
+        notes.question_header(question, wordings)
+        notes.entry_form(project_id, group_id, question)
+
+notes.live_wall(project_id, group_id)
 
 st.divider()
 if st.button(t("step1.validate_all"), icon="✅"):
@@ -64,9 +142,3 @@ if st.button(t("step1.validate_all"), icon="✅"):
         changed = service.validate_group(session=session, project_id=project_id, group_id=group_id)
     st.toast(t("step1.validated", count=changed))
     st.rerun()
-with shell.session() as session:
-    counts = service.count_by_question(session=session, project_id=project_id, group_id=group_id)
-    validated = sum(
-        c.status == VALIDATED for c in service.list_criteria(session=session, project_id=project_id, group_id=group_id)
-    )
-st.caption(t("step1.counts", total=sum(counts.values()), validated=validated))

@@ -1,35 +1,43 @@
-"""The notes of one question: fast entry, the wall of notes, validation, delete with undo."""
+"""The notes of a group: fast entry, the live wall, validation, correction, delete with undo, "already said?"."""
 
+import io
+from collections.abc import Sequence
+
+import segno
 import streamlit as st
 
-from groups import service
-from groups.models import VALIDATED, CriterionRead
+from groups import join, service
+from groups.models import QUESTIONS, VALIDATED, CriterionRead, GroupRead
+from indicators.engine import SimilarNote, SimilarNotesIndex
 from ui import shell
 from ui.shell import t
 from workshop.errors import SpiraleError
+from workshop.text import NOTE_MAX
 
 QUESTION_COLOURS = {"wellbeing": "#d9f2d9", "illbeing": "#f9d6d5", "action": "#d6e6fb"}
 UNDO_KEY = "undo_criterion"
+WALL_REFRESH_SECONDS = 2  # a phone's note is on the projected wall within this time
+SIMILAR_SHOWN = 3
+SIMILAR_MIN = 0.4  # below this, notes share words at most, not an idea
 
 
-def question_column(project_id: int, group_id: int, question: str) -> None:
-    with shell.session() as session:
-        written = service.list_criteria(session=session, project_id=project_id, group_id=group_id, question=question)
-    st.subheader(f"{t('question.' + question + '.short')} ({len(written)})")
-    st.caption(t(f"question.{question}.text"))
-    entry_form(project_id, group_id, question)
-    for criterion in reversed(written):
-        note_card(project_id, criterion, question)
+def wording(wordings: dict[str, dict[str, str]], question: str) -> str:
+    """A question's words in the reader's language, ready for a Markdown place (shown literally)."""
+    return shell.md_escape(wordings[question].get(shell.lang()) or t(f"question.{question}.text"))
+
+
+def question_header(question: str, wordings: dict[str, dict[str, str]]) -> None:
+    st.markdown(f"**{t('question.' + question + '.short')}**")
+    st.caption(wording(wordings, question))
 
 
 def entry_form(project_id: int, group_id: int, question: str) -> None:
-    """Type, Enter, next note: the form clears itself and keeps the field ready."""
+    """Type, Enter, next note: the form clears itself and the cursor stays in the field."""
     with st.form(f"note_{question}", clear_on_submit=True, border=False):
-        text = st.text_area(
+        text = st.text_input(
             t("step1.note"),
             key=f"note_text_{question}",
-            height=80,
-            max_chars=280,
+            max_chars=NOTE_MAX,
             placeholder=t("step1.note_hint"),
             label_visibility="collapsed",
         )
@@ -38,7 +46,7 @@ def entry_form(project_id: int, group_id: int, question: str) -> None:
     if submitted:
         try:
             with shell.session() as session:
-                service.add_criterion(
+                added = service.add_criterion(
                     session=session,
                     project_id=project_id,
                     group_id=group_id,
@@ -49,25 +57,84 @@ def entry_form(project_id: int, group_id: int, question: str) -> None:
         except SpiraleError as error:
             shell.show_error(error)
         else:
+            st.session_state[f"last_note_{question}"] = (group_id, added.id, added.text)
             st.rerun()
+    last = st.session_state.get(f"last_note_{question}")
+    if last and last[0] == group_id:
+        similar_list(similar_notes(project_id, group_id, last[2], exclude_id=last[1]))
 
 
-def note_card(project_id: int, criterion: CriterionRead, question: str) -> None:
+@st.fragment(run_every=WALL_REFRESH_SECONDS)
+def live_wall(project_id: int, group_id: int) -> None:
+    """The group's notes by question, counts, countdown and authors; refreshed alone, not the page."""
+    with shell.session() as session:
+        group = service.get_group(session=session, project_id=project_id, group_id=group_id)
+        written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
+        authors = service.count_by_author(session=session, project_id=project_id, group_id=group_id)
+    for column, question in zip(st.columns(len(QUESTIONS)), QUESTIONS, strict=True):
+        answers = [c for c in written if c.question == question]
+        with column:
+            st.subheader(f"{t('question.' + question + '.short')} ({len(answers)})")
+            countdown(group, question)
+            for criterion in reversed(answers):
+                note_card(project_id, criterion)
+    author_counts(authors)
+    validated = sum(c.status == VALIDATED for c in written)
+    st.caption(t("step1.counts", total=len(written), validated=validated))
+
+
+def countdown(group: GroupRead, question: str) -> None:
+    left = service.seconds_left(group, question)
+    if left is None:
+        return
+    text = t("step1.timer.left", time=f"{left // 60}:{left % 60:02d}") if left else t("step1.timer.over")
+    colour = "#8a1c1c" if left < 60 else "#111"
+    st.html(f"<div class='spirale-timer' style='font-size:1.6em;font-weight:700;color:{colour}'>{text}</div>")
+
+
+def author_counts(authors: Sequence[service.AuthorCount]) -> None:
+    if not authors:
+        return
+    parts = [
+        t(
+            "step1.author_line",
+            icon="📱" if a.from_phone else "🖥️",
+            name=a.name or (t("step1.author_anonymous") if a.from_phone else t("step1.author_facilitator")),
+            count=a.notes,
+        )
+        for a in authors
+    ]
+    st.html(
+        f"<div class='spirale-authors' data-testid='authors'><b>{shell.escape(t('step1.authors'))}</b><br>"
+        + " · ".join(shell.escape(p) for p in parts)
+        + "</div>"
+    )
+
+
+def note_html(criterion: CriterionRead) -> str:
     badge = "✅ " if criterion.status == VALIDATED else ""
-    corrected = (
-        f"<div style='opacity:.6;font-size:.8em'>{shell.escape(criterion.text)}</div>"
+    written = (
+        f"<div style='opacity:.6;font-size:.8em'>{shell.escape(t('step1.written', text=criterion.text))}</div>"
         if criterion.corrected_text
         else ""
     )
-    st.html(
-        f"<div class='spirale-note' data-testid='note' style='background:{QUESTION_COLOURS[question]};"
+    return (
+        f"<div class='spirale-note' data-testid='note' style='background:{QUESTION_COLOURS[criterion.question]};"
         f"border:1px solid #555;border-radius:6px;padding:.5em .7em;color:#111'>"
-        f"{badge}{shell.escape(criterion.shown_text)}{corrected}</div>"
+        f"{badge}{shell.escape(criterion.shown_text)}{written}</div>"
     )
-    left, right = st.columns(2)
-    if criterion.status != VALIDATED and left.button(t("step1.validate"), key=f"val_{criterion.id}", icon="✅"):
+
+
+def note_card(project_id: int, criterion: CriterionRead) -> None:
+    st.html(note_html(criterion))
+    validate, correct, remove = st.columns(3)
+    if criterion.status != VALIDATED and validate.button(t("step1.validate"), key=f"val_{criterion.id}", icon="✅"):
         _run(service.set_status, project_id=project_id, criterion_id=criterion.id, status=VALIDATED)
-    if right.button(t("step1.delete"), key=f"del_{criterion.id}", icon="🗑️"):
+    with correct.popover(t("step1.edit"), icon="✏️"), st.form(f"edit_{criterion.id}", border=False):
+        corrected = st.text_input(t("step1.note"), value=criterion.shown_text, max_chars=NOTE_MAX)
+        if st.form_submit_button(t("step1.edit_save")):
+            _run(service.correct_criterion, project_id=project_id, criterion_id=criterion.id, text=corrected)
+    if remove.button(t("step1.delete"), key=f"del_{criterion.id}", icon="🗑️"):
         st.session_state[UNDO_KEY] = criterion.id
         _run(service.delete_criterion, project_id=project_id, criterion_id=criterion.id)
 
@@ -81,10 +148,71 @@ def undo_bar(project_id: int) -> None:
 
 
 def _run(action, **params) -> None:  # noqa: ANN001, ANN003 - a groups service function and its arguments
+    """Do it, then rerun the whole page (the undo bar lives outside the wall's fragment)."""
     try:
         with shell.session() as session:
             action(session=session, **params)
     except SpiraleError as error:
         shell.show_error(error)
     else:
-        st.rerun()
+        st.rerun(scope="app")
+
+
+# ---------- "already said?" ----------
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _similar_index(texts: tuple[str, ...], ids: tuple[str, ...]) -> SimilarNotesIndex:
+    """One index per set of a group's note texts: built when the wall changes, not on every run."""
+    return SimilarNotesIndex(texts, ids=ids)
+
+
+def similar_notes(project_id: int, group_id: int, text: str, *, exclude_id: int | None = None) -> list[SimilarNote]:
+    """The notes of the group closest to `text`, closest first (only those that share an idea)."""
+    if not text.strip():
+        return []
+    with shell.session() as session:
+        written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
+    others = [c for c in written if c.id != exclude_id]
+    if not others:
+        return []
+    index = _similar_index(tuple(c.shown_text for c in others), tuple(str(c.id) for c in others))
+    return [note for note in index.similar(text, SIMILAR_SHOWN) if note.similarity >= SIMILAR_MIN]
+
+
+def similar_list(similar: Sequence[SimilarNote]) -> None:
+    if not similar:
+        return
+    items = "".join(f"<li>{shell.escape(note.text)}</li>" for note in similar)
+    st.html(
+        f"<div class='spirale-similar' data-testid='similar'><b>{shell.escape(t('step1.similar'))}</b>"
+        f"<ul style='margin:.2em 0 0 1.2em'>{items}</ul></div>"
+    )
+
+
+# ---------- joining from a phone ----------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def qr_png(link: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def join_panel(project_id: int, group: GroupRead) -> None:
+    """The join code, its QR code and link, big enough for the back of the room; open or close it."""
+    if join.is_open(group) and group.join_code:
+        link = join.join_link(group.join_code, st.context.url)
+        st.html(
+            "<div class='spirale-join-code' data-testid='join-code' style='font-size:2.6em;font-weight:800;"
+            f"letter-spacing:.12em;color:#000;background:#fff;text-align:center'>{shell.escape(group.join_code)}</div>"
+        )
+        st.image(qr_png(link), caption=t("step1.join.qr"), width=220)
+        st.caption(t("step1.join.link", url=link))
+        if st.button(t("step1.join.close"), icon="🔒"):
+            _run(join.close_join, project_id=project_id, group_id=group.id)
+    else:
+        st.caption(t("step1.join.closed"))
+        if st.button(t("step1.join.open"), icon="📱", type="primary"):
+            _run(join.open_join, project_id=project_id, group_id=group.id)

@@ -9,6 +9,7 @@ TITLES = {
     "pages/home.py": "home.title",
     "pages/groups.py": "step1.title",
     "pages/synthesis.py": "synthesis.title",
+    "pages/synthesis.py": "synthesis.title",
     "pages/indicators.py": "step2.title",
     "pages/survey.py": "step3.title",
     "pages/dashboard.py": "dashboard.title",

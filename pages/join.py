@@ -1,0 +1,142 @@
+"""The participant's phone: join with a code, pick a question, write one idea, send; see and edit your own notes.
+
+No account and nothing else reachable: every call goes through the join code (groups.join), and the
+participant's notes are recognised by a random token kept in this browser session.
+"""
+
+import streamlit as st
+
+from groups import join, service
+from groups.models import QUESTIONS, VALIDATED, CriterionRead
+from ui import notes, shell
+from ui.shell import t
+from workshop import settings
+from workshop.errors import SpiraleError
+from workshop.text import NOTE_MAX
+
+CODE_KEY = "join_code"
+TOKEN_KEY = "participant_token"
+TEXT_KEY = "join_text"
+FLASH_KEY = "join_flash"  # (kind, message) shown once after a send
+
+st.html(
+    """<style>
+    [data-testid="stMainBlockContainer"] { max-width: 34rem; padding-top: 1.5rem; }
+    .stButton button, .stFormSubmitButton button { min-height: 3rem; font-size: 1.1rem; }
+    textarea { font-size: 1.1rem !important; }
+    </style>"""
+)
+language = st.segmented_control(
+    "Langue / Language",
+    settings.LANGUAGES,
+    default=shell.lang(),
+    format_func={"fr": "Français", "en": "English"}.get,
+    required=True,
+    key="join_language",
+    label_visibility="collapsed",
+)
+st.session_state[shell.LANG_KEY] = language
+st.title(t("join.title"))
+
+if TOKEN_KEY not in st.session_state:
+    st.session_state[TOKEN_KEY] = join.new_participant_token()
+token = st.session_state[TOKEN_KEY]
+code = st.session_state.get(CODE_KEY) or join.normalise_code(st.query_params.get(join.CODE_PARAMETER, ""))
+
+
+def ask_code(error: SpiraleError | None) -> None:
+    """The code box: shown until a code opens a group, with the reason a code did not."""
+    if error is not None:
+        shell.show_error(error)
+    with st.form("join"):
+        typed = st.text_input(t("join.code"), value=code, max_chars=12, autocomplete="off")
+        if st.form_submit_button(t("join.enter"), type="primary", width="stretch"):
+            st.session_state[CODE_KEY] = join.normalise_code(typed)
+            st.query_params[join.CODE_PARAMETER] = st.session_state[CODE_KEY]
+            st.rerun()
+    st.stop()
+
+
+try:
+    with shell.session() as session:
+        joined = join.find_group(session=session, code=code)
+        own = join.own_notes(session=session, code=code, participant_token=token)
+except SpiraleError as error:
+    st.session_state.pop(CODE_KEY, None)
+    ask_code(error if code else None)
+st.session_state[CODE_KEY] = joined.code
+st.caption(t("join.welcome", group=shell.md_escape(joined.profile)))
+with shell.session() as session:
+    wordings = service.question_wordings(session=session, project_id=joined.project_id, cycle=joined.cycle)
+
+
+def send() -> None:
+    """Runs before the page: a send clears the field only when the note is stored."""
+    try:
+        with shell.session() as session:
+            join.send_note(
+                session=session,
+                code=joined.code,
+                participant_token=token,
+                question=st.session_state["join_question"],
+                text=st.session_state.get(TEXT_KEY, ""),
+                alias=st.session_state.get("join_alias", ""),
+            )
+    except SpiraleError as error:
+        st.session_state[FLASH_KEY] = ("error", error)
+    else:
+        st.session_state[TEXT_KEY] = ""
+        st.session_state[FLASH_KEY] = ("success", None)
+
+
+st.text_input(t("step1.author"), key="join_alias", max_chars=60)
+question = st.radio(
+    t("join.pick"),
+    QUESTIONS,
+    key="join_question",
+    format_func=lambda q: t(f"question.{q}.short"),
+    captions=[notes.wording(wordings, q) for q in QUESTIONS],
+)
+draft = st.text_area(t("join.write"), key=TEXT_KEY, max_chars=NOTE_MAX, height=110, placeholder=t("step1.note_hint"))
+notes.similar_list(notes.similar_notes(joined.project_id, joined.group_id, draft or ""))
+st.button(t("join.send"), type="primary", icon="📨", width="stretch", on_click=send)
+flash = st.session_state.pop(FLASH_KEY, None)
+if flash and flash[0] == "error":
+    shell.show_error(flash[1])
+elif flash:
+    st.success(t("join.sent"), icon="✅")
+
+
+def own_note(criterion: CriterionRead) -> None:
+    st.html(notes.note_html(criterion))
+    if criterion.status == VALIDATED:
+        st.caption(t("join.validated"))
+        return
+    edit, withdraw = st.columns(2)
+    with edit.popover(t("join.edit"), icon="✏️", width="stretch"), st.form(f"own_{criterion.id}", border=False):
+        new_text = st.text_area(t("join.write"), value=criterion.shown_text, max_chars=NOTE_MAX)
+        if st.form_submit_button(t("join.save"), type="primary"):
+            act(join.edit_own_note, criterion_id=criterion.id, text=new_text)
+    if withdraw.button(t("join.withdraw"), key=f"withdraw_{criterion.id}", icon="🗑️", width="stretch"):
+        act(join.withdraw_own_note, criterion_id=criterion.id)
+
+
+def act(action, **params) -> None:  # noqa: ANN001, ANN003 - a groups.join function and its arguments
+    try:
+        with shell.session() as session:
+            action(session=session, code=joined.code, participant_token=token, **params)
+    except SpiraleError as error:
+        shell.show_error(error)
+    else:
+        st.rerun()
+
+
+st.subheader(t("join.mine", count=len(own)))
+if not own:
+    st.caption(t("join.none"))
+for criterion in reversed(own):
+    own_note(criterion)
+if st.button(t("join.leave"), icon="🔁"):
+    st.session_state.pop(CODE_KEY, None)
+    st.query_params[join.CODE_PARAMETER] = ""  # an empty code keeps the phone on this page
+    st.rerun()

@@ -1,0 +1,287 @@
+"""AppTest of step 1 live: the facilitator's meeting screen, the participant's phone page, paper files, synthesis."""
+
+import io
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from groups import join, service
+from groups.models import ILLBEING, WELLBEING
+from tests.pages.conftest import APP, by_label, raw_keys
+from workshop import database, i18n, projects
+from workshop.text import NOTE_MAX
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+def en(key: str, **params) -> str:
+    return i18n.translate(key, "en", **params)
+
+
+def html_bodies(app, marker: str) -> list[str]:
+    return [h.proto.body for h in app.get("html") if marker in h.proto.body]
+
+
+@pytest.fixture
+def meeting(db_url):
+    """A project with one group whose join code is open; returns (project, group, code)."""
+    with database.session_scope(db_url) as session:
+        project = projects.create_project(session=session, name="Atelier")
+        group = service.create_group(session=session, project_id=project.id, profile="Parents seuls")
+        code = join.open_join(session=session, project_id=project.id, group_id=group.id).join_code
+    return project, group, code
+
+
+def facilitator(db_url) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.switch_page("pages/groups.py").run()
+    assert not app.exception
+    return app
+
+
+def phone(code: str | None) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.query_params["code"] = code or ""
+    app.run()
+    assert not app.exception
+    return app
+
+
+def send(app: AppTest, text: str, question: str = WELLBEING) -> AppTest:
+    app.radio(key="join_question").set_value(question)
+    app.text_area(key="join_text").set_value(text)
+    by_label(app.button, fr("join.send")).click().run()
+    assert not app.exception
+    return app
+
+
+def test_facilitator_opens_and_closes_the_join_code(db_url, meeting):
+    _, _, code = meeting
+    app = facilitator(db_url)
+    assert html_bodies(app, "spirale-join-code")[0].endswith(f">{code}</div>")
+    assert app.image, "a QR code is on the projected screen"
+    assert any(f"?code={code}" in c.value for c in app.caption)
+    by_label(app.button, fr("step1.join.close")).click().run()
+    assert not html_bodies(app, "spirale-join-code")
+    assert fr("step1.join.closed") in [c.value for c in app.caption]
+    by_label(app.button, fr("step1.join.open")).click().run()
+    assert html_bodies(app, "spirale-join-code")[0].endswith(f">{code}</div>")
+
+
+def test_public_url_setting_makes_the_link(db_url, meeting, monkeypatch):
+    monkeypatch.setenv(join.PUBLIC_URL_VARIABLE, "https://spirale.ville.example/")
+    _, _, code = meeting
+    app = facilitator(db_url)
+    assert fr("step1.join.link", url=f"https://spirale.ville.example/?code={code}") in [c.value for c in app.caption]
+
+
+def test_phone_page_reaches_only_its_group(db_url, meeting):
+    _, _, code = meeting
+    app = phone(code)
+    assert app.title[0].value == fr("join.title")
+    assert fr("join.welcome", group="Parents seuls") in [c.value for c in app.caption]
+    assert not app.sidebar.children or not app.sidebar.selectbox  # no project picker, no navigation
+    assert not [b for b in app.button if b.label in (fr("step1.add"), fr("step1.validate_all"))]
+    assert raw_keys(app) == []
+
+
+def test_phone_sends_a_note_that_the_wall_shows(db_url, meeting):
+    _, _, code = meeting
+    app = send(phone(code), "<b>Un toit</b> **pour tous**", ILLBEING)
+    assert app.success[0].value == fr("join.sent")
+    assert app.text_area(key="join_text").value == ""
+    assert app.subheader[0].value == fr("join.mine", count=1)
+    mine = html_bodies(app, "spirale-note")
+    assert len(mine) == 1 and "&lt;b&gt;Un toit&lt;/b&gt; **pour tous**" in mine[0]
+    wall = facilitator(db_url)
+    assert "&lt;b&gt;Un toit&lt;/b&gt;" in html_bodies(wall, "spirale-note")[0]
+    shorts = [fr(f"question.{q}.short") for q in ("wellbeing", "illbeing", "action")]
+    assert [s.value for s in wall.subheader][:3] == [f"{shorts[0]} (0)", f"{shorts[1]} (1)", f"{shorts[2]} (0)"]
+    assert "📱" in html_bodies(wall, "spirale-authors")[0]
+
+
+def test_phone_bad_input_gets_clear_messages(db_url, meeting):
+    _, _, code = meeting
+    app = send(phone(code), "   ")
+    assert app.error[0].value == fr("error.text_empty")
+    assert app.text_area(key="join_text").max_chars == NOTE_MAX  # the phone cannot type past a post-it
+    for number in range(service.RATE_LIMIT_NOTES):
+        send(app, f"Idée {number}")
+        assert not app.error
+    app = send(app, "Une de trop")
+    assert app.error[0].value.startswith(fr("error.note_rate", seconds=0).split("0")[0])
+    assert app.text_area(key="join_text").value == "Une de trop"  # nothing typed is lost
+
+
+def test_wrong_and_closed_codes(db_url, meeting):
+    project, group, code = meeting
+    app = phone("QQQQQQ")
+    assert app.error[0].value == fr("error.join_code_unknown", code="QQQQQQ")
+    app.text_input[0].set_value(code.lower())
+    by_label(app.button, fr("join.enter")).click().run()
+    assert not app.error and fr("join.welcome", group="Parents seuls") in [c.value for c in app.caption]
+    with database.session_scope(db_url) as session:
+        join.close_join(session=session, project_id=project.id, group_id=group.id)
+    app.run()
+    assert app.error[0].value == fr("error.join_code_closed", code=code)
+    assert phone(None).text_input[0].label == fr("join.code")
+
+
+def test_phone_edits_its_note_until_validated(db_url, meeting):
+    project, _, code = meeting
+    app = send(phone(code), "Des bancs")
+    edit = next(t for t in app.text_area if t.value == "Des bancs")
+    edit.set_value("Des bancs à l'ombre")
+    by_label(app.button, fr("join.save")).click().run()
+    assert "Des bancs à l&#x27;ombre" in html_bodies(app, "spirale-note")[0]
+    with database.session_scope(db_url) as session:
+        note = service.list_criteria(session=session, project_id=project.id)[0]
+        assert (note.text, note.corrected_text) == ("Des bancs", "Des bancs à l'ombre")
+        service.validate_group(session=session, project_id=project.id, group_id=note.group_id)
+    app.run()
+    assert fr("join.validated") in [c.value for c in app.caption]
+    assert not [b for b in app.button if b.label == fr("join.withdraw")]
+
+
+def test_phone_page_in_english_with_the_cycle_wording(db_url, meeting):
+    project, _, code = meeting
+    with database.session_scope(db_url) as session:
+        service.set_question_wording(
+            session=session,
+            project_id=project.id,
+            cycle=1,
+            question=WELLBEING,
+            text_fr="",
+            text_en="What makes you *well*?",
+        )
+    app = phone(code)
+    app.button_group[0].set_value("en").run()
+    assert app.title[0].value == en("join.title")
+    radio = app.radio(key="join_question")
+    assert radio.options == [en("question.wellbeing.short"), en("question.illbeing.short"), en("question.action.short")]
+    assert radio.proto.captions[0] == "What makes you \\*well\\*?"
+    assert raw_keys(app) == []
+
+
+def test_facilitator_edits_wordings_timer_and_corrections(db_url, meeting):
+    app = facilitator(db_url)
+    by_label(app.text_input, fr("step1.wording.fr", question=fr("question.action.short"))).set_value(
+        "Que faire ensemble ?"
+    )
+    by_label(app.button, fr("step1.wording.save")).click().run()
+    assert "Que faire ensemble ?" in [c.value for c in app.caption]
+    by_label(app.selectbox, fr("step1.timer.question")).set_value(ILLBEING)
+    by_label(app.button, fr("step1.timer.start")).click().run()
+    timers = html_bodies(app, "spirale-timer")
+    assert len(timers) == 1 and ("Encore 10:00" in timers[0] or "Encore 9:5" in timers[0])
+    by_label(app.button, fr("step1.timer.stop")).click().run()
+    assert not html_bodies(app, "spirale-timer")
+    app.text_input(key="note_text_wellbeing").set_value("Le marché du samedi")
+    by_label(app.button, fr("step1.add")).click().run()
+    [t for t in app.text_input if t.value == "Le marché du samedi"][-1].set_value("Le marché du samedi matin")
+    by_label(app.button, fr("step1.edit_save")).click().run()
+    card = html_bodies(app, "spirale-note")[0]
+    assert "Le marché du samedi matin" in card and fr("step1.written", text="Le marché du samedi") in card
+
+
+def test_facilitator_sees_already_said(db_url, meeting):
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        service.add_criterion(
+            session=session, project_id=project.id, group_id=group.id, question=ILLBEING, text="Le bruit la nuit"
+        )
+    app = facilitator(db_url)
+    app.text_input(key="note_text_illbeing").set_value("Trop de bruit le soir")
+    [b for b in app.button if b.label == fr("step1.add")][1].click().run()
+    similar = html_bodies(app, "spirale-similar")
+    assert len(similar) == 1 and "Le bruit la nuit" in similar[0]
+
+
+def test_phone_sees_already_said(db_url, meeting):
+    project, group, code = meeting
+    with database.session_scope(db_url) as session:
+        service.add_criterion(
+            session=session,
+            project_id=project.id,
+            group_id=group.id,
+            question=ILLBEING,
+            text="Avoir un logement décent",
+        )
+    app = phone(code)
+    app.text_area(key="join_text").set_value("un logement").run()
+    similar = html_bodies(app, "spirale-similar")
+    assert len(similar) == 1 and "Avoir un logement décent" in similar[0]
+
+
+CSV_OK = (
+    "groupe;question;texte;auteur\nParents seuls;bien-être;Un jardin partagé;Ana\nParents seuls;Mal-être;Le bruit;\n"
+)
+CSV_BAD = "group,question,text\nParents seuls,wellbeing,Un jardin\nInconnus,wellbeing,Une idée\nParents seuls,joie,\n"
+
+
+def test_paper_import_preview_report_and_all_or_nothing(db_url, meeting):
+    project, group, _ = meeting
+    app = facilitator(db_url)
+    uploader = app.get("file_uploader")
+    assert uploader
+    app.file_uploader[0].set_value(("atelier.csv", CSV_BAD.encode(), "text/csv")).run()
+    assert app.error[0].value == fr("step1.paper.invalid", count=3)
+    report = app.dataframe[0].value
+    assert list(report.iloc[:, 0]) == [3, 4, 4]
+    assert not [b for b in app.button if b.label.startswith(fr("step1.paper.import", rows=0)[:10])]
+    app.file_uploader[0].set_value(("atelier.csv", CSV_OK.encode("utf-8-sig"), "text/csv")).run()
+    assert app.success[0].value == fr("step1.paper.valid", rows=2)
+    by_label(app.button, fr("step1.paper.import", rows=2)).click().run()
+    assert not app.exception
+    with database.session_scope(db_url) as session:
+        stored = service.list_criteria(session=session, project_id=project.id, group_id=group.id)
+    assert [(c.question, c.text, c.author) for c in stored] == [
+        (WELLBEING, "Un jardin partagé", "Ana"),
+        (ILLBEING, "Le bruit", ""),
+    ]
+
+
+def test_paper_wrong_files_get_clear_messages(db_url, meeting):
+    app = facilitator(db_url)
+    app.file_uploader[0].set_value(("vide.csv", b"", "text/csv")).run()
+    assert app.error[0].value == fr("error.file_empty")
+    app.file_uploader[0].set_value(("latin.csv", "groupe,question,texte\nA,action,été".encode("latin-1"), "text/csv"))
+    app.run()
+    assert app.error[0].value == fr("error.file_encoding")
+    app.file_uploader[0].set_value(("faux.xlsx", b"not a workbook", "application/octet-stream")).run()
+    assert app.error[0].value.startswith(fr("error.file_unreadable", detail="")[:10])
+
+
+def test_export_buttons_give_csv_and_xlsx(db_url, meeting):
+    from groups import paper
+
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        service.add_criterion(session=session, project_id=project.id, group_id=group.id, question=WELLBEING, text="Été")
+        frame = paper.notes_frame(session=session, project_id=project.id, group_id=group.id)
+    app = facilitator(db_url)
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert fr("step1.paper.export_csv") in labels and fr("step1.paper.export_xlsx") in labels
+    assert paper.to_csv(frame).startswith("\ufeffgroup,question,text,author".encode())
+    assert pd.read_excel(io.BytesIO(paper.to_xlsx(frame)))["text"].tolist() == ["Été"]
+
+
+def test_synthesis_shows_the_other_groups(db_url, meeting):
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        other = service.create_group(session=session, project_id=project.id, profile="Retraités *actifs*")
+        service.add_criterion(session=session, project_id=project.id, group_id=group.id, question=WELLBEING, text="A")
+        service.add_criterion(session=session, project_id=project.id, group_id=other.id, question=ILLBEING, text="B")
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.switch_page("pages/synthesis.py").run()
+    assert not app.exception
+    assert app.title[0].value == fr("synthesis.title")
+    per_question = app.dataframe[0].value
+    assert per_question.loc["Parents seuls", fr("synthesis.total")] == 1
+    assert app.expander[0].label == "Retraités \\*actifs\\* (1)"
+    assert ">B<" in html_bodies(app, "spirale-note")[0].replace("</div>", "<")

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from groups import service as groups_service
 from indicators import service as indicators_service
+from surveys.exports import Dataset
 from surveys.models import (
     BUILTIN_QUESTIONS,
     CLOSED,
@@ -423,3 +424,34 @@ def submit_token(*, session: Session, token: str, levels: Mapping[int, int | Non
     session.add(row)
     session.flush()
     return respondent_id
+
+
+def export_dataset(
+    *,
+    session: Session,
+    project_id: int,
+    wave_id: int,
+    profiles: Sequence[str] | None = None,
+    places: Sequence[str] | None = None,
+) -> Dataset:
+    """A wave's data for the exports, restricted to the chosen profiles and places (None or empty = all)."""
+    wave = session.get(Wave, wave_id)
+    if wave is None or wave.project_id != project_id:
+        raise SpiraleError("error.wave_missing")
+    people = respondents_frame(session=session, project_id=project_id, wave_id=wave_id)
+    if profiles:
+        people = people[people["profile"].isin(list(profiles))]
+    if places:
+        people = people[people["place"].isin(list(places))]
+    answers = answers_frame(session=session, project_id=project_id, wave_id=wave_id)
+    answers = answers[answers["respondent"].isin(people["respondent"])][["respondent", "indicator_id", "level"]]
+    indicators = indicators_service.indicators_frame(session=session, project_id=project_id)
+    asked = set(answers["indicator_id"]) | usable_indicator_ids(session=session, project_id=project_id)
+    indicators = indicators[indicators["id"].isin(asked)].reset_index(drop=True)
+    questions = [(q.key, q.label_fr, q.label_en) for q in profile_questions(session=session, project_id=project_id)]
+    known = {"respondent", "code", "weight", *[q[0] for q in questions]}
+    questions += [(k, k, k) for k in people.columns if k not in known]  # answers to questions since removed
+    for key, _, _ in questions:
+        if key not in people.columns:
+            people[key] = ""
+    return Dataset(wave=wave.name, respondents=people, answers=answers, indicators=indicators, questions=questions)

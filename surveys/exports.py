@@ -1,0 +1,182 @@
+"""Exports for analysts: long CSV, wide CSV / XLSX with a codebook, SPSS .sav with labels (frames in, bytes out).
+
+Codes: levels 1-5, 9 = "don't know" (declared missing in SPSS), blank = not answered.
+Variables: `code` (respondent), the profile questions, `weight`, then one `ind<id>` per indicator; the
+import recognises these names, so an export read back gives the same answers.
+"""
+
+import importlib.util
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from workshop import i18n
+
+DONT_KNOW_CODE = 9
+LEVELS = (1, 2, 3, 4, 5)
+LANGS = ("fr", "en")
+
+
+@dataclass
+class Dataset:
+    """One wave's data ready to export (already filtered)."""
+
+    wave: str
+    respondents: pd.DataFrame  # respondent, code, <question keys>, weight
+    answers: pd.DataFrame  # respondent, indicator_id, level (NaN = don't know)
+    indicators: pd.DataFrame  # id, name_fr, name_en, family, level1..level5
+    questions: list[tuple[str, str, str]] = field(default_factory=list)  # key, label_fr, label_en
+
+
+def variable(indicator_id: int) -> str:
+    return f"ind{indicator_id}"
+
+
+def level_label(level: int, lang: str) -> str:
+    return i18n.translate(f"level.{level}", lang) if level in LEVELS else i18n.translate("export.dont_know", lang)
+
+
+def value_labels(lang: str) -> dict[int, str]:
+    return {level: level_label(level, lang) for level in (*LEVELS, DONT_KNOW_CODE)}
+
+
+def _indicator_ids(data: Dataset) -> list[int]:
+    return [int(i) for i in data.indicators["id"]]
+
+
+def _names(data: Dataset, lang: str) -> dict[int, str]:
+    rows = data.indicators.set_index("id")
+    other = "name_fr" if lang == "en" else "name_en"
+    own = rows[f"name_{lang}"].where(rows[f"name_{lang}"] != "", rows[other])
+    return own.to_dict()
+
+
+def _coded(levels: pd.Series) -> pd.Series:
+    """Answer levels -> export codes (NaN don't know -> 9)."""
+    return levels.fillna(DONT_KNOW_CODE).astype("int64")
+
+
+def _as_labels(codes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    labels = value_labels(lang)
+    return codes.apply(lambda column: column.map(labels))
+
+
+def long_frame(data: Dataset, *, labels: bool = False, lang: str = "fr") -> pd.DataFrame:
+    """Tidy: one row per answer with the respondent's profile and weight."""
+    profile = [k for k, _, _ in data.questions if k in data.respondents.columns]
+    people = data.respondents[["respondent", "code", *profile, "weight"]]
+    names, families = _names(data, lang), data.indicators.set_index("id")["family"].to_dict()
+    answers = data.answers[data.answers["indicator_id"].isin(_indicator_ids(data))]
+    table = answers.merge(people, on="respondent", how="inner")
+    level = _coded(table["level"])
+    result = pd.DataFrame(
+        {
+            "wave": data.wave,
+            "code": table["code"],
+            **{k: table[k].fillna("") for k in profile},
+            "weight": table["weight"],
+            "variable": table["indicator_id"].map(variable),
+            "indicator": table["indicator_id"].map(names),
+            "family": table["indicator_id"].map(families).fillna(""),
+            "level": level.map(value_labels(lang)) if labels else level,
+            "dont_know": (level == DONT_KNOW_CODE).astype(int),
+        }
+    )
+    return result.reset_index(drop=True)
+
+
+def wide_frame(data: Dataset, *, labels: bool = False, lang: str = "fr") -> pd.DataFrame:
+    """One row per respondent; one column per indicator (codes or labels); blank = not answered."""
+    ids = _indicator_ids(data)
+    answers = data.answers[data.answers["indicator_id"].isin(ids)]
+    coded = answers.assign(code=_coded(answers["level"]))
+    grid = coded.pivot(index="respondent", columns="indicator_id", values="code")
+    grid = grid.reindex(columns=ids).astype("Int64")
+    grid.columns = [variable(i) for i in ids]
+    if labels:
+        grid = _as_labels(grid, lang)
+    profile = [k for k, _, _ in data.questions if k in data.respondents.columns]
+    people = data.respondents[["respondent", "code", *profile, "weight"]].set_index("respondent")
+    people[profile] = people[profile].fillna("")
+    return people.join(grid, how="left").reset_index(drop=True)
+
+
+def codebook(data: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Variables (labels in both languages) and value labels (both languages)."""
+    fixed = [
+        ("code", "string", i18n.translate("export.code", "fr"), i18n.translate("export.code", "en"), ""),
+        *[(k, "string", fr, en or fr, "") for k, fr, en in data.questions if k in data.respondents.columns],
+        ("weight", "numeric", i18n.translate("export.weight", "fr"), i18n.translate("export.weight", "en"), ""),
+    ]
+    names_fr, names_en = _names(data, "fr"), _names(data, "en")
+    rows = data.indicators.set_index("id")
+    indicators = [
+        (variable(i), "level 1-5, 9", names_fr[i], names_en[i], rows.loc[i, "family"] or "")
+        for i in _indicator_ids(data)
+    ]
+    variables = pd.DataFrame([*fixed, *indicators], columns=["variable", "type", "label_fr", "label_en", "family"])
+    values = [
+        {
+            "variable": variable(i),
+            "value": code,
+            "label_fr": level_label(code, "fr"),
+            "label_en": level_label(code, "en"),
+            "situation": rows.loc[i, f"level{code}"] if code in LEVELS else "",
+        }
+        for i in _indicator_ids(data)
+        for code in (*LEVELS, DONT_KNOW_CODE)
+    ]
+    return variables, pd.DataFrame(values, columns=["variable", "value", "label_fr", "label_en", "situation"])
+
+
+def to_csv(frame: pd.DataFrame, *, separator: str = ",") -> bytes:
+    """UTF-8 with a BOM so that Excel opens accents right; blank cells for missing values."""
+    return frame.to_csv(index=False, sep=separator, lineterminator="\n").encode("utf-8-sig")
+
+
+def _excel_engine() -> str:
+    return "xlsxwriter" if importlib.util.find_spec("xlsxwriter") else "openpyxl"
+
+
+def to_xlsx(data: Dataset, *, labels: bool = False, lang: str = "fr") -> bytes:
+    """Wide data on the first sheet, then the codebook and the value labels."""
+    variables, values = codebook(data)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine=_excel_engine()) as writer:
+        wide_frame(data, labels=labels, lang=lang).to_excel(writer, sheet_name="data", index=False)
+        variables.to_excel(writer, sheet_name="codebook", index=False)
+        values.to_excel(writer, sheet_name="values", index=False)
+    return buffer.getvalue()
+
+
+def to_sav(data: Dataset, *, lang: str = "fr") -> bytes:
+    """SPSS: variable labels and value labels in the chosen language; 9 declared as missing ("don't know")."""
+    import pyreadstat
+
+    frame = wide_frame(data, labels=False, lang=lang)
+    indicator_columns = [variable(i) for i in _indicator_ids(data)]
+    frame[indicator_columns] = frame[indicator_columns].astype("float64")
+    for column in frame.columns.difference([*indicator_columns, "weight"]):
+        frame[column] = frame[column].astype(str)
+    variables, _ = codebook(data)
+    column_labels = dict(zip(variables["variable"], variables[f"label_{lang}"].str.slice(0, 250), strict=True))
+    labels = value_labels(lang)
+    handle, path = tempfile.mkstemp(suffix=".sav")
+    os.close(handle)
+    try:
+        pyreadstat.write_sav(
+            frame,
+            path,
+            file_label=data.wave[:64],
+            column_labels={c: column_labels.get(c) for c in frame.columns},
+            variable_value_labels={c: labels for c in indicator_columns},
+            missing_ranges={c: [DONT_KNOW_CODE] for c in indicator_columns},
+            variable_measure={**{c: "ordinal" for c in indicator_columns}, "weight": "scale"},
+        )
+        with open(path, "rb") as handle_file:
+            return handle_file.read()
+    finally:
+        os.remove(path)

@@ -24,7 +24,6 @@ pages = [
     st.Page("pages/home.py", title=t("nav.home"), icon="🏠", url_path="accueil", default=True),
     st.Page("pages/groups.py", title=t("nav.step1"), icon="🟡", url_path="groupes"),
     st.Page("pages/synthesis.py", title=t("nav.synthesis"), icon="🔄", url_path="synthese"),
-    st.Page("pages/synthesis.py", title=t("nav.synthesis"), icon="🔄", url_path="synthese"),
     st.Page("pages/indicators.py", title=t("nav.step2"), icon="🌈", url_path="indicateurs"),
     st.Page("pages/survey.py", title=t("nav.step3"), icon="📊", url_path="enquete"),
     st.Page("pages/dashboard.py", title=t("nav.dashboard"), icon="📈", url_path="tableau-de-bord"),

@@ -3,12 +3,12 @@
 import pytest
 
 from tests.pages.conftest import by_label, load_demo, raw_keys
+from ui.shell import md_escape
 from workshop import i18n
 
 TITLES = {
     "pages/home.py": "home.title",
     "pages/groups.py": "step1.title",
-    "pages/synthesis.py": "synthesis.title",
     "pages/synthesis.py": "synthesis.title",
     "pages/indicators.py": "step2.title",
     "pages/survey.py": "step3.title",
@@ -40,7 +40,7 @@ def test_every_page_speaks_both_languages_without_raw_keys(app, page, lang):
     app.switch_page(page).run()
     assert not app.exception
     assert raw_keys(app) == []
-    assert app.title[0].value == i18n.translate(TITLES[page], lang, name=DEMO_NAME)
+    assert app.title[0].value == i18n.translate(TITLES[page], lang, name=md_escape(DEMO_NAME))
 
 
 def test_language_switch_changes_the_interface(app):

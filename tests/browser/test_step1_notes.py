@@ -64,6 +64,7 @@ def test_note_markup_is_shown_literally(page, tr):
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_label(tr("project.name")).fill("Centre-ville")
     rerun(page, lambda: sidebar.get_by_role("button", name=tr("project.create")).click())
+    expect(sidebar.get_by_role("combobox", name=tr("project.current"))).to_have_value("Centre-ville")
     rerun(page, lambda: page.get_by_role("link", name=tr("nav.step1")).click())
     page.get_by_label(tr("group.profile")).fill("Commerçants")
     rerun(page, lambda: page.get_by_role("button", name=tr("step1.create_group")).click())

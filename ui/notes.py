@@ -41,7 +41,13 @@ def entry_form(project_id: int, group_id: int, question: str) -> None:
             placeholder=t("step1.note_hint"),
             label_visibility="collapsed",
         )
-        author = st.text_input(t("step1.author"), key=f"note_author_{question}", max_chars=60)
+        author = st.text_input(
+            t("step1.author"),
+            key=f"note_author_{question}",
+            max_chars=60,
+            placeholder=t("step1.author"),
+            label_visibility="collapsed",  # the wall, not the form, should fill the projected screen
+        )
         submitted = st.form_submit_button(t("step1.add"), type="primary", width="stretch")
     if submitted:
         try:

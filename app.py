@@ -9,7 +9,7 @@ import streamlit as st
 from ui import shell, sidebar
 
 # Query parameter of a participant link -> the only page that link opens.
-PARTICIPANT_PAGES: dict[str, str] = {"code": "pages/join.py"}
+PARTICIPANT_PAGES: dict[str, str] = {"code": "pages/join.py", "survey": "pages/survey_answer.py"}
 
 st.set_page_config(page_title="Spirale", page_icon="🌀", layout="wide")
 shell.start_database()

@@ -309,9 +309,9 @@ def set_profile_questions(
     for position, question in enumerate(questions):
         key = clean_name(question.get("key", "")).lower()
         if not KEY_PATTERN.fullmatch(key):
-            raise SpiraleError("error.question_key", key=key)
+            raise SpiraleError("error.question_key", name=key)
         if key in keys:
-            raise SpiraleError("error.question_duplicate", key=key)
+            raise SpiraleError("error.question_duplicate", name=key)
         keys.add(key)
         choices = "\n".join(
             line.strip() for line in str(question.get("choices", "") or "").splitlines() if line.strip()

@@ -1,0 +1,84 @@
+"""Participant links: one response per token, resumable drafts, closed waves; the questionnaire's steps."""
+
+import pytest
+
+from surveys import questionnaire, service
+from workshop.errors import SpiraleError
+
+
+def test_link_and_qr(monkeypatch):
+    monkeypatch.delenv(questionnaire.PUBLIC_URL_VARIABLE, raising=False)
+    assert questionnaire.survey_link("abc", "https://spirale.example.org/enquete?x=1") == (
+        "https://spirale.example.org/?survey=abc"
+    )
+    monkeypatch.setenv(questionnaire.PUBLIC_URL_VARIABLE, "https://atelier.example/")
+    assert questionnaire.survey_link("abc") == "https://atelier.example/?survey=abc"
+    assert questionnaire.qr_png("https://atelier.example/?survey=abc").startswith(b"\x89PNG")
+
+
+def test_steps_and_draft():
+    steps = questionnaire.steps(["profile", "place"], [7, 8])
+    assert steps == [("q", "profile"), ("q", "place"), ("i", 7), ("i", 8)]
+    draft = questionnaire.with_answer({}, steps[0], "Jeunes", 1)
+    draft = questionnaire.with_answer(draft, steps[2], 4, 1)
+    draft = questionnaire.with_answer(draft, steps[3], questionnaire.DONT_KNOW, -1)
+    assert draft["step"] == 1
+    assert questionnaire.answers_of(draft) == ({"profile": "Jeunes"}, {7: 4, 8: None})
+
+
+def test_token_answers_once_and_resumes(session, demo):
+    pid, wid = demo
+    iid = sorted(service.usable_indicator_ids(session=session, project_id=pid))[0]
+    token, other = service.create_tokens(session=session, project_id=pid, wave_id=wid, count=2)
+    service.save_draft(session=session, token=token, draft={"step": 3, "levels": {str(iid): 2}})
+    state = service.token_state(session=session, token=token)
+    assert (state.answered, state.wave_open, state.draft["step"]) == (False, True, 3)
+    before = service.respondent_count(session=session, project_id=pid, wave_id=wid)
+    service.submit_token(
+        session=session, token=token, levels={iid: 2}, profile={"profile": "Commerçants", "bus": "oui"}
+    )
+    assert service.respondent_count(session=session, project_id=pid, wave_id=wid) == before + 1
+    assert service.token_state(session=session, token=token).answered
+    with pytest.raises(SpiraleError) as used:
+        service.submit_token(session=session, token=token, levels={iid: 3}, profile={})
+    assert used.value.key == "error.token_used"
+    people = service.respondents_frame(session=session, project_id=pid, wave_id=wid)
+    assert people.iloc[-1]["bus"] == "oui"
+    with pytest.raises(SpiraleError) as unknown:
+        service.token_state(session=session, token="nope")
+    assert unknown.value.key == "error.token_unknown"
+    frame = service.tokens_frame(session=session, project_id=pid, wave_id=wid)
+    assert list(frame["answered"]) == [True, False]
+    service.set_wave_status(session=session, project_id=pid, wave_id=wid, status="closed")
+    assert not service.token_state(session=session, token=other).wave_open
+    with pytest.raises(SpiraleError) as closed:
+        service.submit_token(session=session, token=other, levels={iid: 3}, profile={})
+    assert closed.value.key == "error.wave_closed"
+
+
+def test_profile_questions_default_then_configured(session, demo):
+    pid, _ = demo
+    defaults = service.profile_questions(session=session, project_id=pid)
+    assert [q.key for q in defaults] == ["profile", "place", "age_band"]
+    assert "Commerçants" in defaults[0].options and defaults[1].options == []
+    configured = service.set_profile_questions(
+        session=session,
+        project_id=pid,
+        questions=[
+            {"key": "profile", "label_fr": "Profil", "label_en": "Profile", "choices": "A\nB\n"},
+            {
+                "key": "bus",
+                "label_fr": "Prenez-vous le bus ?",
+                "label_en": "Do you take the bus?",
+                "choices": "oui\nnon",
+            },
+        ],
+    )
+    assert [(q.key, q.options) for q in configured] == [("profile", ["A", "B"]), ("bus", ["oui", "non"])]
+    assert configured[1].label("en") == "Do you take the bus?"
+    for bad in ("1abc", "a b", ""):
+        with pytest.raises(SpiraleError):
+            service.set_profile_questions(session=session, project_id=pid, questions=[{"key": bad, "label_fr": "x"}])
+    with pytest.raises(SpiraleError) as twice:
+        service.set_profile_questions(session=session, project_id=pid, questions=[{"key": "a"}, {"key": "a"}])
+    assert twice.value.key == "error.question_duplicate"

@@ -77,13 +77,14 @@ def live_wall(project_id: int, group_id: int) -> None:
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)
         written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
         authors = service.count_by_author(session=session, project_id=project_id, group_id=group_id)
+    close = close_counts(tuple(c.shown_text for c in written), tuple(str(c.id) for c in written))
     for column, question in zip(st.columns(len(QUESTIONS)), QUESTIONS, strict=True):
         answers = [c for c in written if c.question == question]
         with column:
             st.subheader(f"{t('question.' + question + '.short')} ({len(answers)})")
             countdown(group, question)
             for criterion in reversed(answers):
-                note_card(project_id, criterion)
+                note_card(project_id, criterion, close.get(str(criterion.id), 0))
     author_counts(authors)
     validated = sum(c.status == VALIDATED for c in written)
     st.caption(t("step1.counts", total=len(written), validated=validated))
@@ -117,8 +118,11 @@ def author_counts(authors: Sequence[service.AuthorCount]) -> None:
     )
 
 
-def note_html(criterion: CriterionRead) -> str:
+def note_html(criterion: CriterionRead, close: int = 0) -> str:
     badge = "✅ " if criterion.status == VALIDATED else ""
+    if close:
+        label = shell.escape(t("step1.close_notes", count=close))
+        badge += f"<span class='spirale-close' title='{label}' aria-label='{label}'>🤝{close}</span> "
     written = (
         f"<div style='opacity:.6;font-size:.8em'>{shell.escape(t('step1.written', text=criterion.text))}</div>"
         if criterion.corrected_text
@@ -131,8 +135,8 @@ def note_html(criterion: CriterionRead) -> str:
     )
 
 
-def note_card(project_id: int, criterion: CriterionRead) -> None:
-    st.html(note_html(criterion))
+def note_card(project_id: int, criterion: CriterionRead, close: int = 0) -> None:
+    st.html(note_html(criterion, close))
     validate, correct, remove = st.columns(3)
     if criterion.status != VALIDATED and validate.button(t("step1.validate"), key=f"val_{criterion.id}", icon="✅"):
         _run(service.set_status, project_id=project_id, criterion_id=criterion.id, status=VALIDATED)
@@ -184,6 +188,22 @@ def similar_notes(project_id: int, group_id: int, text: str, *, exclude_id: int 
         return []
     index = _similar_index(tuple(c.shown_text for c in others), tuple(str(c.id) for c in others))
     return [note for note in index.similar(text, SIMILAR_SHOWN) if note.similarity >= SIMILAR_MIN]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def close_counts(texts: tuple[str, ...], ids: tuple[str, ...]) -> dict[str, int]:
+    """For each note, how many others of the group say something close: duplicates and agreements.
+
+    Computed once per set of notes (when the wall changes), not on each refresh of the wall.
+    """
+    if len(texts) < 2:
+        return {}
+    index = _similar_index(texts, ids)
+    counts = {
+        note_id: sum(n.similarity >= SIMILAR_MIN for n in index.similar(text, SIMILAR_SHOWN, exclude_id=note_id))
+        for text, note_id in zip(texts, ids, strict=True)
+    }
+    return {note_id: count for note_id, count in counts.items() if count}
 
 
 def similar_list(similar: Sequence[SimilarNote]) -> None:

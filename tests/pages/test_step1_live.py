@@ -199,6 +199,8 @@ def test_facilitator_sees_already_said(db_url, meeting):
     [b for b in app.button if b.label == fr("step1.add")][1].click().run()
     similar = html_bodies(app, "spirale-similar")
     assert len(similar) == 1 and "Le bruit la nuit" in similar[0]
+    cards = html_bodies(app, "spirale-note")
+    assert len(cards) == 2 and all("🤝1" in card for card in cards)  # the wall shows the agreement too
 
 
 def test_phone_sees_already_said(db_url, meeting):

@@ -58,3 +58,62 @@ class IndicatorCriterion(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     criterion_id: int = Field(foreign_key="criterion.id", index=True)
+
+
+# ---------- the clustering board (step 2) ----------
+
+
+class ClusterBase(SQLModel):
+    name: str = Field(default="", max_length=200)
+    pinned: bool = False  # accepted by people: re-suggesting leaves it as it is
+    family_code: str | None = Field(default=None, max_length=8)
+    component_code: str | None = Field(default=None, max_length=8)
+    position: int = 0
+    active: bool = True  # a merged-away or re-suggested cluster stays in the table, for undo
+
+
+class Cluster(ClusterBase, table=True):
+    """A group of similar notes on the board; its members are in `cluster_member`, the notes never change."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    # Optimistic concurrency: every change adds one; a screen that saw an older version is refused.
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClusterMember(SQLModel, table=True):
+    """A note on the board sits in one cluster at most."""
+
+    __tablename__ = "cluster_member"
+    __table_args__ = (UniqueConstraint("project_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id", index=True)
+
+
+class BoardEvent(SQLModel, table=True):
+    """One operation on the board, with the clusters' states before and after it (JSON), so it can be undone."""
+
+    __tablename__ = "board_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    kind: str = Field(max_length=20)
+    payload: str = Field(default="{}")
+    created_at: datetime = Field(default_factory=utcnow)
+    undone: bool = False
+
+
+class Delegate(SQLModel, table=True):
+    """A mixed group's delegate, who represents one homogeneous group at the table."""
+
+    __table_args__ = (UniqueConstraint("mixed_group_id", "represented_group_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    mixed_group_id: int = Field(foreign_key="citizen_group.id", index=True)
+    represented_group_id: int = Field(foreign_key="citizen_group.id", index=True)
+    name: str = Field(default="", max_length=120)

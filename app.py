@@ -27,6 +27,7 @@ pages = [
     st.Page("pages/indicators.py", title=t("nav.step2"), icon="🌈", url_path="indicateurs"),
     st.Page("pages/survey.py", title=t("nav.step3"), icon="📊", url_path="enquete"),
     st.Page("pages/dashboard.py", title=t("nav.dashboard"), icon="📈", url_path="tableau-de-bord"),
+    st.Page("pages/survey_data.py", title=t("nav.survey_data"), icon="🗃️", url_path="donnees"),
     st.Page("pages/actions.py", title=t("nav.step4"), icon="🤝", url_path="actions"),
     st.Page("pages/project.py", title=t("nav.project"), icon="⚙️", url_path="projet"),
 ]

@@ -13,6 +13,7 @@ TITLES = {
     "pages/indicators.py": "step2.title",
     "pages/survey.py": "step3.title",
     "pages/dashboard.py": "dashboard.title",
+    "pages/survey_data.py": "data.title",
     "pages/actions.py": "step4.title",
     "pages/project.py": "project.title",
 }

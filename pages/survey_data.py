@@ -1,0 +1,153 @@
+"""Step 3 data for analysts: exports (long, wide, XLSX with codebook, SPSS) and imports (CSV, XLSX) with a report."""
+
+import pandas as pd
+import streamlit as st
+
+from surveys import exports, imports, service
+from ui import shell
+from ui.shell import t
+from workshop.errors import SpiraleError
+
+FORMATS = ("long_csv", "wide_csv", "xlsx", "sav", "codebook_csv")
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "sav": "application/octet-stream"}  # fmt: skip
+
+project_id = shell.require_project()
+lang = shell.lang()
+st.title(t("data.title"))
+
+with shell.session() as session:
+    waves = service.list_waves(session=session, project_id=project_id)
+if not waves:
+    st.info(t("step3.no_wave"))
+    st.stop()
+by_id = {w.id: w for w in waves}
+wave_id = st.selectbox(
+    t("step3.wave"), list(reversed(by_id)), format_func=lambda w: service.wave_name(by_id[w], lang), key="data_wave"
+)
+exporting, importing = st.tabs([t("data.export"), t("data.import")])
+
+with exporting:
+    with shell.session() as session:
+        people = service.respondents_frame(session=session, project_id=project_id, wave_id=wave_id)
+    left, right = st.columns(2)
+    profiles = left.multiselect(t("dashboard.filter_profile"), sorted(p for p in people["profile"].unique() if p))
+    places = right.multiselect(t("dashboard.filter_place"), sorted(p for p in people["place"].unique() if p))
+    kind = st.radio(t("data.format"), FORMATS, format_func=lambda f: t(f"data.format.{f}"), horizontal=True)
+    c1, c2, c3 = st.columns(3)
+    labels = c1.toggle(
+        t("data.labels"), value=False, disabled=kind in ("sav", "codebook_csv"), help=t("data.labels_help")
+    )
+    language = c2.radio(t("data.language"), ("fr", "en"), index=0 if lang == "fr" else 1, horizontal=True,
+                        format_func={"fr": "Français", "en": "English"}.get)  # fmt: skip
+    separator = c3.radio(t("data.separator"), (",", ";"), horizontal=True, disabled=kind in ("xlsx", "sav"))
+    if st.button(t("data.prepare"), type="primary", icon="⚙️"):
+        try:
+            with shell.session() as session:
+                data = service.export_dataset(
+                    session=session, project_id=project_id, wave_id=wave_id, profiles=profiles, places=places
+                )
+        except SpiraleError as error:
+            shell.show_error(error)
+        else:
+            if kind == "long_csv":
+                content, ext = (
+                    exports.to_csv(exports.long_frame(data, labels=labels, lang=language), separator=separator),
+                    "csv",
+                )
+            elif kind == "wide_csv":
+                content, ext = (
+                    exports.to_csv(exports.wide_frame(data, labels=labels, lang=language), separator=separator),
+                    "csv",
+                )
+            elif kind == "xlsx":
+                content, ext = exports.to_xlsx(data, labels=labels, lang=language), "xlsx"
+            elif kind == "sav":
+                content, ext = exports.to_sav(data, lang=language), "sav"
+            else:
+                variables, values = exports.codebook(data)
+                merged = variables.merge(values, on="variable", how="left", suffixes=("", "_value"))
+                content, ext = exports.to_csv(merged, separator=separator), "csv"
+            st.session_state["data_file"] = (content, f"spirale-{kind.replace('_csv', '')}-wave{wave_id}.{ext}", ext)
+            st.session_state["data_rows"] = len(data.respondents)
+    if prepared := st.session_state.get("data_file"):
+        content, name, ext = prepared
+        st.caption(t("data.ready", respondents=st.session_state.get("data_rows", 0)))
+        st.download_button(t("data.download", name=name), data=content, file_name=name, mime=MIME[ext], icon="📥")
+
+with importing:
+    st.caption(t("data.import_help", limit=imports.MAX_BYTES // 1_048_576))
+    if flash := st.session_state.pop("data_flash", None):
+        st.success(flash)
+    upload = st.file_uploader(
+        t("data.file"), type=["csv", "xlsx"], key=f"data_upload_{st.session_state.get('data_uploads', 0)}"
+    )
+    if upload is None:
+        st.stop()
+    try:
+        frame = imports.read_table(upload.getvalue(), upload.name)
+    except SpiraleError as error:
+        shell.show_error(error)
+        st.stop()
+    with shell.session() as session:
+        target = imports.target(session=session, project_id=project_id)
+    guessed = imports.guess_mapping(list(frame.columns), target)
+    questions = {f"q:{key}": (fr if lang == "fr" else en or fr) for key, fr, en, _ in target.questions}
+    names = {f"i:{iid}": info["name_en"] if lang == "en" and info["name_en"] else info["name_fr"]
+             for iid, info in target.indicators.items()}  # fmt: skip
+    option_labels = {
+        imports.IGNORE: t("data.map.ignore"),
+        imports.CODE: t("export.code"),
+        imports.WEIGHT: t("export.weight"),
+        **questions,
+        **names,
+    }
+    options = target.options()
+    st.subheader(t("data.mapping", rows=len(frame), columns=len(frame.columns)))
+    mapping = {}
+    grid = st.columns(3)
+    for index, column in enumerate(frame.columns):
+        mapping[column] = grid[index % 3].selectbox(
+            column,
+            options,
+            index=options.index(guessed[column]),
+            format_func=lambda o: option_labels.get(o, o),
+            key=f"data_map_{upload.file_id}_{index}",
+        )
+    with shell.session() as session:
+        checked = imports.check(session=session, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping)
+    if checked.problems:
+        st.error(t("error.import_invalid", count=checked.total_problems), icon="⚠️")
+        report = pd.DataFrame(
+            [
+                {"row": p.row, "column": p.column, "value": p.value, "problem": t(p.key, **p.params)}
+                for p in checked.problems
+            ]
+        )
+        st.dataframe(
+            report,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "row": t("data.col.row"),
+                "column": t("data.col.column"),
+                "value": t("data.col.value"),
+                "problem": t("data.col.problem"),
+            },
+        )
+        st.stop()
+    st.success(t("data.valid", count=len(checked.responses)))
+    if checked.ignored:
+        st.caption(t("data.ignored", columns=", ".join(checked.ignored)))
+    if st.button(t("data.import_now", count=len(checked.responses)), type="primary", icon="📤"):
+        try:
+            with shell.session() as session:
+                written = imports.import_frame(
+                    session=session, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping
+                )
+        except SpiraleError as error:
+            shell.show_error(error)
+        else:  # a new, empty uploader: the same file cannot be imported twice by a second click
+            st.session_state["data_flash"] = t("data.imported", count=written)
+            st.session_state["data_uploads"] = st.session_state.get("data_uploads", 0) + 1
+            st.rerun()

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from groups import service as groups_service
+from indicators import board, scales
 from indicators.clustering import DEFAULT_THRESHOLD, suggest_clusters
 from indicators.models import (
     ACTIVE,
@@ -20,6 +21,8 @@ from indicators.models import (
 )
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
+
+INDICATOR_NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -62,17 +65,17 @@ def create_indicator(
 ) -> IndicatorRead:
     """An indicator with its five situations; without all five it stays a draft (not usable in a survey)."""
     texts = _levels(levels or {})
-    known = {c.id for c in groups_service.list_criteria(session=session, project_id=project_id)}
-    criterion_ids = list(dict.fromkeys(criterion_ids))
-    if unknown := [cid for cid in criterion_ids if cid not in known]:
-        raise SpiraleError("error.criterion_missing", ids=unknown)
+    criterion_ids = _known_criteria(session, project_id, criterion_ids)
+    family_code, component_code = board.check_codes(
+        session=session, project_id=project_id, family_code=family_code, component_code=component_code
+    )
     position = len(session.exec(select(Indicator.id).where(Indicator.project_id == project_id)).all())
     indicator = Indicator(
         project_id=project_id,
         name_fr=clean_name(name_fr),
-        name_en=clean_optional(name_en, max_length=200),
-        family_code=family_code or None,
-        component_code=component_code or None,
+        name_en=clean_optional(name_en, max_length=INDICATOR_NAME_MAX),
+        family_code=family_code,
+        component_code=component_code,
         definition=clean_optional(definition),
         status=ACTIVE if len(texts) == len(LEVELS) else DRAFT,
         position=position,
@@ -85,6 +88,14 @@ def create_indicator(
         session.add(IndicatorCriterion(project_id=project_id, indicator_id=indicator.id, criterion_id=criterion_id))
     session.flush()
     return IndicatorRead.model_validate(indicator)
+
+
+def _known_criteria(session: Session, project_id: int, criterion_ids: Iterable[int]) -> list[int]:
+    known = {c.id for c in groups_service.list_criteria(session=session, project_id=project_id)}
+    criterion_ids = list(dict.fromkeys(int(i) for i in criterion_ids))
+    if unknown := [cid for cid in criterion_ids if cid not in known]:
+        raise SpiraleError("error.criterion_missing", ids=unknown)
+    return criterion_ids
 
 
 def list_indicators(
@@ -137,3 +148,148 @@ def indicators_frame(*, session: Session, project_id: int) -> pd.DataFrame:
 
 def indicator_name(indicator: IndicatorRead, lang: str) -> str:
     return indicator.name_en if lang == "en" and indicator.name_en else indicator.name_fr
+
+
+# ---------- editing, ordering, retiring ----------
+
+
+def _indicator(session: Session, project_id: int, indicator_id: int) -> Indicator:
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None or indicator.project_id != project_id:
+        raise SpiraleError("error.indicator_missing")
+    return indicator
+
+
+def get_indicator(*, session: Session, project_id: int, indicator_id: int) -> IndicatorRead:
+    return IndicatorRead.model_validate(_indicator(session, project_id, indicator_id))
+
+
+def _usable_status(indicator: Indicator, texts: Mapping[int, str]) -> str:
+    if indicator.status == RETIRED:
+        return RETIRED
+    return ACTIVE if len(texts) == len(LEVELS) else DRAFT
+
+
+def update_indicator(
+    *,
+    session: Session,
+    project_id: int,
+    indicator_id: int,
+    name_fr: str,
+    name_en: str = "",
+    family_code: str | None = None,
+    component_code: str | None = None,
+    definition: str = "",
+    levels: Mapping[int, str] | None = None,
+    criterion_ids: Iterable[int] | None = None,
+) -> IndicatorRead:
+    """Rewrite an indicator; it is active with five situations, a draft otherwise (a retired one stays retired)."""
+    indicator = _indicator(session, project_id, indicator_id)
+    texts = _levels(levels or {})
+    family_code, component_code = board.check_codes(
+        session=session, project_id=project_id, family_code=family_code, component_code=component_code
+    )
+    indicator.name_fr = clean_name(name_fr)
+    indicator.name_en = clean_optional(name_en, max_length=INDICATOR_NAME_MAX)
+    indicator.family_code, indicator.component_code = family_code, component_code
+    indicator.definition = clean_optional(definition)
+    indicator.status = _usable_status(indicator, texts)
+    session.add(indicator)
+    for row in session.exec(select(IndicatorLevel).where(IndicatorLevel.indicator_id == indicator.id)):
+        session.delete(row)
+    session.flush()
+    for level, text in texts.items():
+        session.add(IndicatorLevel(project_id=project_id, indicator_id=indicator.id, level=level, text=text))
+    if criterion_ids is not None:
+        wanted = _known_criteria(session, project_id, criterion_ids)
+        links = session.exec(select(IndicatorCriterion).where(IndicatorCriterion.indicator_id == indicator.id)).all()
+        for link in links:
+            if link.criterion_id not in wanted:
+                session.delete(link)
+        linked = {link.criterion_id for link in links}
+        for criterion_id in wanted:
+            if criterion_id not in linked:
+                session.add(
+                    IndicatorCriterion(project_id=project_id, indicator_id=indicator.id, criterion_id=criterion_id)
+                )
+    session.flush()
+    return IndicatorRead.model_validate(indicator)
+
+
+def retire_indicator(*, session: Session, project_id: int, indicator_id: int) -> IndicatorRead:
+    """Retired, never deleted: its answers and its notes stay; it leaves new surveys."""
+    indicator = _indicator(session, project_id, indicator_id)
+    indicator.status = RETIRED
+    session.add(indicator)
+    session.flush()
+    return IndicatorRead.model_validate(indicator)
+
+
+def restore_indicator(*, session: Session, project_id: int, indicator_id: int) -> IndicatorRead:
+    indicator = _indicator(session, project_id, indicator_id)
+    indicator.status = DRAFT  # recomputed from its levels just below
+    indicator.status = _usable_status(
+        indicator, levels_of(session=session, project_id=project_id, indicator_id=indicator_id)
+    )
+    session.add(indicator)
+    session.flush()
+    return IndicatorRead.model_validate(indicator)
+
+
+def move_indicator(*, session: Session, project_id: int, indicator_id: int, offset: int) -> list[IndicatorRead]:
+    """Move an indicator up (offset < 0) or down in the list; positions are renumbered 0..n-1."""
+    ordered = session.exec(
+        select(Indicator).where(Indicator.project_id == project_id).order_by(Indicator.position, Indicator.id)
+    ).all()
+    index = next((i for i, row in enumerate(ordered) if row.id == indicator_id), None)
+    if index is None:
+        raise SpiraleError("error.indicator_missing")
+    target = min(max(index + int(offset), 0), len(ordered) - 1)
+    ordered = list(ordered)
+    ordered.insert(target, ordered.pop(index))
+    for position, row in enumerate(ordered):
+        row.position = position
+        session.add(row)
+    session.flush()
+    return list_indicators(session=session, project_id=project_id, include_retired=True)
+
+
+def supporting_notes(*, session: Session, project_id: int, indicator_id: int) -> pd.DataFrame:
+    """The notes behind an indicator (rows of groups_service.criteria_frame)."""
+    _indicator(session, project_id, indicator_id)
+    ids = session.exec(
+        select(IndicatorCriterion.criterion_id).where(IndicatorCriterion.indicator_id == indicator_id)
+    ).all()
+    frame = groups_service.criteria_frame(session=session, project_id=project_id)
+    return frame[frame["id"].isin(ids)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class IndicatorDraft:
+    """What the editor starts from when an indicator is made from clusters."""
+
+    name_fr: str
+    family_code: str | None
+    component_code: str | None
+    levels: dict[int, str]
+    criterion_ids: list[int]
+
+
+def draft_from_clusters(
+    *, session: Session, project_id: int, cluster_ids: Iterable[int], lang: str = "fr"
+) -> IndicatorDraft:
+    """Name, family and five draft situations from clusters' notes: ill-being low, well-being high, actions between."""
+    cluster_ids = list(dict.fromkeys(cluster_ids))
+    view = board.load_board(session=session, project_id=project_id)
+    clusters = [view.cluster(cid) for cid in cluster_ids]
+    if not clusters or any(c is None for c in clusters):
+        raise SpiraleError("error.cluster_missing")
+    notes = [n for c in clusters for n in c.notes]
+    classified = next((c for c in clusters if c.family_code), None)
+    return IndicatorDraft(
+        name_fr=scales.draft_name([c.name for c in clusters]),
+        family_code=classified.family_code if classified else None,
+        component_code=classified.component_code if classified else None,
+        levels=scales.draft_levels([(n.text, n.question) for n in notes], lang),
+        criterion_ids=list(dict.fromkeys(n.criterion_id for n in notes)),
+    )

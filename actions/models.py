@@ -1,4 +1,5 @@
-"""Step 4 tables: partners, pilot actions, their target indicators and partners' commitments."""
+"""Step 4 tables: partners, commissions, plenaries, priority axes, pilot actions, their target indicators,
+milestones and partners' commitments."""
 
 from datetime import date, datetime
 
@@ -10,6 +11,11 @@ from workshop.database import utcnow
 PARTNER_KINDS = ("public", "association", "business", "citizens", "school")
 ACTION_STATUSES = ("draft", "planned", "in_progress", "done")
 COMMITMENT_KINDS = ("funding", "staff_time", "volunteers", "premises", "expertise", "participation")
+# What the coordinator records about a commitment; "late" is computed from the due date (actions.followup).
+PENDING = "pending"
+KEPT = "kept"
+MISSING = "missing"
+FULFILMENTS = (PENDING, KEPT, MISSING)
 
 
 class PartnerBase(SQLModel):
@@ -29,6 +35,85 @@ class Partner(PartnerBase, table=True):
 class PartnerRead(PartnerBase):
     id: int
     project_id: int
+    archived_at: datetime | None = None
+
+
+class CommissionBase(SQLModel):
+    """A thematic working group (employment, housing, health and daily life, youth), led by a pilot partner."""
+
+    name: str = Field(max_length=160)
+    theme: str = Field(default="", max_length=400)
+
+
+class Commission(CommissionBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    pilot_partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CommissionRead(CommissionBase):
+    id: int
+    project_id: int
+    pilot_partner_id: int | None
+
+
+class CommissionMember(SQLModel, table=True):
+    __tablename__ = "commission_member"
+    __table_args__ = (UniqueConstraint("commission_id", "partner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    commission_id: int = Field(foreign_key="commission.id", index=True)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+
+
+class PlenaryBase(SQLModel):
+    """A plenary meeting of all partners: its date and what was presented."""
+
+    held_on: date
+    title: str = Field(max_length=200)
+    presented: str = Field(default="", max_length=4000)
+    attendance: int | None = Field(default=None, ge=0)
+
+
+class Plenary(PlenaryBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PlenaryRead(PlenaryBase):
+    id: int
+    project_id: int
+
+
+class PriorityAxisBase(SQLModel):
+    """A priority axis of progress chosen by the coordination group, with the diagnosis it was chosen from."""
+
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    rank: int = Field(ge=1)  # rank in the diagnosis when chosen
+    score: float = 0.0
+    reason: str = Field(default="", max_length=2000)  # the reasons as shown, kept as a record
+    decided_by: str = Field(default="", max_length=200)
+    decided_on: date | None = None
+    note: str = Field(default="", max_length=2000)
+
+
+class PriorityAxis(PriorityAxisBase, table=True):
+    __tablename__ = "priority_axis"
+    __table_args__ = (UniqueConstraint("project_id", "indicator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    wave_id: int | None = Field(default=None, foreign_key="wave.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PriorityAxisRead(PriorityAxisBase):
+    id: int
+    project_id: int
+    wave_id: int | None
 
 
 class ActionBase(SQLModel):
@@ -45,6 +130,7 @@ class Action(ActionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     pilot_partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    commission_id: int | None = Field(default=None, foreign_key="commission.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -52,6 +138,8 @@ class ActionRead(ActionBase):
     id: int
     project_id: int
     pilot_partner_id: int | None
+    commission_id: int | None = None
+    flags: list[str] = []  # why a draft cannot go ahead yet: "no_target", "no_owner"
 
 
 class ActionTarget(SQLModel, table=True):
@@ -78,4 +166,20 @@ class Commitment(SQLModel, table=True):
     amount: float | None = Field(default=None, ge=0)
     unit: str = Field(default="", max_length=40)
     description: str = Field(default="", max_length=2000)
+    # A multi-partner social contract: this commitment answers another one (beneficiaries <-> providers).
+    reciprocal_id: int | None = Field(default=None, foreign_key="commitment.id")
+    due_on: date | None = None
+    fulfilment: str = Field(default=PENDING, max_length=20)
+    fulfilled_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Milestone(SQLModel, table=True):
+    """A dated step of an action (first workshop, mid-term review...), done or not."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    action_id: int = Field(foreign_key="pilot_action.id", index=True)
+    title: str = Field(max_length=200)
+    due_on: date
+    done_on: date | None = None

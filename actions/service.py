@@ -1,4 +1,8 @@
-"""Step 4 services: partners, pilot actions aimed at indicators, and partners' commitments."""
+"""Step 4 services: partners, pilot actions aimed at indicators, milestones, and partners' commitments.
+
+An action without a target indicator or without an owner (its pilot partner) is kept, as a draft, with flags
+saying what it lacks; it cannot leave the draft status until both are there.
+"""
 
 import math
 from collections.abc import Mapping
@@ -10,11 +14,15 @@ from sqlmodel import Session, col, select
 from actions.models import (
     ACTION_STATUSES,
     COMMITMENT_KINDS,
+    FULFILMENTS,
+    KEPT,
     PARTNER_KINDS,
     Action,
     ActionRead,
     ActionTarget,
+    Commission,
     Commitment,
+    Milestone,
     Partner,
     PartnerRead,
 )
@@ -46,16 +54,51 @@ def add_partner(
     return PartnerRead.model_validate(partner)
 
 
-def list_partners(*, session: Session, project_id: int) -> list[PartnerRead]:
-    query = select(Partner).where(Partner.project_id == project_id, col(Partner.archived_at).is_(None))
+def list_partners(*, session: Session, project_id: int, include_archived: bool = False) -> list[PartnerRead]:
+    query = select(Partner).where(Partner.project_id == project_id)
+    if not include_archived:
+        query = query.where(col(Partner.archived_at).is_(None))
     return [PartnerRead.model_validate(p) for p in session.exec(query.order_by(Partner.name))]
 
 
-def _partner(session: Session, project_id: int, partner_id: int) -> Partner:
+def _partner(session: Session, project_id: int, partner_id: int, *, active: bool = False) -> Partner:
     partner = session.get(Partner, partner_id)
     if partner is None or partner.project_id != project_id:
         raise SpiraleError("error.partner_missing")
+    if active and partner.archived_at is not None:
+        raise SpiraleError("error.partner_archived", name=partner.name)
     return partner
+
+
+def _commission(session: Session, project_id: int, commission_id: int) -> Commission:
+    commission = session.get(Commission, commission_id)
+    if commission is None or commission.project_id != project_id:
+        raise SpiraleError("error.commission_missing")
+    return commission
+
+
+def _action(session: Session, project_id: int, action_id: int) -> Action:
+    action = session.get(Action, action_id)
+    if action is None or action.project_id != project_id:
+        raise SpiraleError("error.action_missing")
+    return action
+
+
+def _target_ids(session: Session, action_id: int) -> list[int]:
+    return list(session.exec(select(ActionTarget.indicator_id).where(ActionTarget.action_id == action_id)).all())
+
+
+def flags_of(*, has_target: bool, has_owner: bool) -> list[str]:
+    """What a draft lacks before it can go ahead."""
+    return [flag for flag, ok in (("no_target", has_target), ("no_owner", has_owner)) if not ok]
+
+
+def _read(session: Session, action: Action) -> ActionRead:
+    read = ActionRead.model_validate(action)
+    read.flags = flags_of(
+        has_target=bool(_target_ids(session, action.id)), has_owner=action.pilot_partner_id is not None
+    )
+    return read
 
 
 def create_action(
@@ -63,31 +106,37 @@ def create_action(
     session: Session,
     project_id: int,
     title: str,
-    targets: Mapping[int, int],
+    targets: Mapping[int, int] | None = None,
     description: str = "",
     status: str = "draft",
     pilot_partner_id: int | None = None,
+    commission_id: int | None = None,
     start_on: date | None = None,
     end_on: date | None = None,
 ) -> ActionRead:
-    """A pilot action aiming at levels on indicators (indicator id -> target level 1-5)."""
+    """A pilot action aiming at levels on indicators (indicator id -> target level 1-5).
+
+    Without a target or an owner it is stored as a draft, whatever status was asked, and flagged.
+    """
+    targets = dict(targets or {})
     if status not in ACTION_STATUSES:
         raise SpiraleError("error.action_status", status=status)
     if start_on and end_on and end_on < start_on:
         raise SpiraleError("error.action_dates")
-    known = {i.id for i in indicators_service.list_indicators(session=session, project_id=project_id)}
-    if unknown := sorted(set(targets) - known):
-        raise SpiraleError("error.indicator_unknown", ids=unknown)
-    if bad := [lvl for lvl in targets.values() if lvl not in (1, 2, 3, 4, 5)]:
-        raise SpiraleError("error.level_range", value=bad[0])
+    _check_targets(session, project_id, targets)
     if pilot_partner_id is not None:
-        _partner(session, project_id, pilot_partner_id)
+        _partner(session, project_id, pilot_partner_id, active=True)
+    if commission_id is not None:
+        _commission(session, project_id, commission_id)
+    if flags_of(has_target=bool(targets), has_owner=pilot_partner_id is not None):
+        status = "draft"
     action = Action(
         project_id=project_id,
         title=clean_name(title),
         description=clean_optional(description, max_length=4000),
         status=status,
         pilot_partner_id=pilot_partner_id,
+        commission_id=commission_id,
         start_on=start_on,
         end_on=end_on,
     )
@@ -98,7 +147,58 @@ def create_action(
             ActionTarget(project_id=project_id, action_id=action.id, indicator_id=indicator_id, target_level=level)
         )
     session.flush()
-    return ActionRead.model_validate(action)
+    return _read(session, action)
+
+
+def _check_targets(session: Session, project_id: int, targets: Mapping[int, int]) -> None:
+    known = {i.id for i in indicators_service.list_indicators(session=session, project_id=project_id)}
+    if unknown := sorted(set(targets) - known):
+        raise SpiraleError("error.indicator_unknown", ids=unknown)
+    if bad := [lvl for lvl in targets.values() if lvl not in (1, 2, 3, 4, 5)]:
+        raise SpiraleError("error.level_range", value=bad[0])
+
+
+def update_action(
+    *,
+    session: Session,
+    project_id: int,
+    action_id: int,
+    status: str | None = None,
+    start_on: date | None = None,
+    end_on: date | None = None,
+    pilot_partner_id: int | None = None,
+    commission_id: int | None = None,
+    targets: Mapping[int, int] | None = None,
+) -> ActionRead:
+    """Change an action's status, dates, owner, commission or targets; a flagged draft stays a draft."""
+    action = _action(session, project_id, action_id)
+    start, end = start_on or action.start_on, end_on or action.end_on
+    if start and end and end < start:
+        raise SpiraleError("error.action_dates")
+    if pilot_partner_id is not None:
+        action.pilot_partner_id = _partner(session, project_id, pilot_partner_id, active=True).id
+    if commission_id is not None:
+        action.commission_id = _commission(session, project_id, commission_id).id
+    if targets is not None:
+        _check_targets(session, project_id, targets)
+        for old in session.exec(select(ActionTarget).where(ActionTarget.action_id == action_id)):
+            session.delete(old)
+        session.flush()
+        for indicator_id, level in targets.items():
+            session.add(
+                ActionTarget(project_id=project_id, action_id=action_id, indicator_id=indicator_id, target_level=level)
+            )
+        session.flush()
+    action.start_on, action.end_on = start, end
+    if status is not None:
+        if status not in ACTION_STATUSES:
+            raise SpiraleError("error.action_status", status=status)
+        if status != "draft" and (flags := _read(session, action).flags):
+            raise SpiraleError("error.action_incomplete", missing=flags)
+        action.status = status
+    session.add(action)
+    session.flush()
+    return _read(session, action)
 
 
 def parse_amount(value: object) -> float | None:
@@ -124,30 +224,120 @@ def add_commitment(
     amount: object = None,
     unit: str = "",
     description: str = "",
+    due_on: date | None = None,
+    reciprocal_id: int | None = None,
 ) -> int:
+    """A partner's (or the beneficiaries') part in an action; `reciprocal_id` names the commitment it answers."""
     if kind not in COMMITMENT_KINDS:
         raise SpiraleError("error.commitment_kind", kind=kind)
-    action = session.get(Action, action_id)
-    if action is None or action.project_id != project_id:
-        raise SpiraleError("error.action_missing")
-    _partner(session, project_id, partner_id)
+    _action(session, project_id, action_id)
+    _partner(session, project_id, partner_id, active=True)
+    parsed = parse_amount(amount)
+    if kind == "funding" and parsed is None:
+        raise SpiraleError("error.amount_funding")
+    if reciprocal_id is not None:
+        other = session.get(Commitment, reciprocal_id)
+        if other is None or other.project_id != project_id or other.action_id != action_id:
+            raise SpiraleError("error.reciprocal_missing")
+        if other.partner_id == partner_id:
+            raise SpiraleError("error.reciprocal_same_partner")
     commitment = Commitment(
         project_id=project_id,
         action_id=action_id,
         partner_id=partner_id,
         kind=kind,
-        amount=parse_amount(amount),
+        amount=parsed,
         unit=clean_optional(unit, max_length=40),
         description=clean_optional(description),
+        due_on=due_on,
+        reciprocal_id=reciprocal_id,
     )
     session.add(commitment)
     session.flush()
+    if reciprocal_id is not None and other.reciprocal_id is None:
+        other.reciprocal_id = commitment.id  # reciprocity goes both ways
+        session.add(other)
+        session.flush()
     return commitment.id
+
+
+def set_fulfilment(
+    *, session: Session, project_id: int, commitment_id: int, fulfilment: str, fulfilled_on: date | None = None
+) -> None:
+    """The coordinator records whether a commitment was kept (and when) or is missing."""
+    if fulfilment not in FULFILMENTS:
+        raise SpiraleError("error.fulfilment", value=fulfilment)
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None or commitment.project_id != project_id:
+        raise SpiraleError("error.commitment_missing")
+    commitment.fulfilment = fulfilment
+    commitment.fulfilled_on = (fulfilled_on or date.today()) if fulfilment == KEPT else None
+    session.add(commitment)
+    session.flush()
 
 
 def list_actions(*, session: Session, project_id: int) -> list[ActionRead]:
     query = select(Action).where(Action.project_id == project_id).order_by(Action.id)
-    return [ActionRead.model_validate(a) for a in session.exec(query)]
+    return [_read(session, a) for a in session.exec(query)]
+
+
+def get_action(*, session: Session, project_id: int, action_id: int) -> ActionRead:
+    return _read(session, _action(session, project_id, action_id))
+
+
+def add_milestone(
+    *, session: Session, project_id: int, action_id: int, title: str, due_on: date, done_on: date | None = None
+) -> int:
+    _action(session, project_id, action_id)
+    if due_on is None:
+        raise SpiraleError("error.milestone_date")
+    milestone = Milestone(
+        project_id=project_id, action_id=action_id, title=clean_name(title), due_on=due_on, done_on=done_on
+    )
+    session.add(milestone)
+    session.flush()
+    return milestone.id
+
+
+def set_milestone_done(*, session: Session, project_id: int, milestone_id: int, done_on: date | None) -> None:
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None or milestone.project_id != project_id:
+        raise SpiraleError("error.milestone_missing")
+    milestone.done_on = done_on
+    session.add(milestone)
+    session.flush()
+
+
+def milestones_frame(*, session: Session, project_id: int) -> pd.DataFrame:
+    query = (
+        select(Milestone.id, Milestone.action_id, Milestone.title, Milestone.due_on, Milestone.done_on)
+        .where(Milestone.project_id == project_id)
+        .order_by(Milestone.due_on, Milestone.id)
+    )
+    return pd.DataFrame(session.exec(query).all(), columns=["id", "action_id", "title", "due_on", "done_on"])
+
+
+def actions_frame(*, session: Session, project_id: int) -> pd.DataFrame:
+    """One row per action with its pilot's and commission's names and flags (for the timeline and report)."""
+    partners = {p.id: p.name for p in list_partners(session=session, project_id=project_id, include_archived=True)}
+    commissions = dict(
+        session.exec(select(Commission.id, Commission.name).where(Commission.project_id == project_id)).all()
+    )
+    rows = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "status": a.status,
+            "start_on": a.start_on,
+            "end_on": a.end_on,
+            "pilot": partners.get(a.pilot_partner_id, ""),
+            "commission": commissions.get(a.commission_id, ""),
+            "flags": a.flags,
+        }
+        for a in list_actions(session=session, project_id=project_id)
+    ]
+    columns = ["id", "title", "status", "start_on", "end_on", "pilot", "commission", "flags"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def action_targets(*, session: Session, project_id: int) -> pd.DataFrame:
@@ -157,8 +347,21 @@ def action_targets(*, session: Session, project_id: int) -> pd.DataFrame:
     return pd.DataFrame(session.exec(query).all(), columns=["action_id", "indicator_id", "target_level"])
 
 
-def commitments_frame(*, session: Session, project_id: int) -> pd.DataFrame:
-    """One row per commitment, with the partner's name."""
+COMMITMENT_COLUMNS = ["action_id", "partner", "kind", "amount", "unit", "description"]
+COMMITMENT_DETAILS = [
+    "id",
+    "partner_id",
+    "partner_kind",
+    "archived",
+    "due_on",
+    "fulfilment",
+    "fulfilled_on",
+    "reciprocal_id",
+]
+
+
+def commitments_frame(*, session: Session, project_id: int, details: bool = False) -> pd.DataFrame:
+    """One row per commitment, with the partner's name (archived partners included: nothing is dropped)."""
     query = (
         select(
             Commitment.action_id,
@@ -167,10 +370,37 @@ def commitments_frame(*, session: Session, project_id: int) -> pd.DataFrame:
             Commitment.amount,
             Commitment.unit,
             Commitment.description,
+            Commitment.id,
+            Commitment.partner_id,
+            Partner.kind,
+            Partner.archived_at,
+            Commitment.due_on,
+            Commitment.fulfilment,
+            Commitment.fulfilled_on,
+            Commitment.reciprocal_id,
         )
         .join(Partner, Partner.id == Commitment.partner_id)
         .where(Commitment.project_id == project_id)
         .order_by(Commitment.id)
     )
-    columns = ["action_id", "partner", "kind", "amount", "unit", "description"]
-    return pd.DataFrame(session.exec(query).all(), columns=columns)
+    frame = pd.DataFrame(session.exec(query).all(), columns=COMMITMENT_COLUMNS + COMMITMENT_DETAILS)
+    frame["archived"] = frame["archived"].notna()
+    frame["amount"] = frame["amount"].astype("float64")
+    return frame if details else frame[COMMITMENT_COLUMNS]
+
+
+def funding_frame(*, session: Session, project_id: int) -> pd.DataFrame:
+    """Funding commitments summed per action and partner (per unit: euros are not added to hours)."""
+    frame = commitments_frame(session=session, project_id=project_id)
+    return funding_table(frame)
+
+
+def funding_table(commitments: pd.DataFrame) -> pd.DataFrame:
+    """Pure: funding commitments -> one row per action, partner and unit, with the amount and its share."""
+    columns = ["action_id", "partner", "unit", "amount", "share"]
+    funding = commitments[(commitments["kind"] == "funding") & commitments["amount"].notna()]
+    if funding.empty:
+        return pd.DataFrame(columns=columns)
+    table = funding.groupby(["action_id", "partner", "unit"], as_index=False)["amount"].sum()
+    table["share"] = table["amount"] / table.groupby(["action_id", "unit"])["amount"].transform("sum")
+    return table[columns]

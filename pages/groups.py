@@ -98,16 +98,17 @@ def timer_form(group_id: int) -> None:
         question = st.selectbox(t("step1.timer.question"), QUESTIONS, format_func=lambda q: t(f"question.{q}.short"))
         minutes = st.number_input(t("step1.timer.minutes"), min_value=1, max_value=service.TIMER_MAX_MINUTES, value=10)
         start = st.form_submit_button(t("step1.timer.start"), icon="⏳")
+    stop = bool(by_id[group_id].timer_ends_at) and st.button(t("step1.timer.stop"), icon="⏹️")
+    if not (start or stop):
+        return
     try:
         with shell.session() as session:
             if start:
                 service.start_timer(
                     session=session, project_id=project_id, group_id=group_id, question=question, minutes=minutes
                 )
-            elif by_id[group_id].timer_ends_at and st.button(t("step1.timer.stop"), icon="⏹️"):
-                service.stop_timer(session=session, project_id=project_id, group_id=group_id)
             else:
-                return
+                service.stop_timer(session=session, project_id=project_id, group_id=group_id)
     except SpiraleError as error:
         shell.show_error(error)
     else:

@@ -166,12 +166,25 @@ class Commitment(SQLModel, table=True):
     amount: float | None = Field(default=None, ge=0)
     unit: str = Field(default="", max_length=40)
     description: str = Field(default="", max_length=2000)
-    # A multi-partner social contract: this commitment answers another one (beneficiaries <-> providers).
-    reciprocal_id: int | None = Field(default=None, foreign_key="commitment.id")
     due_on: date | None = None
     fulfilment: str = Field(default=PENDING, max_length=20)
     fulfilled_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReciprocalCommitment(SQLModel, table=True):
+    """A multi-partner social contract: two commitments that answer each other (beneficiaries <-> providers).
+
+    A table of its own rather than a column pointing at `commitment`, so the project archive copies it.
+    """
+
+    __tablename__ = "reciprocal_commitment"
+    __table_args__ = (UniqueConstraint("commitment_id", "reciprocal_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    reciprocal_id: int = Field(foreign_key="commitment.id", index=True)
 
 
 class Milestone(SQLModel, table=True):

@@ -25,6 +25,7 @@ from actions.models import (
     Milestone,
     Partner,
     PartnerRead,
+    ReciprocalCommitment,
 )
 from indicators import service as indicators_service
 from workshop.errors import SpiraleError
@@ -250,15 +251,25 @@ def add_commitment(
         unit=clean_optional(unit, max_length=40),
         description=clean_optional(description),
         due_on=due_on,
-        reciprocal_id=reciprocal_id,
     )
     session.add(commitment)
     session.flush()
-    if reciprocal_id is not None and other.reciprocal_id is None:
-        other.reciprocal_id = commitment.id  # reciprocity goes both ways
-        session.add(other)
+    if reciprocal_id is not None:
+        session.add(ReciprocalCommitment(project_id=project_id, commitment_id=commitment.id, reciprocal_id=other.id))
         session.flush()
     return commitment.id
+
+
+def reciprocals(*, session: Session, project_id: int) -> dict[int, int]:
+    """Commitment id -> the commitment it answers, both ways."""
+    query = select(ReciprocalCommitment.commitment_id, ReciprocalCommitment.reciprocal_id).where(
+        ReciprocalCommitment.project_id == project_id
+    )
+    pairs: dict[int, int] = {}
+    for one, other in session.exec(query.order_by(ReciprocalCommitment.id)).all():
+        pairs.setdefault(one, other)
+        pairs.setdefault(other, one)
+    return pairs
 
 
 def set_fulfilment(
@@ -377,13 +388,14 @@ def commitments_frame(*, session: Session, project_id: int, details: bool = Fals
             Commitment.due_on,
             Commitment.fulfilment,
             Commitment.fulfilled_on,
-            Commitment.reciprocal_id,
         )
         .join(Partner, Partner.id == Commitment.partner_id)
         .where(Commitment.project_id == project_id)
         .order_by(Commitment.id)
     )
-    frame = pd.DataFrame(session.exec(query).all(), columns=COMMITMENT_COLUMNS + COMMITMENT_DETAILS)
+    frame = pd.DataFrame(session.exec(query).all(), columns=COMMITMENT_COLUMNS + COMMITMENT_DETAILS[:-1])
+    pairs = reciprocals(session=session, project_id=project_id)
+    frame["reciprocal_id"] = pd.Series([pairs.get(i) for i in frame["id"]], index=frame.index, dtype="Int64")
     frame["archived"] = frame["archived"].notna()
     frame["amount"] = frame["amount"].astype("float64")
     return frame if details else frame[COMMITMENT_COLUMNS]

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
+from actions import partners as action_partners
 from actions import service as actions_service
 from groups import service as groups_service
 from groups.models import VALIDATED
@@ -152,6 +153,26 @@ def _load_actions(session: Session, pid: int, indicators: dict[str, int]) -> Non
         ).id
         for row in _csv("partners.csv").to_dict("records")
     }
+    commissions = {
+        row["key"]: action_partners.create_commission(
+            session=session,
+            project_id=pid,
+            name=row["name"],
+            theme=row["theme"],
+            pilot_partner_id=partners[row["pilot"]],
+            member_ids=[partners[key] for key in row["members"].split()],
+        ).id
+        for row in _csv("commissions.csv").to_dict("records")
+    }
+    for row in _csv("plenaries.csv").to_dict("records"):
+        action_partners.add_plenary(
+            session=session,
+            project_id=pid,
+            held_on=_date(row["held_on"]),
+            title=row["title"],
+            presented=row["presented"],
+            attendance=row["attendance"],
+        )
     actions = {}
     for row in _csv("actions.csv").to_dict("records"):
         targets = {
@@ -165,11 +186,23 @@ def _load_actions(session: Session, pid: int, indicators: dict[str, int]) -> Non
             status=row["status"],
             targets=targets,
             pilot_partner_id=partners.get(row["pilot"]),
+            commission_id=commissions.get(row.get("commission", "")),
             start_on=_date(row["start_on"]),
             end_on=_date(row["end_on"]),
         ).id
+    for row in _csv("milestones.csv").to_dict("records"):
+        actions_service.add_milestone(
+            session=session,
+            project_id=pid,
+            action_id=actions[row["action"]],
+            title=row["title"],
+            due_on=_date(row["due_on"]),
+            done_on=_date(row["done_on"]),
+        )
+    commitments: list[int] = []
     for row in _csv("commitments.csv").to_dict("records"):
-        actions_service.add_commitment(
+        reciprocal = row.get("reciprocal_row", "")
+        commitment_id = actions_service.add_commitment(
             session=session,
             project_id=pid,
             action_id=actions[row["action"]],
@@ -178,4 +211,15 @@ def _load_actions(session: Session, pid: int, indicators: dict[str, int]) -> Non
             amount=row["amount"],
             unit=row["unit"],
             description=row["description"],
+            due_on=_date(row.get("due_on", "")),
+            reciprocal_id=commitments[int(reciprocal)] if reciprocal else None,
         )
+        commitments.append(commitment_id)
+        if row.get("fulfilment", "pending") != "pending":
+            actions_service.set_fulfilment(
+                session=session,
+                project_id=pid,
+                commitment_id=commitment_id,
+                fulfilment=row["fulfilment"],
+                fulfilled_on=_date(row.get("fulfilled_on", "")),
+            )

@@ -111,6 +111,12 @@ def find_group(*, session: Session, code: object) -> JoinedGroup:
     return JoinedGroup(wanted, group.project_id, group.id, group.profile, project.cycle if project else 1)
 
 
+def joined_group(*, session: Session, code: object) -> GroupRead:
+    """The group a code opens, as it is now (its countdown, for the phone)."""
+    joined = find_group(session=session, code=code)
+    return service.get_group(session=session, project_id=joined.project_id, group_id=joined.group_id)
+
+
 def send_note(
     *, session: Session, code: object, participant_token: str, question: str, text: str, alias: str = ""
 ) -> CriterionRead:

@@ -65,6 +65,7 @@ except SpiraleError as error:
     st.session_state.pop(CODE_KEY, None)
     ask_code(error if code else None)
 st.session_state[CODE_KEY] = joined.code
+notes.warm_up()
 st.caption(t("join.welcome", group=shell.md_escape(joined.profile)))
 with shell.session() as session:
     wordings = service.question_wordings(session=session, project_id=joined.project_id, cycle=joined.cycle)
@@ -97,6 +98,20 @@ question = st.radio(
     format_func=lambda q: t(f"question.{q}.short"),
     captions=[notes.wording(wordings, q) for q in QUESTIONS],
 )
+
+
+@st.fragment(run_every=5)
+def countdown() -> None:
+    """The facilitator's countdown for the chosen question, if any, kept up to date on the phone."""
+    try:
+        with shell.session() as session:
+            group = join.joined_group(session=session, code=joined.code)
+    except SpiraleError:
+        return  # the code was closed: the next full run says so
+    notes.countdown(group, st.session_state.get("join_question", QUESTIONS[0]))
+
+
+countdown()
 draft = st.text_area(t("join.write"), key=TEXT_KEY, max_chars=NOTE_MAX, height=110, placeholder=t("step1.note_hint"))
 notes.similar_list(notes.similar_notes(joined.project_id, joined.group_id, draft or ""))
 st.button(t("join.send"), type="primary", icon="📨", width="stretch", on_click=send)

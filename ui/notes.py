@@ -1,6 +1,7 @@
 """The notes of a group: fast entry, the live wall, validation, correction, delete with undo, "already said?"."""
 
 import io
+import threading
 from collections.abc import Sequence
 
 import segno
@@ -73,6 +74,7 @@ def entry_form(project_id: int, group_id: int, question: str) -> None:
 @st.fragment(run_every=WALL_REFRESH_SECONDS)
 def live_wall(project_id: int, group_id: int) -> None:
     """The group's notes by question, counts, countdown and authors; refreshed alone, not the page."""
+    warm_up()
     with shell.session() as session:
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)
         written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
@@ -171,6 +173,19 @@ def _run(action, **params) -> None:  # noqa: ANN001, ANN003 - a groups service f
 # ---------- "already said?" ----------
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Load the sentence model in the background, once per server, as soon as a meeting screen opens.
+
+    Otherwise the first "already said?" of a meeting would hold the wall for the seconds the load takes.
+    """
+    thread = threading.Thread(
+        target=lambda: SimilarNotesIndex(["échauffement", "warm-up"]), name="spirale-similar-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _similar_index(texts: tuple[str, ...], ids: tuple[str, ...]) -> SimilarNotesIndex:
     """One index per set of a group's note texts: built when the wall changes, not on every run."""
@@ -236,6 +251,12 @@ def join_panel(project_id: int, group: GroupRead) -> None:
         )
         st.image(qr_png(link), caption=t("step1.join.qr"), width=220)
         st.caption(t("step1.join.link", url=link))
+        # Also in the sidebar, which stays in view while the wall scrolls: for late arrivals.
+        st.sidebar.html(
+            "<div class='spirale-join-reminder' data-testid='join-reminder' style='font-size:1.8em;"
+            f"font-weight:800;letter-spacing:.1em;text-align:center'>📱 {shell.escape(group.join_code)}</div>"
+        )
+        st.sidebar.image(qr_png(link), width=160)
         if st.button(t("step1.join.close"), icon="🔒"):
             _run(join.close_join, project_id=project_id, group_id=group.id)
     else:

@@ -65,6 +65,7 @@ def test_facilitator_opens_and_closes_the_join_code(db_url, meeting):
     assert html_bodies(app, "spirale-join-code")[0].endswith(f">{code}</div>")
     assert app.image, "a QR code is on the projected screen"
     assert any(f"?code={code}" in c.value for c in app.caption)
+    assert f"📱 {code}" in html_bodies(app, "spirale-join-reminder")[0]  # stays in view in the sidebar
     by_label(app.button, fr("step1.join.close")).click().run()
     assert not html_bodies(app, "spirale-join-code")
     assert fr("step1.join.closed") in [c.value for c in app.caption]
@@ -287,3 +288,14 @@ def test_synthesis_shows_the_other_groups(db_url, meeting):
     assert per_question.loc["Parents seuls", fr("synthesis.total")] == 1
     assert app.expander[0].label == "Retraités \\*actifs\\* (1)"
     assert ">B<" in html_bodies(app, "spirale-note")[0].replace("</div>", "<")
+
+
+def test_phone_shows_the_countdown_of_its_question(db_url, meeting):
+    project, group, code = meeting
+    with database.session_scope(db_url) as session:
+        service.start_timer(session=session, project_id=project.id, group_id=group.id, question=ILLBEING, minutes=3)
+    app = phone(code)
+    assert not html_bodies(app, "spirale-timer")  # well-being is chosen: no countdown on it
+    app.radio(key="join_question").set_value(ILLBEING).run()
+    timer = html_bodies(app, "spirale-timer")
+    assert len(timer) == 1 and ("3:00" in timer[0] or "2:5" in timer[0])

@@ -28,7 +28,10 @@ pages = [
     st.Page("pages/survey.py", title=t("nav.step3"), icon="📊", url_path="enquete"),
     st.Page("pages/dashboard.py", title=t("nav.dashboard"), icon="📈", url_path="tableau-de-bord"),
     st.Page("pages/survey_data.py", title=t("nav.survey_data"), icon="🗃️", url_path="donnees"),
+    st.Page("pages/priorities.py", title=t("nav.priorities"), icon="🎯", url_path="priorites"),
     st.Page("pages/actions.py", title=t("nav.step4"), icon="🤝", url_path="actions"),
+    st.Page("pages/partners.py", title=t("nav.partners"), icon="🏛️", url_path="partenaires"),
+    st.Page("pages/report.py", title=t("nav.report"), icon="📄", url_path="rapport"),
     st.Page("pages/project.py", title=t("nav.project"), icon="⚙️", url_path="projet"),
 ]
 navigation = st.navigation(pages)

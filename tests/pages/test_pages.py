@@ -14,7 +14,10 @@ TITLES = {
     "pages/survey.py": "step3.title",
     "pages/dashboard.py": "dashboard.title",
     "pages/survey_data.py": "data.title",
+    "pages/priorities.py": "priority.title",
     "pages/actions.py": "step4.title",
+    "pages/partners.py": "partners.title",
+    "pages/report.py": "report.title",
     "pages/project.py": "project.title",
 }
 PAGES = list(TITLES)

@@ -1,0 +1,145 @@
+"""AppTest for the action plan, partners, priorities and report pages (on the demo project)."""
+
+import io
+
+import pypdf
+
+from tests.pages.conftest import by_label, load_demo
+from workshop import i18n
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+def submit(app, key: str):
+    return by_label(app.button, fr(key)).click().run()
+
+
+def choose(selectbox, label: str, starts: bool = False):
+    """Pick an option shown as `label`: the widget's values are database ids shown through format_func,
+    and a fresh test database numbers them from 1."""
+    shown = (lambda v: str(selectbox.format_func(v)).startswith(label)) if starts else None
+    match = shown or (lambda v: selectbox.format_func(v) == label)
+    return selectbox.set_value(next(v for v in range(1, 10_000) if match(v)))
+
+
+def test_plan_shows_timeline_funding_and_commitment_followup(app):
+    load_demo(app)
+    app.switch_page("pages/actions.py").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) >= 2  # the Gantt timeline and the shared funding
+    headers = [list(frame.value.columns) for frame in app.dataframe]
+    assert [
+        fr("commitment.action"),
+        fr("commitment.partner"),
+        fr("chart.amount"),
+        fr("commitment.unit"),
+        "%",
+    ] in headers
+    states = {m.label: m.value for m in app.metric}
+    assert states[fr("commitment.state.missing")] == "1"
+    assert int(states[fr("commitment.state.kept")]) >= 4
+
+
+def test_action_without_owner_is_a_flagged_draft_and_bad_amounts_are_refused(app):
+    load_demo(app)
+    app.switch_page("pages/actions.py").run()
+    by_label(app.text_input, fr("action.title")).set_value("Repair café <b>")
+    by_label(app.selectbox, fr("action.status")).set_value("in_progress")
+    submit(app, "step4.create_action")
+    assert not app.error
+    assert "Repair café \\<b\\>" in [s.value for s in app.subheader]
+    missing = f"{fr('action.flag.no_target')}, {fr('action.flag.no_owner')}"
+    assert fr("action.flagged", missing=missing) in [w.value for w in app.warning]
+    choose(by_label(app.selectbox, fr("commitment.action")), "Repair café <b>")
+    by_label(app.text_input, fr("commitment.amount")).set_value("beaucoup")
+    submit(app, "step4.add_commitment")
+    assert app.error[0].value == fr("error.amount_number", value="beaucoup")
+
+
+def test_commitment_with_reciprocal_and_followup_record(app):
+    load_demo(app)
+    app.switch_page("pages/actions.py").run()
+    before = {m.label: m.value for m in app.metric}
+    title = "Jardin partagé des Peupliers"
+    choose(by_label(app.selectbox, fr("commitment.action")), title)
+    choose(by_label(app.selectbox, fr("commitment.partner")), "Collège Simone-Veil")
+    by_label(app.selectbox, fr("commitment.kind")).set_value("participation")
+    by_label(app.text_input, fr("commitment.amount")).set_value("20")
+    by_label(app.text_input, fr("commitment.unit")).set_value("élèves")
+    choose(by_label(app.selectbox, fr("commitment.reciprocal")), title, starts=True)
+    submit(app, "step4.add_commitment")
+    assert not app.error
+    after = {m.label: m.value for m in app.metric}
+    assert int(after[fr("commitment.state.pending")]) == int(before[fr("commitment.state.pending")]) + 1
+    by_label(app.radio, fr("commitment.fulfilment")).set_value("missing")
+    submit(app, "commitment.record")
+    assert not app.error
+    assert {m.label: m.value for m in app.metric}[fr("commitment.state.missing")] == "2"
+
+
+def test_partner_with_commitments_is_archived_not_deleted(app):
+    load_demo(app)
+    app.switch_page("pages/partners.py").run()
+    assert not app.exception
+    assert len(app.dataframe[0].value) == 12
+    name = "CCAS de Valmont-sur-Orne"
+    choose(by_label(app.selectbox, fr("partners.which")), name).run()
+    by_label(app.button, fr("partners.remove")).click().run()
+    assert fr("partners.removed.archived", name=name) in [i.value for i in app.info]
+    assert name not in app.dataframe[0].value[fr("partner.name")].tolist()
+    app.toggle(key="partners_archived").set_value(True).run()
+    assert name in app.dataframe[0].value[fr("partner.name")].tolist()
+
+
+def test_commission_and_plenary_forms(app):
+    load_demo(app)
+    app.switch_page("pages/partners.py").run()
+    by_label(app.text_input, fr("commission.name")).set_value("Mobilité")
+    submit(app, "commission.add")
+    assert "Mobilité" in [s.value for s in app.subheader]
+    by_label(app.text_input, fr("plenary.name")).set_value("Plénière de bilan")
+    submit(app, "plenary.add")
+    assert app.error[0].value == fr("error.plenary_date")
+
+
+def test_priorities_ranked_with_reasons_and_choice_recorded(app):
+    load_demo(app)
+    app.switch_page("pages/priorities.py").run()
+    assert not app.exception
+    ranked = app.dataframe[0].value
+    assert ranked[fr("priority.rank")].tolist()[:3] == [1, 2, 3]
+    assert ranked[fr("priority.reasons")].str.len().min() > 0
+    submit(app, "priority.record")
+    assert app.error[0].value == fr("error.priority_none")
+    first_two = [option for option in _ids(app)][:2]
+    by_label(app.multiselect, fr("priority.choose")).set_value(first_two)
+    by_label(app.text_input, fr("priority.decided_by")).set_value("Groupe de coordination")
+    submit(app, "priority.record")
+    assert app.success[0].value == fr("priority.recorded", count=2)
+    chosen = app.dataframe[1].value
+    assert chosen[fr("priority.decided_by")].tolist() == ["Groupe de coordination"] * 2
+
+
+def _ids(app):
+    from actions import priorities
+    from workshop import database
+
+    with database.session_scope() as session:
+        return priorities.ranking(session=session, project_id=app.session_state["project_id"])["indicator_id"].tolist()
+
+
+def test_report_html_and_pdf(app):
+    load_demo(app)
+    app.switch_page("pages/report.py").run()
+    by_label(app.selectbox, fr("report.language")).set_value("en")
+    submit(app, "report.make")
+    assert not app.exception and not app.error
+    assert app.success[0].value == fr("report.ready")
+    buttons = {b.proto.label: b for b in app.get("download_button")}
+    assert set(buttons) == {fr("report.download_html"), fr("report.download_pdf")}
+    _, lang, document, pdf = app.session_state["shared_report"]
+    assert lang == "en" and "Shared funding" in document and "Jardin partagé des Peupliers" in document
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Jardin partagé des Peupliers" in text

@@ -293,3 +293,63 @@ def draft_from_clusters(
         levels=scales.draft_levels([(n.text, n.question) for n in notes], lang),
         criterion_ids=list(dict.fromkeys(n.criterion_id for n in notes)),
     )
+
+
+# ---------- synthesis views ----------
+
+UNCLASSIFIED = "?"
+
+
+def _links(session: Session, project_id: int) -> pd.DataFrame:
+    """(indicator_id, criterion_id) of indicators still in use (not retired)."""
+    live = {i.id: i for i in list_indicators(session=session, project_id=project_id)}
+    rows = session.exec(select(IndicatorCriterion).where(IndicatorCriterion.project_id == project_id)).all()
+    pairs = [(r.indicator_id, r.criterion_id) for r in rows if r.indicator_id in live]
+    return pd.DataFrame(pairs, columns=["indicator_id", "criterion_id"])
+
+
+def synthesis_tree(*, session: Session, project_id: int, lang: str = "fr") -> pd.DataFrame:
+    """Families -> indicators -> notes, one row per (indicator, note); an indicator without notes has note ""."""
+    criteria = groups_service.criteria_frame(session=session, project_id=project_id).set_index("id")
+    links = _links(session, project_id)
+    rows = []
+    for indicator in list_indicators(session=session, project_id=project_id):
+        notes = links.loc[links["indicator_id"] == indicator.id, "criterion_id"]
+        notes = [n for n in notes if n in criteria.index]
+        base = {"family": indicator.family_code or UNCLASSIFIED, "indicator": indicator_name(indicator, lang)}
+        rows += [{**base, "note": criteria.at[n, "text"], "group": criteria.at[n, "group"]} for n in notes] or [
+            {**base, "note": "", "group": ""}
+        ]
+    return pd.DataFrame(rows, columns=["family", "indicator", "note", "group"])
+
+
+def note_families(*, session: Session, project_id: int) -> pd.DataFrame:
+    """Each live note with the family it speaks of: its own classification, else its indicator's, else its cluster's."""
+    frame = groups_service.criteria_frame(session=session, project_id=project_id)
+    by_indicator = {i.id: i.family_code for i in list_indicators(session=session, project_id=project_id)}
+    links = _links(session, project_id)
+    from_indicator = {
+        c: by_indicator[i] for i, c in zip(links["indicator_id"], links["criterion_id"], strict=True) if by_indicator[i]
+    }
+    view = board.load_board(session=session, project_id=project_id)
+    from_cluster = {n.criterion_id: c.family_code for c in view.clusters if c.family_code for n in c.notes}
+    families = [
+        own or from_indicator.get(cid) or from_cluster.get(cid) or UNCLASSIFIED
+        for cid, own in zip(frame["id"], frame["family"], strict=True)
+    ]
+    return frame.assign(family=families)
+
+
+def groups_by_family(*, session: Session, project_id: int) -> pd.DataFrame:
+    """Who spoke of what: notes counted per group (rows) and family (columns)."""
+    frame = note_families(session=session, project_id=project_id)
+    if frame.empty:
+        return pd.DataFrame()
+    return frame.pivot_table(index="group", columns="family", values="id", aggfunc="count", fill_value=0)
+
+
+def notes_without_indicator(*, session: Session, project_id: int) -> pd.DataFrame:
+    """Live notes that no indicator in use carries yet: so that nothing said is forgotten."""
+    frame = groups_service.criteria_frame(session=session, project_id=project_id)
+    carried = set(_links(session, project_id)["criterion_id"])
+    return frame[~frame["id"].isin(carried)].reset_index(drop=True)

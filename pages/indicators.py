@@ -1,37 +1,285 @@
-"""Step 2: mixed groups see similar criteria together and turn them into indicators with five situations."""
+"""Step 2: the mixed group turns clusters into indicators with five situations; edits, orders, retires them;
+sees the synthesis (families -> indicators -> notes, who spoke of what, what no indicator carries yet);
+exports and imports indicator sets.
+"""
 
+import pandas as pd
 import streamlit as st
 
-from groups import service as groups_service
-from indicators import service
-from indicators.clustering import DEFAULT_THRESHOLD
-from indicators.models import LEVELS
+from indicators import board, charts, service, transfer
+from indicators.models import LEVELS, RETIRED
 from ui import shell
 from ui.shell import t
 from workshop import grid
 from workshop.errors import SpiraleError
 
-DRAFT_KEY = "indicator_draft_criteria"
+FROM_CLUSTERS_KEY = "indicator_from_clusters"  # set by the board's "create an indicator" button
+FIELDS = ("new_name_fr", "new_name_en", "new_code", "new_definition", "new_supporting")
+
+
+def code_pair(code: str | None, family_codes: set[str]) -> tuple[str | None, str | None]:
+    """One grid code chosen in a list -> (family, component)."""
+    if not code:
+        return None, None
+    return (code, None) if code in family_codes else (None, code)
+
+
+def fill_draft(cluster_ids: list[int]) -> None:
+    """Put the draft made from clusters' notes into the new-indicator form, for people to rewrite."""
+    try:
+        with shell.session() as session:
+            draft = service.draft_from_clusters(
+                session=session, project_id=project_id, cluster_ids=cluster_ids, lang=shell.lang()
+            )
+    except SpiraleError as error:
+        st.session_state["indicator_error"] = error
+        return
+    st.session_state["new_name_fr"] = draft.name_fr[:120]
+    st.session_state["new_code"] = draft.component_code or draft.family_code
+    st.session_state["new_supporting"] = draft.criterion_ids
+    for level in LEVELS:
+        st.session_state[f"level_text_{level}"] = draft.levels.get(level, "")
+
+
+def on_draft() -> None:
+    fill_draft(st.session_state.get("new_clusters", []))
+
 
 project_id = shell.require_project()
 st.title(t("step2.title"))
 st.write(t("step2.intro"))
 
-threshold = st.slider(t("step2.threshold"), 0.05, 1.0, DEFAULT_THRESHOLD, 0.05, help=t("step2.threshold_help"))
-with shell.session() as session:
-    clusters = service.suggested_clusters(session=session, project_id=project_id, threshold=threshold)
-    grid_entries = grid.list_grid(session=session, project_id=project_id)
+if arriving := st.session_state.pop(FROM_CLUSTERS_KEY, None):
+    st.session_state["new_clusters"] = arriving
+    fill_draft(arriving)
+if error := st.session_state.pop("indicator_error", None):
+    shell.show_error(error)
 
-if not clusters:
-    st.info(t("step2.no_criteria"))
-shared = [c for c in clusters if len(c.criteria) > 1]
-st.caption(t("step2.cluster_counts", clusters=len(shared), alone=len(clusters) - len(shared)))
-for number, cluster in enumerate(shared, start=1):
-    with st.container(border=True):
-        st.markdown(f"**{t('step2.cluster', number=number, size=len(cluster.criteria))}**")
-        table = cluster.criteria.assign(question=cluster.criteria["question"].map(lambda q: t(f"question.{q}.short")))
+with shell.session() as session:
+    view = board.load_board(session=session, project_id=project_id)
+    entries = grid.list_grid(session=session, project_id=project_id)
+    frame = service.indicators_frame(session=session, project_id=project_id)
+codes = {e.code: f"{e.code} · {grid.label(e, shell.lang())}" for e in entries}
+family_codes = {e.code for e in entries if e.code == e.family}
+families = {e.code: grid.label(e, shell.lang()) for e in entries if e.code in family_codes}
+notes = {n.criterion_id: f"{n.text[:90]} · {n.group}" for n in view.notes}
+
+new_tab, list_tab, views_tab, transfer_tab = st.tabs(
+    [t("step2.tab.new"), t("step2.tab.list"), t("step2.tab.views"), t("step2.tab.transfer")]
+)
+
+# ---------- a new indicator, drafted from clusters ----------
+with new_tab:
+    clusters = {c.id: f"{c.name or '—'} ({len(c.notes)})" for c in view.clusters}
+    if clusters:
+        st.multiselect(t("step2.from_clusters"), list(clusters), format_func=clusters.get, key="new_clusters")
+        st.button(t("step2.draft"), icon="📝", on_click=on_draft)
+    else:
+        st.info(t("step2.no_cluster"))
+        st.page_link("pages/board.py", label=t("nav.board"), icon="🧩")
+    with st.form("new_indicator"):
+        chosen = st.multiselect(t("step2.supporting"), list(notes), format_func=notes.get, key="new_supporting")
+        name_fr = st.text_input(t("indicator.name_fr"), max_chars=120, key="new_name_fr")
+        name_en = st.text_input(t("indicator.name_en"), max_chars=200, key="new_name_en")
+        code = st.selectbox(
+            t("indicator.family_component"),
+            [None, *codes],
+            format_func=lambda c: codes[c] if c else "—",
+            key="new_code",
+        )
+        definition = st.text_area(t("indicator.definition"), max_chars=2000, key="new_definition")
+        st.caption(t("step2.levels_help"))
+        levels = {
+            level: st.text_area(t(f"level.{level}"), max_chars=2000, key=f"level_text_{level}", height=80)
+            for level in LEVELS
+        }
+        if st.form_submit_button(t("step2.create_indicator"), type="primary"):
+            family, component = code_pair(code, family_codes)
+            try:
+                with shell.session() as session:
+                    created = service.create_indicator(
+                        session=session,
+                        project_id=project_id,
+                        name_fr=name_fr,
+                        name_en=name_en,
+                        family_code=family,
+                        component_code=component,
+                        definition=definition,
+                        levels=levels,
+                        criterion_ids=chosen,
+                    )
+            except SpiraleError as error:
+                shell.show_error(error)
+            else:
+                st.success(t(f"step2.created.{created.status}", name=shell.md_escape(created.name_fr)))
+
+
+# ---------- the indicators: edit, reorder, retire ----------
+def change(action, **params) -> None:  # noqa: ANN001, ANN003 - an indicators.service function and its arguments
+    try:
+        with shell.session() as session:
+            action(session=session, project_id=project_id, **params)
+    except SpiraleError as error:
+        st.session_state["indicator_error"] = error
+
+
+with list_tab:
+    with shell.session() as session:
+        everything = service.list_indicators(session=session, project_id=project_id, include_retired=True)
+    if not everything:
+        st.info(t("step2.no_indicator"))
+    else:
+        shown = frame.assign(status=frame["status"].map(lambda s: t(f"indicator.status.{s}")))
         st.dataframe(
-            table[["text", "group", "question"]],
+            shown[["name_fr", "family", "component", "status", "notes", "groups"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "name_fr": t("indicator.name_fr"),
+                "family": t("indicator.family"),
+                "component": t("indicator.component"),
+                "status": t("indicator.status"),
+                "notes": t("indicator.notes"),
+                "groups": t("indicator.groups"),
+            },
+        )
+        by_id = {i.id: i for i in everything}
+        label = {i.id: f"{i.position + 1}. {i.name_fr} · {t('indicator.status.' + i.status)}" for i in everything}
+        current = st.selectbox(t("step2.edit_which"), list(by_id), format_func=label.get, key="edit_indicator")
+        indicator = by_id[current]
+        up, down, retire = st.columns(3)
+        up.button(
+            t("step2.up"),
+            icon="⬆️",
+            on_click=change,
+            args=(service.move_indicator,),
+            kwargs={"indicator_id": current, "offset": -1},
+            width="stretch",
+        )
+        down.button(
+            t("step2.down"),
+            icon="⬇️",
+            on_click=change,
+            args=(service.move_indicator,),
+            kwargs={"indicator_id": current, "offset": 1},
+            width="stretch",
+        )
+        if indicator.status == RETIRED:
+            retire.button(
+                t("step2.restore"),
+                icon="♻️",
+                on_click=change,
+                args=(service.restore_indicator,),
+                kwargs={"indicator_id": current},
+                width="stretch",
+            )
+        else:
+            retire.button(
+                t("step2.retire"),
+                icon="🗄️",
+                on_click=change,
+                args=(service.retire_indicator,),
+                kwargs={"indicator_id": current},
+                width="stretch",
+            )
+        with shell.session() as session:
+            support = service.supporting_notes(session=session, project_id=project_id, indicator_id=current)
+            texts = service.levels_of(session=session, project_id=project_id, indicator_id=current)
+        st.caption(
+            t(
+                "step2.support",
+                notes=len(support),
+                groups=support["group"].nunique(),
+                names=", ".join(sorted(support["group"].unique())),
+            )
+        )
+        with st.form(f"edit_{current}"):
+            linked = support["id"].tolist()
+            edit_notes = st.multiselect(
+                t("step2.supporting"),
+                list(dict.fromkeys([*linked, *notes])),
+                default=linked,
+                format_func=lambda i: notes.get(i, f"#{i}"),
+            )
+            edit_fr = st.text_input(t("indicator.name_fr"), value=indicator.name_fr, max_chars=120)
+            edit_en = st.text_input(t("indicator.name_en"), value=indicator.name_en, max_chars=200)
+            now = indicator.component_code or indicator.family_code
+            options = [None, *codes]
+            edit_code = st.selectbox(
+                t("indicator.family_component"),
+                options,
+                index=options.index(now) if now in options else 0,
+                format_func=lambda c: codes[c] if c else "—",
+            )
+            edit_definition = st.text_area(t("indicator.definition"), value=indicator.definition, max_chars=2000)
+            edit_levels = {
+                level: st.text_area(
+                    t(f"level.{level}"),
+                    value=texts.get(level, ""),
+                    max_chars=2000,
+                    height=80,
+                    key=f"edit_{current}_level_{level}",
+                )
+                for level in LEVELS
+            }
+            if st.form_submit_button(t("step2.save"), type="primary"):
+                family, component = code_pair(edit_code, family_codes)
+                try:
+                    with shell.session() as session:
+                        saved = service.update_indicator(
+                            session=session,
+                            project_id=project_id,
+                            indicator_id=current,
+                            name_fr=edit_fr,
+                            name_en=edit_en,
+                            family_code=family,
+                            component_code=component,
+                            definition=edit_definition,
+                            levels=edit_levels,
+                            criterion_ids=edit_notes,
+                        )
+                except SpiraleError as error:
+                    shell.show_error(error)
+                else:
+                    st.success(t(f"step2.saved.{saved.status}", name=shell.md_escape(saved.name_fr)))
+
+# ---------- synthesis views ----------
+with views_tab:
+    with shell.session() as session:
+        tree = service.synthesis_tree(session=session, project_id=project_id, lang=shell.lang())
+        matrix = service.groups_by_family(session=session, project_id=project_id)
+        forgotten = service.notes_without_indicator(session=session, project_id=project_id)
+    st.subheader(t("step2.views.tree"))
+    kind = st.segmented_control(
+        t("step2.views.kind"),
+        ["sunburst", "treemap"],
+        default="sunburst",
+        format_func=lambda k: t(f"step2.views.{k}"),
+        key="tree_kind",
+    )
+    if tree.empty:
+        st.info(t("step2.no_indicator"))
+    else:
+        st.plotly_chart(
+            charts.family_tree(tree, kind=kind or "sunburst", families=families, no_note=t("step2.views.no_note"))
+        )
+    st.subheader(t("step2.views.heatmap"))
+    if matrix.empty:
+        st.info(t("step2.no_criteria"))
+    else:
+        st.plotly_chart(
+            charts.groups_families_heatmap(
+                matrix, families=families, x_title=t("indicator.family"), y_title=t("step2.col.group")
+            )
+        )
+    st.subheader(t("step2.views.forgotten", count=len(forgotten)))
+    if forgotten.empty:
+        st.success(t("step2.views.none_forgotten"))
+    else:
+        st.dataframe(
+            forgotten.assign(question=forgotten["question"].map(lambda q: t(f"question.{q}.short")))[
+                ["text", "group", "question"]
+            ],
             hide_index=True,
             width="stretch",
             column_config={
@@ -40,76 +288,57 @@ for number, cluster in enumerate(shared, start=1):
                 "question": t("step2.col.question"),
             },
         )
-        if st.button(t("step2.use_cluster"), key=f"use_{cluster.label}", icon="➡️"):
-            st.session_state[DRAFT_KEY] = cluster.criteria["id"].tolist()
 
-st.divider()
-st.header(t("step2.new_indicator"))
-with shell.session() as session:
-    all_criteria = groups_service.criteria_frame(session=session, project_id=project_id)
-texts = dict(zip(all_criteria["id"], all_criteria["text"], strict=True))
-families = {e.code: grid.label(e, shell.lang()) for e in grid_entries if e.code == e.family}
-components = {e.code: grid.label(e, shell.lang()) for e in grid_entries if e.code != e.family}
-draft = [cid for cid in st.session_state.get(DRAFT_KEY, []) if cid in texts]
-
-with st.form("new_indicator"):
-    chosen = st.multiselect(
-        t("step2.supporting"),
-        list(texts),
-        default=draft,
-        format_func=lambda cid: texts[cid][:90],
-    )
-    name_fr = st.text_input(t("indicator.name_fr"), max_chars=200)
-    name_en = st.text_input(t("indicator.name_en"), max_chars=200)
-    family = st.selectbox(
-        t("indicator.family"), [None, *families], format_func=lambda c: families.get(c, "—") if c else "—"
-    )
-    component = st.selectbox(
-        t("indicator.component"),
-        [None, *components],
-        format_func=lambda c: f"{c} · {components[c]}" if c else "—",
-    )
-    definition = st.text_area(t("indicator.definition"), max_chars=2000)
-    levels = {level: st.text_input(t(f"level.{level}"), max_chars=500, key=f"level_text_{level}") for level in LEVELS}
-    if st.form_submit_button(t("step2.create_indicator"), type="primary"):
+# ---------- reuse: export and import ----------
+with transfer_tab:
+    st.subheader(t("step2.export"))
+    columns = st.columns(len(transfer.FORMATS))
+    with shell.session() as session:
+        files = {
+            fmt: transfer.export_indicators(session=session, project_id=project_id, fmt=fmt) for fmt in transfer.FORMATS
+        }
+    mime = {
+        "csv": "text/csv",
+        "json": "application/json",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    for column, fmt in zip(columns, transfer.FORMATS, strict=True):
+        column.download_button(
+            fmt.upper(),
+            files[fmt],
+            file_name=f"indicateurs.{fmt}",
+            mime=mime[fmt],
+            icon="⬇️",
+            key=f"export_{fmt}",
+            width="stretch",
+        )
+    st.subheader(t("step2.import"))
+    st.caption(t("step2.import_help"))
+    upload = st.file_uploader(t("step2.import_file"), type=list(transfer.FORMATS), key="indicator_file")
+    if upload is not None and st.button(t("step2.import_button"), type="primary", icon="⬆️"):
+        data = upload.getvalue()
         try:
             with shell.session() as session:
-                created = service.create_indicator(
-                    session=session,
-                    project_id=project_id,
-                    name_fr=name_fr,
-                    name_en=name_en,
-                    family_code=family,
-                    component_code=component,
-                    definition=definition,
-                    levels=levels,
-                    criterion_ids=chosen,
-                )
+                report = transfer.check_import(session=session, project_id=project_id, data=data, filename=upload.name)
+                if report.ok:
+                    count = transfer.import_indicators(
+                        session=session, project_id=project_id, data=data, filename=upload.name
+                    )
         except SpiraleError as error:
             shell.show_error(error)
         else:
-            st.session_state.pop(DRAFT_KEY, None)
-            st.success(t(f"step2.created.{created.status}", name=shell.md_escape(created.name_fr)))
-
-st.header(t("step2.indicators"))
-with shell.session() as session:
-    indicators = service.indicators_frame(session=session, project_id=project_id)
-if indicators.empty:
-    st.info(t("step2.no_indicator"))
-else:
-    shown = indicators.assign(status=indicators["status"].map(lambda s: t(f"indicator.status.{s}")))
-    st.dataframe(
-        shown.drop(columns=["id"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name_fr": t("indicator.name_fr"),
-            "name_en": t("indicator.name_en"),
-            "family": t("indicator.family"),
-            "component": t("indicator.component"),
-            "status": t("indicator.status"),
-            "notes": t("indicator.notes"),
-            "groups": t("indicator.groups"),
-            **{f"level{lvl}": t(f"level.{lvl}") for lvl in LEVELS},
-        },
-    )
+            if report.ok:
+                st.success(t("step2.imported", count=count))
+            else:
+                shell.show_error(SpiraleError("error.indicator_import", count=len(report.problems)))
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "row": [p.row for p in report.problems],
+                            "problem": [t(p.key, **p.params) for p in report.problems],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={"row": t("step2.import_row"), "problem": t("step2.import_problem")},
+                )

@@ -17,8 +17,12 @@ FIVE = {level: f"Situation {level}" for level in range(1, 6)}
 def setup(session, project):
     young = groups_service.create_group(session=session, project_id=project.id, profile="Jeunes")
     old = groups_service.create_group(session=session, project_id=project.id, profile="Aînés")
-    rows = [(young, ILLBEING, "Un loyer trop cher"), (old, WELLBEING, "Un logement à soi"),
-            (old, ACTION, "Demander une aide au logement"), (young, WELLBEING, "Des amis")]  # fmt: skip
+    rows = [
+        (young, ILLBEING, "Un loyer trop cher"),
+        (old, WELLBEING, "Un logement à soi"),
+        (old, ACTION, "Demander une aide au logement"),
+        (young, WELLBEING, "Des amis"),
+    ]
     ids = [
         groups_service.add_criterion(session=session, project_id=project.id, group_id=g.id, question=q, text=t).id
         for g, q, t in rows
@@ -29,9 +33,13 @@ def setup(session, project):
     )
     cluster = board.load_board(session=session, project_id=project.id).clusters[0]
     board.set_family(
-        session=session, project_id=project.id, cluster_id=cluster.id, family_code="A", component_code="A03",
+        session=session,
+        project_id=project.id,
+        cluster_id=cluster.id,
+        family_code="A",
+        component_code="A03",
         seen={cluster.id: cluster.version},
-    )  # fmt: skip
+    )
     return project.id, cluster.id, ids, (young, old)
 
 
@@ -43,9 +51,14 @@ def test_draft_from_a_cluster_then_create_keeps_its_notes_and_groups(session, se
     assert "Un loyer trop cher" in draft.levels[1] and "Un logement à soi" in draft.levels[5]
     assert "Demander une aide au logement" in draft.levels[3]
     created = indicators_service.create_indicator(
-        session=session, project_id=pid, name_fr="Un logement digne", family_code=draft.family_code,
-        component_code=draft.component_code, levels=draft.levels, criterion_ids=draft.criterion_ids,
-    )  # fmt: skip
+        session=session,
+        project_id=pid,
+        name_fr="Un logement digne",
+        family_code=draft.family_code,
+        component_code=draft.component_code,
+        levels=draft.levels,
+        criterion_ids=draft.criterion_ids,
+    )
     assert created.status == ACTIVE
     row = indicators_service.indicators_frame(session=session, project_id=pid).iloc[0]
     assert (row["notes"], row["groups"]) == (3, 2)
@@ -60,9 +73,15 @@ def test_edit_keeps_draft_until_five_levels(session, setup):
     made = indicators_service.create_indicator(session=session, project_id=pid, name_fr="Amis", levels={1: "Seul"})
     assert made.status == DRAFT
     edited = indicators_service.update_indicator(
-        session=session, project_id=pid, indicator_id=made.id, name_fr="Des amis", name_en="Friends",
-        family_code="D", levels=FIVE, criterion_ids=[ids[3]],
-    )  # fmt: skip
+        session=session,
+        project_id=pid,
+        indicator_id=made.id,
+        name_fr="Des amis",
+        name_en="Friends",
+        family_code="D",
+        levels=FIVE,
+        criterion_ids=[ids[3]],
+    )
     assert (edited.status, edited.name_en, edited.family_code) == (ACTIVE, "Friends", "D")
     assert indicators_service.levels_of(session=session, project_id=pid, indicator_id=made.id) == FIVE
     back = indicators_service.update_indicator(
@@ -116,11 +135,16 @@ def test_mixed_group_composition_shows_represented_and_missing(session, setup):
     assert [(d.group, d.name) for d in table.delegates] == [("Jeunes", "Inès")]
     assert [g.profile for g in table.missing] == ["Aînés", "Nouveaux arrivants"] and not table.complete
     table = mixed.compose(
-        session=session, project_id=pid, mixed_group_id=rainbow.id,
+        session=session,
+        project_id=pid,
+        mixed_group_id=rainbow.id,
         delegates={old.id: "Marcel", newcomers.id: "", young.id: "Yanis"},
-    )  # fmt: skip
-    assert [(d.group, d.name) for d in table.delegates] == [("Jeunes", "Yanis"), ("Aînés", "Marcel"),
-                                                            ("Nouveaux arrivants", "")]  # fmt: skip
+    )
+    assert [(d.group, d.name) for d in table.delegates] == [
+        ("Jeunes", "Yanis"),
+        ("Aînés", "Marcel"),
+        ("Nouveaux arrivants", ""),
+    ]
     assert table.complete
     table = mixed.compose(session=session, project_id=pid, mixed_group_id=rainbow.id, delegates={old.id: "Marcel"})
     assert [g.profile for g in table.missing] == ["Jeunes", "Nouveaux arrivants"]

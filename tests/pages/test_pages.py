@@ -10,6 +10,8 @@ TITLES = {
     "pages/home.py": "home.title",
     "pages/groups.py": "step1.title",
     "pages/synthesis.py": "synthesis.title",
+    "pages/mixed_groups.py": "mixed.title",
+    "pages/board.py": "board.title",
     "pages/indicators.py": "step2.title",
     "pages/survey.py": "step3.title",
     "pages/dashboard.py": "dashboard.title",
@@ -132,18 +134,26 @@ def test_step1_group_validates_all(step1):
     assert step1.caption[-1].value == fr("step1.counts", total=2, validated=2)
 
 
-def test_step2_cluster_becomes_an_indicator(app):
+def test_step2_cluster_becomes_an_indicator(app, db_url):
+    from indicators import board
+    from workshop import database
+
     load_demo(app)
+    app.switch_page("pages/board.py").run()  # the first visit lays out the engine's clusters
     app.switch_page("pages/indicators.py").run()
     assert not app.exception
-    use = [b for b in app.button if b.label == fr("step2.use_cluster")]
-    assert use, "clusters of similar notes are suggested"
-    use[0].click().run()
+    with database.session_scope(db_url) as session:
+        laid_out = board.load_board(session=session, project_id=app.session_state["project_id"]).clusters
+    clusters = by_label(app.multiselect, fr("step2.from_clusters"))
+    assert len(clusters.options) == len(laid_out) > 0, "clusters of similar notes are suggested"
+    clusters.set_value([laid_out[0].id]).run()
+    button(app, "step2.draft").click().run()
     chosen = by_label(app.multiselect, fr("step2.supporting")).value
     assert len(chosen) >= 2
+    assert all(app.text_area(key=f"level_text_{level}").value for level in range(1, 6))
     by_label(app.text_input, fr("indicator.name_fr")).set_value("Se sentir en sécurité")
     for level in range(1, 6):
-        app.text_input(key=f"level_text_{level}").set_value(f"Situation {level}")
+        app.text_area(key=f"level_text_{level}").set_value(f"Situation {level}")
     submit(app, "step2.create_indicator")
     assert app.success[0].value == fr("step2.created.active", name="Se sentir en sécurité")
 
@@ -152,7 +162,7 @@ def test_step2_incomplete_indicator_is_a_draft(app):
     load_demo(app)
     app.switch_page("pages/indicators.py").run()
     by_label(app.text_input, fr("indicator.name_fr")).set_value("Brouillon")
-    app.text_input(key="level_text_1").set_value("Très mal")
+    app.text_area(key="level_text_1").set_value("Très mal")
     submit(app, "step2.create_indicator")
     assert app.success[0].value == fr("step2.created.draft", name="Brouillon")
 

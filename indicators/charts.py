@@ -1,0 +1,46 @@
+"""Step 2 figures: pure functions, data in, plotly figure out."""
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+FONT = {"size": 18}
+
+
+def family_tree(tree: pd.DataFrame, *, kind: str = "sunburst", families: dict[str, str] | None = None,
+                no_note: str = "—") -> go.Figure:  # fmt: skip
+    """Families -> indicators -> notes (rows of indicators.service.synthesis_tree) as a sunburst or a treemap."""
+    families = families or {}
+    if tree.empty:
+        return go.Figure(layout={"font": FONT})
+    data = tree.assign(
+        family=tree["family"].map(lambda code: f"{code} · {families[code]}" if code in families else code),
+        note=tree["note"].map(lambda text: (text[:60] + "…" if len(text) > 60 else text) or no_note),
+        count=1,
+    )
+    builder = px.treemap if kind == "treemap" else px.sunburst
+    figure = builder(data, path=["family", "indicator", "note"], values="count", hover_data=["group"])
+    figure.update_layout(font=FONT, margin={"t": 10, "l": 10, "r": 10, "b": 10}, height=700)
+    return figure
+
+
+def groups_families_heatmap(matrix: pd.DataFrame, *, families: dict[str, str] | None = None,
+                            x_title: str = "", y_title: str = "") -> go.Figure:  # fmt: skip
+    """Notes per group (rows) and family (columns): who spoke of what."""
+    families = families or {}
+    if matrix.empty:
+        return go.Figure(layout={"font": FONT})
+    columns = [f"{c} · {families[c]}" if c in families else str(c) for c in matrix.columns]
+    figure = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=columns,
+            y=[str(i) for i in matrix.index],
+            colorscale="Blues",
+            text=matrix.to_numpy(),
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        )
+    )
+    figure.update_layout(font=FONT, xaxis_title=x_title, yaxis_title=y_title, height=200 + 45 * len(matrix))
+    return figure

@@ -1,0 +1,126 @@
+"""AppTest of the clustering board: laid out on first visit, pin, rename, merge, split, move, undo, stale screens."""
+
+import pytest
+
+from indicators import board
+from tests.pages.conftest import by_label, load_demo
+from workshop import database, i18n
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+def clusters_html(app) -> list[str]:
+    return [h.proto.body for h in app.get("html") if "spirale-cluster" in h.proto.body]
+
+
+def click(app, label: str, index: int = 0):
+    [b for b in app.button if b.label == label][index].click().run()
+    assert not app.exception
+    return app
+
+
+def view(app, db_url):
+    with database.session_scope(db_url) as session:
+        return board.load_board(session=session, project_id=app.session_state["project_id"])
+
+
+@pytest.fixture
+def demo_board(app):
+    load_demo(app)
+    app.switch_page("pages/board.py").run()
+    assert not app.exception
+    return app
+
+
+def test_first_visit_lays_out_clusters_with_coloured_notes_and_groups(demo_board, db_url):
+    app = demo_board
+    shown = clusters_html(app)
+    laid = view(app, db_url)
+    assert len(shown) == len(laid.clusters) > 5
+    assert "#f9d6d5" in "".join(shown) and "Jeunes 16-25 ans" in "".join(shown)
+    assert app.caption[1].value == fr("board.counts", clusters=len(laid.clusters), pinned=0, notes=len(laid.notes),
+                                      alone=len(laid.unclustered))  # fmt: skip
+
+
+def test_pin_rename_merge_and_undo(demo_board, db_url):
+    app = demo_board
+    first, second = view(app, db_url).clusters[:2]
+    click(app, fr("board.pin"))
+    assert view(app, db_url).cluster(first.id).pinned
+    click(app, fr("board.choose"))
+    app.text_input(key=f"board_name_{first.id}").set_value("Un toit pour tous")
+    click(app, fr("board.rename"))
+    assert view(app, db_url).cluster(first.id).name == "Un toit pour tous"
+    assert any("Un toit pour tous" in body for body in clusters_html(app))
+    app.selectbox(key=f"board_merge_into_{first.id}").set_value(second.id)
+    click(app, fr("board.merge"))
+    merged = view(app, db_url)
+    assert merged.cluster(first.id) is None and len(merged.cluster(second.id).notes) == len(first.notes) + len(
+        second.notes
+    )
+    click(app, fr("board.undo"))
+    back = view(app, db_url)
+    assert back.cluster(first.id).name == "Un toit pour tous" and len(back.cluster(second.id).notes) == len(
+        second.notes
+    )
+
+
+def test_merge_into_itself_cannot_be_chosen_and_split_needs_notes(demo_board, db_url):
+    app = demo_board
+    first = view(app, db_url).clusters[0]
+    click(app, fr("board.choose"))
+    assert first.id not in app.selectbox(key=f"board_merge_into_{first.id}").options
+    click(app, fr("board.split"))
+    assert app.error[0].value == fr("error.split_empty")
+    app.multiselect(key=f"board_split_notes_{first.id}").set_value([first.notes[0].criterion_id])
+    click(app, fr("board.split"))
+    assert not app.error
+    after = view(app, db_url)
+    assert [n.criterion_id for n in after.clusters[-1].notes] == [first.notes[0].criterion_id]
+
+
+def test_move_by_selection_and_a_stale_screen_is_refused(demo_board, db_url):
+    app = demo_board
+    laid = view(app, db_url)
+    note = laid.clusters[0].notes[0].criterion_id
+    target = laid.clusters[1].id
+    # Another screen moves the same note first.
+    with database.session_scope(db_url) as session:
+        board.move_notes(session=session, project_id=app.session_state["project_id"], criterion_ids=[note],
+                         target_id=None, seen=laid.versions)  # fmt: skip
+    by_label(app.multiselect, fr("board.move_notes")).set_value([note])
+    by_label(app.selectbox, fr("board.move_to")).set_value(target)
+    click(app, fr("board.move_button"))
+    assert app.error[0].value.startswith(fr("error.board_changed", name="")[:30])
+    assert view(app, db_url).cluster_of(note).id != target
+    # Now the screen shows the new board: the same move goes through.
+    by_label(app.multiselect, fr("board.move_notes")).set_value([note])
+    by_label(app.selectbox, fr("board.move_to")).set_value(target)
+    click(app, fr("board.move_button"))
+    assert not app.error
+    assert view(app, db_url).cluster_of(note).id == target
+
+
+def test_resuggest_keeps_accepted_clusters(demo_board, db_url):
+    app = demo_board
+    first = view(app, db_url).clusters[0]
+    click(app, fr("board.pin"))
+    app.slider(key="board_threshold").set_value(0.8).run()
+    click(app, fr("board.suggest"))
+    after = view(app, db_url)
+    assert after.cluster(first.id).pinned and after.cluster(first.id).notes == first.notes
+    history = board.history
+    with database.session_scope(db_url) as session:
+        kinds = [e.kind for e in history(session=session, project_id=app.session_state["project_id"])]
+    assert kinds == ["suggest", "pin", "suggest"]
+
+
+def test_to_indicator_opens_the_editor_with_the_cluster(demo_board, db_url):
+    app = demo_board
+    first = view(app, db_url).clusters[0]
+    click(app, fr("board.choose"))
+    click(app, fr("board.to_indicator"))
+    assert app.title[0].value == fr("step2.title")
+    assert app.session_state["new_clusters"] == [first.id]

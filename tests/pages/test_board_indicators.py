@@ -1,0 +1,92 @@
+"""AppTest of the indicator editor: from the board's cluster to an indicator, edit, reorder, retire, views, import."""
+
+from indicators import service
+from tests.pages.conftest import by_label, load_demo
+from workshop import database, i18n
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+def click(app, key: str, index: int = 0):
+    [b for b in app.button if b.label == fr(key)][index].click().run()
+    assert not app.exception
+    return app
+
+
+def indicators(app, db_url, **options):
+    with database.session_scope(db_url) as session:
+        return service.list_indicators(session=session, project_id=app.session_state["project_id"], **options)
+
+
+def test_from_the_board_the_draft_has_five_situations_from_the_notes(app, db_url):
+    load_demo(app)
+    app.switch_page("pages/board.py").run()
+    click(app, "board.choose")
+    click(app, "board.to_indicator")
+    assert app.title[0].value == fr("step2.title")
+    app.switch_page("pages/indicators.py")  # AppTest would otherwise run the board again on the next click
+    levels = [app.text_area(key=f"level_text_{level}").value for level in range(1, 6)]
+    assert all(levels) and levels[0] != levels[4]
+    supporting = by_label(app.multiselect, fr("step2.supporting")).value
+    assert len(supporting) >= 2
+    by_label(app.text_input, fr("indicator.name_fr")).set_value("Un toit pour tous")
+    [b for b in app.button if b.label == fr("step2.create_indicator")][0].click().run()
+    assert app.success[0].value == fr("step2.created.active", name="Un toit pour tous")
+    made = next(i for i in indicators(app, db_url) if i.name_fr == "Un toit pour tous")
+    with database.session_scope(db_url) as session:
+        notes = service.supporting_notes(session=session, project_id=made.project_id, indicator_id=made.id)
+    assert sorted(notes["id"]) == sorted(supporting)
+
+
+def test_edit_reorder_and_retire(app, db_url):
+    load_demo(app)
+    app.switch_page("pages/indicators.py").run()
+    first, second = indicators(app, db_url)[:2]
+    assert app.selectbox(key="edit_indicator").value == first.id
+    click(app, "step2.down")
+    assert [i.id for i in indicators(app, db_url)[:2]] == [second.id, first.id]
+    app.selectbox(key="edit_indicator").set_value(first.id).run()
+    app.text_area(key=f"edit_{first.id}_level_3").set_value("   ")
+    click(app, "step2.save")
+    assert app.success[0].value == fr("step2.saved.draft", name=i18n_escape(first.name_fr))
+    assert first.id not in [i.id for i in indicators(app, db_url, usable_only=True)]
+    click(app, "step2.retire")
+    assert first.id not in [i.id for i in indicators(app, db_url)]
+    assert first.id in [i.id for i in indicators(app, db_url, include_retired=True)]
+    click(app, "step2.restore")
+    assert first.id in [i.id for i in indicators(app, db_url)]
+
+
+def i18n_escape(name: str) -> str:
+    from ui.shell import md_escape
+
+    return md_escape(name)
+
+
+def test_synthesis_views_and_forgotten_notes(app):
+    load_demo(app)
+    app.switch_page("pages/indicators.py").run()
+    assert len(app.get("plotly_chart")) == 2
+    forgotten = [s.value for s in app.subheader if s.value.startswith(fr("step2.views.forgotten", count="")[:20])]
+    assert forgotten
+
+
+def test_export_then_an_import_with_problems_writes_nothing(app, db_url):
+    load_demo(app)
+    app.switch_page("pages/indicators.py").run()
+    assert len(app.get("download_button")) == 3
+    before = len(indicators(app, db_url, include_retired=True))
+    bad = b"name_fr,family,level1,level2,level3,level4,level5\nNouveau,Z,a,b,c,d,e\nAutre,A,a,,c,d,e\n"
+    app.file_uploader(key="indicator_file").set_value(("set.csv", bad, "text/csv")).run()
+    click(app, "step2.import_button")
+    assert app.error[0].value == fr("error.indicator_import", count=2)
+    problems = app.dataframe[-1].value
+    assert list(problems.iloc[:, 0]) == [1, 2]
+    assert len(indicators(app, db_url, include_retired=True)) == before
+    good = b"name_fr,family,level1,level2,level3,level4,level5\nNouveau,A,a,b,c,d,e\n"
+    app.file_uploader(key="indicator_file").set_value(("set.csv", good, "text/csv")).run()
+    click(app, "step2.import_button")
+    assert app.success[-1].value == fr("step2.imported", count=1)
+    assert len(indicators(app, db_url, include_retired=True)) == before + 1

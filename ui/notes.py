@@ -74,12 +74,16 @@ def entry_form(project_id: int, group_id: int, question: str) -> None:
 @st.fragment(run_every=WALL_REFRESH_SECONDS)
 def live_wall(project_id: int, group_id: int) -> None:
     """The group's notes by question, counts, countdown and authors; refreshed alone, not the page."""
-    warm_up()
     with shell.session() as session:
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)
         written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
         authors = service.count_by_author(session=session, project_id=project_id, group_id=group_id)
-    close = close_counts(tuple(c.shown_text for c in written), tuple(str(c.id) for c in written))
+    # While the model loads (the first seconds of a server), the wall goes on without the agreements.
+    close = (
+        {}
+        if warm_up().is_alive()
+        else close_counts(tuple(c.shown_text for c in written), tuple(str(c.id) for c in written))
+    )
     for column, question in zip(st.columns(len(QUESTIONS)), QUESTIONS, strict=True):
         answers = [c for c in written if c.question == question]
         with column:

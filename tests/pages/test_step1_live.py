@@ -190,6 +190,9 @@ def test_facilitator_edits_wordings_timer_and_corrections(db_url, meeting):
 
 
 def test_facilitator_sees_already_said(db_url, meeting):
+    from ui import notes
+
+    notes.warm_up().join(timeout=120)  # the wall leaves agreements out while the model loads
     project, group, _ = meeting
     with database.session_scope(db_url) as session:
         service.add_criterion(

@@ -61,14 +61,13 @@ try:
     with shell.session() as session:
         joined = join.find_group(session=session, code=code)
         own = join.own_notes(session=session, code=code, participant_token=token)
+        wordings = service.question_wordings(session=session, project_id=joined.project_id, cycle=joined.cycle)
 except SpiraleError as error:
     st.session_state.pop(CODE_KEY, None)
     ask_code(error if code else None)
 st.session_state[CODE_KEY] = joined.code
 notes.warm_up()
 st.caption(t("join.welcome", group=shell.md_escape(joined.profile)))
-with shell.session() as session:
-    wordings = service.question_wordings(session=session, project_id=joined.project_id, cycle=joined.cycle)
 
 
 def send() -> None:

@@ -27,6 +27,7 @@ pages = [
     st.Page("pages/mixed_groups.py", title=t("nav.mixed_groups"), icon="🌈", url_path="groupes-mixtes"),
     st.Page("pages/board.py", title=t("nav.board"), icon="🧩", url_path="regroupements"),
     st.Page("pages/indicators.py", title=t("nav.step2"), icon="📏", url_path="indicateurs"),
+    st.Page("pages/indicator_views.py", title=t("nav.indicator_views"), icon="🌞", url_path="synthese-indicateurs"),
     st.Page("pages/survey.py", title=t("nav.step3"), icon="📊", url_path="enquete"),
     st.Page("pages/dashboard.py", title=t("nav.dashboard"), icon="📈", url_path="tableau-de-bord"),
     st.Page("pages/survey_data.py", title=t("nav.survey_data"), icon="🗃️", url_path="donnees"),

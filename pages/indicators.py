@@ -1,12 +1,11 @@
 """Step 2: the mixed group turns clusters into indicators with five situations; edits, orders, retires them;
-sees the synthesis (families -> indicators -> notes, who spoke of what, what no indicator carries yet);
-exports and imports indicator sets.
+exports and imports indicator sets. The synthesis views are on pages/indicator_views.py.
 """
 
 import pandas as pd
 import streamlit as st
 
-from indicators import board, charts, service, transfer
+from indicators import board, service, transfer
 from indicators.models import LEVELS, RETIRED
 from ui import shell
 from ui.shell import t
@@ -61,15 +60,11 @@ with shell.session() as session:
     frame = service.indicators_frame(session=session, project_id=project_id)
 codes = {e.code: f"{e.code} · {grid.label(e, shell.lang())}" for e in entries}
 family_codes = {e.code for e in entries if e.code == e.family}
-families = {e.code: grid.label(e, shell.lang()) for e in entries if e.code in family_codes}
 notes = {n.criterion_id: f"{n.text[:90]} · {n.group}" for n in view.notes}
 
-new_tab, list_tab, views_tab, transfer_tab = st.tabs(
-    [t("step2.tab.new"), t("step2.tab.list"), t("step2.tab.views"), t("step2.tab.transfer")]
-)
-
 # ---------- a new indicator, drafted from clusters ----------
-with new_tab:
+st.header(t("step2.new_indicator"))
+with st.container():
     clusters = {c.id: f"{c.name or '—'} ({len(c.notes)})" for c in view.clusters}
     if clusters:
         st.multiselect(t("step2.from_clusters"), list(clusters), format_func=clusters.get, key="new_clusters")
@@ -123,7 +118,8 @@ def change(action, **params) -> None:  # noqa: ANN001, ANN003 - an indicators.se
         st.session_state["indicator_error"] = error
 
 
-with list_tab:
+st.header(t("step2.indicators"))
+with st.container():
     with shell.session() as session:
         everything = service.list_indicators(session=session, project_id=project_id, include_retired=True)
     if not everything:
@@ -243,54 +239,9 @@ with list_tab:
                 else:
                     st.success(t(f"step2.saved.{saved.status}", name=shell.md_escape(saved.name_fr)))
 
-# ---------- synthesis views ----------
-with views_tab:
-    with shell.session() as session:
-        tree = service.synthesis_tree(session=session, project_id=project_id, lang=shell.lang())
-        matrix = service.groups_by_family(session=session, project_id=project_id)
-        forgotten = service.notes_without_indicator(session=session, project_id=project_id)
-    st.subheader(t("step2.views.tree"))
-    kind = st.segmented_control(
-        t("step2.views.kind"),
-        ["sunburst", "treemap"],
-        default="sunburst",
-        format_func=lambda k: t(f"step2.views.{k}"),
-        key="tree_kind",
-    )
-    if tree.empty:
-        st.info(t("step2.no_indicator"))
-    else:
-        st.plotly_chart(
-            charts.family_tree(tree, kind=kind or "sunburst", families=families, no_note=t("step2.views.no_note"))
-        )
-    st.subheader(t("step2.views.heatmap"))
-    if matrix.empty:
-        st.info(t("step2.no_criteria"))
-    else:
-        st.plotly_chart(
-            charts.groups_families_heatmap(
-                matrix, families=families, x_title=t("indicator.family"), y_title=t("step2.col.group")
-            )
-        )
-    st.subheader(t("step2.views.forgotten", count=len(forgotten)))
-    if forgotten.empty:
-        st.success(t("step2.views.none_forgotten"))
-    else:
-        st.dataframe(
-            forgotten.assign(question=forgotten["question"].map(lambda q: t(f"question.{q}.short")))[
-                ["text", "group", "question"]
-            ],
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "text": t("step2.col.text"),
-                "group": t("step2.col.group"),
-                "question": t("step2.col.question"),
-            },
-        )
-
 # ---------- reuse: export and import ----------
-with transfer_tab:
+st.divider()
+with st.expander(t("step2.tab.transfer"), icon="🔁"):
     st.subheader(t("step2.export"))
     columns = st.columns(len(transfer.FORMATS))
     with shell.session() as session:

@@ -32,7 +32,7 @@ def test_from_the_board_the_draft_has_five_situations_from_the_notes(app, db_url
     supporting = by_label(app.multiselect, fr("step2.supporting")).value
     assert len(supporting) >= 2
     by_label(app.text_input, fr("indicator.name_fr")).set_value("Un toit pour tous")
-    [b for b in app.button if b.label == fr("step2.create_indicator")][0].click().run()
+    click(app, "step2.create_indicator")
     assert app.success[0].value == fr("step2.created.active", name="Un toit pour tous")
     made = next(i for i in indicators(app, db_url) if i.name_fr == "Un toit pour tous")
     with database.session_scope(db_url) as session:
@@ -65,12 +65,17 @@ def i18n_escape(name: str) -> str:
     return md_escape(name)
 
 
-def test_synthesis_views_and_forgotten_notes(app):
+def test_synthesis_views_and_forgotten_notes(app, db_url):
     load_demo(app)
-    app.switch_page("pages/indicators.py").run()
+    app.switch_page("pages/indicator_views.py").run()
+    assert not app.exception
     assert len(app.get("plotly_chart")) == 2
-    forgotten = [s.value for s in app.subheader if s.value.startswith(fr("step2.views.forgotten", count="")[:20])]
-    assert forgotten
+    with database.session_scope(db_url) as session:
+        forgotten = service.notes_without_indicator(session=session, project_id=app.session_state["project_id"])
+    assert fr("step2.views.forgotten", count=len(forgotten)) in [s.value for s in app.subheader]
+    assert len(app.dataframe[0].value) == len(forgotten) > 0
+    by_label(app.button_group, fr("step2.views.kind")).set_value("treemap").run()
+    assert not app.exception and len(app.get("plotly_chart")) == 2
 
 
 def test_export_then_an_import_with_problems_writes_nothing(app, db_url):

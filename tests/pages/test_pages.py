@@ -13,6 +13,7 @@ TITLES = {
     "pages/mixed_groups.py": "mixed.title",
     "pages/board.py": "board.title",
     "pages/indicators.py": "step2.title",
+    "pages/indicator_views.py": "views.title",
     "pages/survey.py": "step3.title",
     "pages/dashboard.py": "dashboard.title",
     "pages/survey_data.py": "data.title",

@@ -57,6 +57,12 @@ draft = state.draft
 step = min(int(draft.get("step", 0)), len(steps))
 
 
+def situation_label(indicator_id: int, level: int) -> str:
+    if level == questionnaire.DONT_KNOW:
+        return t("step3.dont_know")
+    return shell.md_escape(situations[indicator_id].get(level, str(level)))
+
+
 def move(value: object, direction: int) -> None:
     """Keep this screen's answer in the draft (so the link resumes here) and go to the next or previous one."""
     try:
@@ -71,43 +77,46 @@ def move(value: object, direction: int) -> None:
 
 st.progress(step / len(steps), text=t("answer.progress", done=step, total=len(steps)))
 if step < len(steps):
-    kind, key = steps[step]
-    if kind == "q":
-        question = by_key[key]
-        saved = draft.get("profile", {}).get(key, "")
-        st.subheader(shell.md_escape(question.label(lang)))
-        if question.options:
-            options = question.options
+    with st.form(f"survey_form_{step}", border=False):  # one submit per screen: no rerun per tap
+        kind, key = steps[step]
+        if kind == "q":
+            question = by_key[key]
+            saved = draft.get("profile", {}).get(key, "")
+            st.subheader(shell.md_escape(question.label(lang)))
+            if question.options:
+                options = question.options
+                value = st.radio(
+                    t("answer.choose"),
+                    options,
+                    index=options.index(saved) if saved in options else None,
+                    format_func=shell.md_escape,
+                    key=f"survey_step_{step}",
+                    label_visibility="collapsed",
+                )
+            else:
+                value = st.text_input(t("answer.free"), value=saved, max_chars=120, key=f"survey_step_{step}")
+        else:
+            st.subheader(shell.md_escape(names[key]))
+            st.caption(t("answer.pick_situation"))
+            options = [1, 2, 3, 4, 5, questionnaire.DONT_KNOW]
+            saved = draft.get("levels", {}).get(str(key))
             value = st.radio(
                 t("answer.choose"),
                 options,
                 index=options.index(saved) if saved in options else None,
-                format_func=shell.md_escape,
+                format_func=lambda level, iid=key: (
+                    t("step3.dont_know")
+                    if level == questionnaire.DONT_KNOW
+                    else shell.md_escape(situations[iid][level])
+                ),
                 key=f"survey_step_{step}",
                 label_visibility="collapsed",
             )
-        else:
-            value = st.text_input(t("answer.free"), value=saved, max_chars=120, key=f"survey_step_{step}")
-    else:
-        st.subheader(shell.md_escape(names[key]))
-        st.caption(t("answer.pick_situation"))
-        options = [1, 2, 3, 4, 5, questionnaire.DONT_KNOW]
-        saved = draft.get("levels", {}).get(str(key))
-        value = st.radio(
-            t("answer.choose"),
-            options,
-            index=options.index(saved) if saved in options else None,
-            format_func=lambda level, iid=key: (
-                t("step3.dont_know") if level == questionnaire.DONT_KNOW else shell.md_escape(situations[iid][level])
-            ),
-            key=f"survey_step_{step}",
-            label_visibility="collapsed",
-        )
-    back, forward = st.columns(2)
-    if step > 0 and back.button(t("answer.back"), icon="⬅️", width="stretch"):
-        move(value, -1)
-    if forward.button(t("answer.next"), icon="➡️", type="primary", width="stretch"):
-        move(value, 1)
+        back, forward = st.columns(2)
+        if step > 0 and back.form_submit_button(t("answer.back"), icon="⬅️", width="stretch"):
+            move(value, -1)
+        if forward.form_submit_button(t("answer.next"), icon="➡️", type="primary", width="stretch"):
+            move(value, 1)
 else:
     profile, levels = questionnaire.answers_of(draft)
     st.write(t("answer.review", answered=len(levels), total=len(names)))

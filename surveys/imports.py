@@ -107,6 +107,12 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def grid_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The facilitator's typed grid (numbers, None) as the strings a file would hold; blank lines dropped."""
+    table = frame.map(_cell_text)
+    return table.loc[~(table == "").all(axis=1)].reset_index(drop=True)
+
+
 # --- mapping ------------------------------------------------------------------------------------
 
 
@@ -208,7 +214,12 @@ def _weight(value: str) -> float | None:
 
 
 def validate(
-    frame: pd.DataFrame, mapping: Mapping[str, str], target: Target, *, existing_codes: set[str] = frozenset()
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str],
+    target: Target,
+    *,
+    existing_codes: set[str] = frozenset(),
+    first_row: int = FIRST_ROW,
 ) -> Checked:
     """Every cell checked; the responses are usable only when there is no problem."""
     problems: list[Problem] = []
@@ -238,7 +249,7 @@ def validate(
     seen: dict[str, int] = {}
     responses = []
     for index, record in enumerate(frame.to_dict("records")):
-        row = index + FIRST_ROW
+        row = index + first_row
         levels: dict[int, int | None] = {}
         for column, iid in indicator_columns.items():
             value = str(record[column]).strip()
@@ -306,17 +317,32 @@ def target(*, session: Session, project_id: int) -> Target:
 
 
 def check(
-    *, session: Session, project_id: int, wave_id: int, frame: pd.DataFrame, mapping: Mapping[str, str]
+    *,
+    session: Session,
+    project_id: int,
+    wave_id: int,
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str],
+    first_row: int = FIRST_ROW,
 ) -> Checked:
     existing = service.existing_codes(session=session, project_id=project_id, wave_id=wave_id)
-    return validate(frame, mapping, target(session=session, project_id=project_id), existing_codes=existing)
+    found = target(session=session, project_id=project_id)
+    return validate(frame, mapping, found, existing_codes=existing, first_row=first_row)
 
 
 def import_frame(
-    *, session: Session, project_id: int, wave_id: int, frame: pd.DataFrame, mapping: Mapping[str, str]
+    *,
+    session: Session,
+    project_id: int,
+    wave_id: int,
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str],
+    first_row: int = FIRST_ROW,
 ) -> int:
     """Write the file's responses, all or nothing; refuse when the validation report is not empty."""
-    checked = check(session=session, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping)
+    checked = check(
+        session=session, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping, first_row=first_row
+    )
     if not checked.valid:
         raise SpiraleError("error.import_invalid", count=checked.total_problems)
     return len(

@@ -199,3 +199,32 @@ def test_bad_files_refused_clearly(data, name, key):
     with pytest.raises(SpiraleError) as refused:
         imports.read_table(data, name)
     assert refused.value.key == key
+
+
+def test_paper_grid_rows_become_responses(session, demo):
+    pid, wid = demo
+    iid = sorted(imports.target(session=session, project_id=pid).indicators)[0]
+    col = exports.variable(iid)
+    grid = pd.DataFrame(
+        {
+            "code": ["p1", None, "p2"],
+            "profile": ["Commerçants", None, None],
+            "weight": [None, None, 2.0],
+            col: [4.0, None, 9.0],
+        }
+    )
+    table = imports.grid_table(grid)
+    assert table.to_dict("records") == [
+        {"code": "p1", "profile": "Commerçants", "weight": "", col: "4"},
+        {"code": "p2", "profile": "", "weight": "2", col: "9"},
+    ]
+    target = imports.target(session=session, project_id=pid)
+    mapping = imports.guess_mapping(list(table.columns), target)
+    assert mapping == {"code": "code", "profile": "q:profile", "weight": "weight", col: f"i:{iid}"}
+    written = imports.import_frame(
+        session=session, project_id=pid, wave_id=wid, frame=table, mapping=mapping, first_row=1
+    )
+    assert written == 2
+    bad = imports.grid_table(pd.DataFrame({"code": ["p3"], col: [7.0]}))
+    checked = imports.check(session=session, project_id=pid, wave_id=wid, frame=bad, mapping=mapping, first_row=1)
+    assert [(p.row, p.key) for p in checked.problems] == [(1, "error.import_level")]

@@ -16,7 +16,7 @@ def test_links_and_qr_for_a_wave(app):
     assert not app.exception
     assert "/?survey=" in app.code[0].value
     assert fr("step3.links_counts", total=3, answered=0) in [c.value for c in app.caption]
-    assert app.get("imgs")  # the QR code of the next unused link
+    assert app.get("image")  # the QR code of the next unused link
 
 
 def test_new_wave_in_two_languages_then_closed(app):

@@ -97,11 +97,14 @@ class SurveyToken(SQLModel, table=True):
     """A participant link: one response per token; the draft keeps a half-answered questionnaire."""
 
     __tablename__ = "survey_token"
+    # Unique per project, not globally: a project archive imported into the same database keeps its links
+    # (the newest copy answers them, see service.token_state).
+    __table_args__ = (UniqueConstraint("project_id", "token"),)
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     wave_id: int = Field(foreign_key="wave.id", index=True)
-    token: str = Field(max_length=40, unique=True)
+    token: str = Field(max_length=40, index=True)
     draft: str = Field(default="", max_length=20000)  # JSON of the answers so far
     respondent_id: int | None = Field(default=None, foreign_key="respondent.id")
     created_at: datetime = Field(default_factory=utcnow)

@@ -375,7 +375,8 @@ def tokens_frame(*, session: Session, project_id: int, wave_id: int) -> pd.DataF
 
 
 def _token(session: Session, token: str) -> SurveyToken:
-    row = session.exec(select(SurveyToken).where(SurveyToken.token == str(token)[:40])).first()
+    query = select(SurveyToken).where(SurveyToken.token == str(token)[:40]).order_by(SurveyToken.id.desc())
+    row = session.exec(query).first()  # the newest copy when a project archive was imported twice
     if row is None:
         raise SpiraleError("error.token_unknown")
     return row

@@ -48,11 +48,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['respondent_id'], ['respondent.id'], ),
     sa.ForeignKeyConstraint(['wave_id'], ['wave.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('token')
+    sa.UniqueConstraint('project_id', 'token')
     )
     with op.batch_alter_table('survey_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_token_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_token_wave_id'), ['wave_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_token_token'), ['token'], unique=False)
 
     with op.batch_alter_table('respondent', schema=None) as batch_op:
         batch_op.add_column(sa.Column('extra', sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False, server_default=''))
@@ -75,6 +76,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('survey_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_token_wave_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_token_token'))
         batch_op.drop_index(batch_op.f('ix_survey_token_project_id'))
 
     op.drop_table('survey_token')

@@ -82,3 +82,25 @@ def test_profile_questions_default_then_configured(session, demo):
     with pytest.raises(SpiraleError) as twice:
         service.set_profile_questions(session=session, project_id=pid, questions=[{"key": "a"}, {"key": "a"}])
     assert twice.value.key == "error.question_duplicate"
+
+
+def test_project_archive_keeps_waves_questions_and_links(session, demo):
+    import schema
+    from workshop import archive
+
+    pid, wid = demo
+    iid = sorted(service.usable_indicator_ids(session=session, project_id=pid))[0]
+    used, free = service.create_tokens(session=session, project_id=pid, wave_id=wid, count=2)
+    service.submit_token(session=session, token=used, levels={iid: 5}, profile={"profile": "Commerçants"})
+    service.set_profile_questions(session=session, project_id=pid, questions=[{"key": "bus", "label_fr": "Bus ?"}])
+    copy = archive.import_project(
+        session=session,
+        metadata=schema.metadata,
+        data=archive.export_project(session=session, metadata=schema.metadata, project_id=pid),
+    )
+    copied_wave = service.list_waves(session=session, project_id=copy)[0].id
+    assert service.respondent_count(session=session, project_id=copy, wave_id=copied_wave) == 233
+    assert [q.key for q in service.profile_questions(session=session, project_id=copy)] == ["bus"]
+    state = service.token_state(session=session, token=free)
+    assert (state.project_id, state.answered) == (copy, False)
+    assert service.token_state(session=session, token=used).answered

@@ -188,7 +188,7 @@ def _cluster(session: Session, project_id: int, cluster_id: int) -> Cluster:
 def _check(cluster: Cluster, seen: Mapping[int, int]) -> None:
     """Refuse when the screen did not see this cluster as it is now (another screen changed it)."""
     if seen.get(cluster.id) != cluster.version:
-        raise SpiraleError("error.board_changed", name=cluster.name or f"#{cluster.id}")
+        raise SpiraleError("error.board_changed", cluster=cluster.id)
 
 
 def _members_of(session: Session, project_id: int, cluster_id: int) -> list[int]:
@@ -467,7 +467,7 @@ def apply_suggestion(
     if len(set(suggested)) != len(suggested):
         raise ValueError("a note cannot be suggested in two clusters")
     if pinned_notes & set(suggested):
-        raise SpiraleError("error.board_changed", name="")  # pinned meanwhile by another screen
+        raise SpiraleError("error.board_changed")  # pinned meanwhile by another screen
     live = {c.id for c in groups_service.list_criteria(session=session, project_id=project_id)}
 
     def apply() -> list[Cluster]:
@@ -490,7 +490,7 @@ def undo(*, session: Session, project_id: int, event_id: int | None) -> int:
     if last is None:
         raise SpiraleError("error.undo_nothing")
     if event_id != last.id:
-        raise SpiraleError("error.board_changed", name="")
+        raise SpiraleError("error.board_changed")
     payload = json.loads(last.payload)
     before = {s["id"]: s for s in payload["before"]}
     touched = {s["id"] for s in payload["before"] + payload["after"]}

@@ -317,7 +317,14 @@ families = {e.code: grid.label(e, shell.lang()) for e in entries}
 
 controls = st.columns([3, 2, 2])
 controls[0].slider(
-    t("step2.threshold"), 0.05, 1.0, DEFAULT_THRESHOLD, 0.05, help=t("board.threshold_help"), key="board_threshold"
+    t("step2.threshold"),
+    0.05,
+    1.0,
+    DEFAULT_THRESHOLD,
+    0.05,
+    help=t("board.threshold_help"),
+    key="board_threshold",
+    on_change=on_suggest,  # moving the threshold re-suggests what is not pinned
 )
 controls[1].button(t("board.suggest"), icon="🪄", on_click=on_suggest, width="stretch", type="primary")
 controls[2].button(t("board.undo"), icon="↩️", on_click=on_undo, width="stretch", disabled=view.last_event_id is None)

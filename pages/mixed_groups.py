@@ -1,6 +1,5 @@
 """Step 2: a mixed ("rainbow") group seats one delegate of each homogeneous group; who is there, who is missing."""
 
-import pandas as pd
 import streamlit as st
 
 from groups import service as groups_service
@@ -67,36 +66,22 @@ with missing:
 
 st.subheader(t("mixed.compose"))
 seated = {d.represented_group_id: d.name for d in table.delegates}
-frame = pd.DataFrame(
-    {
-        "group_id": [g.id for g in homogeneous],
-        "group": [g.profile for g in homogeneous],
-        "present": [g.id in seated for g in homogeneous],
-        "name": [seated.get(g.id, "") for g in homogeneous],
-    }
-)
-edited = st.data_editor(
-    frame,
-    key=f"delegates_{chosen}",
-    hide_index=True,
-    disabled=["group_id", "group"],
-    column_config={
-        "group_id": None,
-        "group": t("mixed.col.group"),
-        "present": st.column_config.CheckboxColumn(t("mixed.col.present")),
-        "name": st.column_config.TextColumn(t("mixed.col.name"), max_chars=120),
-    },
-    width="stretch",
-)
-if st.button(t("mixed.save"), type="primary", icon="💾"):
-    delegates = {
-        int(row["group_id"]): str(row["name"] or "") for row in edited.to_dict("records") if bool(row["present"])
-    }
-    try:
-        with shell.session() as session:
-            mixed.compose(session=session, project_id=project_id, mixed_group_id=chosen, delegates=delegates)
-    except SpiraleError as error:
-        shell.show_error(error)
-    else:
-        st.rerun()
+with st.form(f"delegates_{chosen}"):
+    choices = {}
+    for group in homogeneous:
+        present, name = st.columns([2, 3])
+        here = present.checkbox(group.profile, value=group.id in seated, key=f"present_{chosen}_{group.id}")
+        who = name.text_input(
+            t("mixed.col.name"), value=seated.get(group.id, ""), max_chars=120, key=f"delegate_{chosen}_{group.id}"
+        )
+        if here:
+            choices[group.id] = who
+    if st.form_submit_button(t("mixed.save"), type="primary", icon="💾"):
+        try:
+            with shell.session() as session:
+                mixed.compose(session=session, project_id=project_id, mixed_group_id=chosen, delegates=choices)
+        except SpiraleError as error:
+            shell.show_error(error)
+        else:
+            st.rerun()
 st.page_link("pages/board.py", label=t("mixed.to_board"), icon="🧩")

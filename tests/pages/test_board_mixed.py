@@ -1,0 +1,37 @@
+"""AppTest of the mixed groups' screen: create one, seat delegates, see who is represented and who is missing."""
+
+from tests.pages.conftest import by_label, load_demo
+from workshop import i18n
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+def test_compose_a_mixed_group_from_delegates(app):
+    load_demo(app)
+    app.switch_page("pages/mixed_groups.py").run()
+    assert not app.exception
+    missing = [h.proto.body for h in app.get("html") if "spirale-missing" in h.proto.body]
+    assert len(missing) == 6 and "Jeunes 16-25 ans" in missing[0]
+    assert app.subheader[0].value == fr("mixed.represented", count=0, total=6)
+    by_label(app.checkbox, "Jeunes 16-25 ans").check()
+    app.text_input[2].set_value("Inès <b>")  # the first delegate's name (after the two fields to create a group)
+    by_label(app.checkbox, "Personnes âgées").check()
+    next(b for b in app.button if b.label == fr("mixed.save")).click().run()
+    assert not app.exception and not app.error
+    assert app.subheader[0].value == fr("mixed.represented", count=2, total=6)
+    seated = [h.proto.body for h in app.get("html") if "spirale-delegate" in h.proto.body]
+    assert "Inès &lt;b&gt;" in seated[0] and fr("mixed.unnamed") in seated[1]
+    assert app.subheader[1].value == fr("mixed.missing", count=4)
+
+
+def test_create_a_mixed_group_and_refuse_a_blank_name(app):
+    load_demo(app)
+    app.switch_page("pages/mixed_groups.py").run()
+    next(b for b in app.button if b.label == fr("mixed.create")).click().run()
+    assert app.error[0].value == fr("error.text_empty")
+    by_label(app.text_input, fr("mixed.name")).set_value("Arc-en-ciel 3")
+    next(b for b in app.button if b.label == fr("mixed.create")).click().run()
+    assert not app.error
+    assert by_label(app.selectbox, fr("mixed.choose")).value == app.session_state["mixed_group"]

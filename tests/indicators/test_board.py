@@ -349,3 +349,41 @@ def test_cluster_family_suggestion_learns_from_classified_notes(session, project
     suggestion = board.suggest_cluster_family(["Avoir un logement à soi", "Un appartement adapté"], suggester)
     assert suggestion.family == "A" and suggestion.component == "A03"
     assert board.suggest_cluster_family([], suggester) is None
+
+
+def test_two_screens_at_once_on_postgres(pg_url):
+    """Row locks and versions on PostgreSQL: of two screens moving the same note, the later one is refused."""
+    from workshop import database, projects
+
+    database.prepare(pg_url)
+    with database.session_scope(pg_url) as session:
+        pid = projects.create_project(session=session, name="PG", place="").id
+        group = groups_service.create_group(session=session, project_id=pid, profile="Jeunes").id
+        ids = [
+            groups_service.add_criterion(session=session, project_id=pid, group_id=group, question=WELLBEING, text=t).id
+            for t in ("Un toit", "Un logement", "Des amis", "Des voisins")
+        ]
+        seen = board.load_board(session=session, project_id=pid).versions
+        board.apply_suggestion(
+            session=session,
+            project_id=pid,
+            seen=seen,
+            groups=[SuggestedGroup("toit", ids[:2]), SuggestedGroup("amis", ids[2:])],
+        )
+    with database.session_scope(pg_url) as session:
+        old = board.load_board(session=session, project_id=pid)
+    housing, friends = old.clusters
+    with database.session_scope(pg_url) as session:
+        board.move_notes(
+            session=session, project_id=pid, criterion_ids=[ids[0]], target_id=friends.id, seen=old.versions
+        )
+    with pytest.raises(SpiraleError) as error, database.session_scope(pg_url) as session:
+        board.move_notes(session=session, project_id=pid, criterion_ids=[ids[0]], target_id=None, seen=old.versions)
+    assert error.value.key == "error.board_changed"
+    with database.session_scope(pg_url) as session:
+        now = board.load_board(session=session, project_id=pid)
+        assert [n.criterion_id for n in now.cluster(friends.id).notes] == [ids[2], ids[3], ids[0]]
+        board.undo(session=session, project_id=pid, event_id=now.last_event_id)
+    with database.session_scope(pg_url) as session:
+        back = board.load_board(session=session, project_id=pid)
+    assert [n.criterion_id for n in back.cluster(housing.id).notes] == ids[:2]

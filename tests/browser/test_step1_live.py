@@ -117,3 +117,19 @@ def test_facilitator_and_three_phones(browser, page, app_url, tr):
     finally:
         for context, _ in phones:
             context.close()
+
+
+def test_fast_entry_type_enter_next(page, tr):
+    """The facilitator types a note, presses Enter, and types the next one: the cursor stays in the field."""
+    from playwright.sync_api import expect
+
+    start_meeting(page, tr)
+    field = page.locator(".st-key-note_text_action input")
+    field.click()
+    for text in ("Une fête des voisins", "Un composteur partagé"):
+        page.keyboard.type(text)
+        rerun(page, lambda: page.keyboard.press("Enter"))
+        expect(page.get_by_test_id("note").filter(has_text=text)).to_have_count(1)
+        expect(field).to_have_value("")
+        expect(field).to_be_focused()
+    expect(page.get_by_role("heading", name=re.compile(r"\(2\)$"))).to_have_count(1)

@@ -37,7 +37,7 @@ pages = [
     st.Page("pages/report.py", title=t("nav.report"), icon="📄", url_path="rapport"),
     st.Page("pages/project.py", title=t("nav.project"), icon="⚙️", url_path="projet"),
 ]
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)  # every step in view: Streamlit folds the list beyond 10
 sidebar.project_picker()
 sidebar.projector_toggle()
 shell.apply_projector_mode()

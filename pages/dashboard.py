@@ -79,8 +79,8 @@ if not parts["families"].empty:
     figures.append(charts.family_radar(parts["families"], labels=family_labels, title=t("dashboard.radar")))
 if not parts["by_group"].empty:
     figures.append(charts.group_heatmap(parts["by_group"], parts["gaps"], names=names, title=t("dashboard.heatmap")))
-if before is not None:
-    comparison = analysis.compare_waves(prepare(before), answers)
+comparison = analysis.compare_waves(prepare(before), answers) if before is not None else None
+if comparison is not None:
     figures.append(
         charts.wave_comparison(
             comparison,
@@ -116,6 +116,24 @@ if not parts["gaps"].empty:
             "high_group": t("dashboard.col.high_group"),
             "high": st.column_config.NumberColumn(t("dashboard.col.high"), format="%.2f"),
             "gap": st.column_config.NumberColumn(t("dashboard.col.gap"), format="%.2f"),
+        },
+    )
+
+if comparison is not None:
+    st.subheader(t("dashboard.waves_table"))
+    changes = comparison.assign(indicator=comparison["indicator_id"].map(names))
+    st.dataframe(
+        changes[["indicator", "mean_before", "mean_after", "diff", "ci_low", "ci_high", "significant"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "indicator": t("step3.col.indicator"),
+            "mean_before": st.column_config.NumberColumn(wave_label(compare_id), format="%.2f"),
+            "mean_after": st.column_config.NumberColumn(wave_label(wave_id), format="%.2f"),
+            "diff": st.column_config.NumberColumn(t("dashboard.col.diff"), format="%+.2f"),
+            "ci_low": st.column_config.NumberColumn(t("dashboard.col.ci_low"), format="%+.2f"),
+            "ci_high": st.column_config.NumberColumn(t("dashboard.col.ci_high"), format="%+.2f"),
+            "significant": st.column_config.CheckboxColumn(t("dashboard.col.significant")),
         },
     )
 

@@ -40,3 +40,7 @@ def test_dashboard_compares_two_waves(app, db_url):
     by_label(app.selectbox, fr("dashboard.compare_with")).set_value(demo_wave).run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == 6  # plus the wave-against-wave chart
+    assert fr("dashboard.waves_table") in [h.value for h in app.subheader]
+    changes = app.dataframe[0].value
+    row = changes[changes["indicator"].notna() & changes["diff"].notna()].iloc[0]
+    assert row["mean_after"] == 4.5 and row["ci_low"] < row["diff"] < row["ci_high"]

@@ -172,6 +172,7 @@ class CommissionView:
     pilot: str
     members: list[str]
     actions: list[str]
+    member_ids: list[int]
 
 
 def commissions_overview(*, session: Session, project_id: int) -> list[CommissionView]:
@@ -193,6 +194,7 @@ def commissions_overview(*, session: Session, project_id: int) -> list[Commissio
             pilot=names.get(c.pilot_partner_id, ""),
             members=[names[p] for cid, p in members if cid == c.id],
             actions=[title for cid, title in actions if cid == c.id],
+            member_ids=[p for cid, p in members if cid == c.id],
         )
         for c in list_commissions(session=session, project_id=project_id)
     ]

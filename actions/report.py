@@ -65,7 +65,7 @@ class ReportData:
     directory: pd.DataFrame
     progress: pd.DataFrame
     after_wave_name: str = ""
-    extra: dict = field(default_factory=dict)
+    by_profile: pd.DataFrame = field(default_factory=pd.DataFrame)  # analysis.by_group: indicator x profile means
 
 
 def _groups(session: Session, project_id: int) -> pd.DataFrame:
@@ -97,6 +97,7 @@ def collect(*, session: Session, project_id: int, lang: str, today: date | None 
         surveys_service.answers_frame(session=session, project_id=project_id, wave_id=wave_id) if wave_id else None
     )
     progress = followup.action_progress(session=session, project_id=project_id)
+    has_answers = answers is not None and len(answers) > 0
     return ReportData(
         lang=lang,
         name=project.name,
@@ -108,8 +109,9 @@ def collect(*, session: Session, project_id: int, lang: str, today: date | None 
         indicators=indicators_service.indicators_frame(session=session, project_id=project_id),
         names={i.id: indicators_service.indicator_name(i, lang) for i in indicators},
         wave_name=surveys_service.wave_name(waves[wave_id], lang) if wave_id else "",
-        respondents=analysis.respondents(answers) if answers is not None and len(answers) else 0,
-        summary=analysis.summary(answers) if answers is not None and len(answers) else pd.DataFrame(),
+        respondents=analysis.respondents(answers) if has_answers else 0,
+        summary=analysis.summary(answers) if has_answers else pd.DataFrame(),
+        by_profile=analysis.by_group(answers, "profile") if has_answers else pd.DataFrame(),
         ranked=priorities.ranking(session=session, project_id=project_id, wave_id=wave_id),
         axes=priorities.list_axes(session=session, project_id=project_id),
         actions=service.actions_frame(session=session, project_id=project_id),
@@ -133,6 +135,13 @@ def figures(data: ReportData) -> dict[str, go.Figure]:
         found["means"] = survey_charts.mean_by_indicator(
             data.summary, names=data.names, title=tr("priority.mean"), axis_label=tr("priority.mean")
         )
+    if len(data.by_profile) and data.by_profile.shape[1] > 1:
+        found["profiles"] = survey_charts.group_heatmap(
+            data.by_profile,
+            analysis.largest_gaps(data.by_profile),
+            names=data.names,
+            title=tr("priority.gap"),
+        )
     if len(data.actions.dropna(subset=["start_on", "end_on"])):
         found["timeline"] = charts.timeline(
             data.actions,
@@ -147,6 +156,11 @@ def figures(data: ReportData) -> dict[str, go.Figure]:
         titles = dict(zip(data.actions["id"], data.actions["title"], strict=True))
         found["funding"] = charts.funding_bars(
             data.funding, titles, title=tr("chart.funding"), axis_label=tr("chart.amount")
+        )
+    labels = {"before": tr("progress.before"), "after": tr("progress.after"), "target": tr("progress.target")}
+    for action_id, rows in data.progress.groupby("action_id"):
+        found[f"progress_{action_id}"] = charts.progress_bars(
+            rows, data.names, title=tr("progress.chart"), labels=labels
         )
     return found
 
@@ -217,7 +231,7 @@ def build_html(data: ReportData, images: dict[str, str] | None = None) -> str:
         _results(data, tr, images),
         _priorities(data, tr),
         _plan(data, tr, images),
-        _progress(data, tr),
+        _progress(data, tr, images),
     ]
     return (
         f'<!DOCTYPE html><html lang="{_e(data.lang)}"><head><meta charset="utf-8"><title>{title}</title>'
@@ -274,7 +288,7 @@ def _results(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN0
     headers = [tr("progress.indicator"), tr("priority.mean"), tr("priority.share_good") + " (%)", "n"]
     return (
         f"<h2>{tr('report.results')}</h2><p>{tr('report.respondents', count=data.respondents, wave=data.wave_name)}</p>"
-        f"{_image(images, 'means', 'means')}{_table(headers, rows)}"
+        f"{_image(images, 'means', 'means')}{_table(headers, rows)}{_image(images, 'profiles', 'profiles')}"
     )
 
 
@@ -353,7 +367,7 @@ def _plan(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
     return "".join(parts)
 
 
-def _progress(data: ReportData, tr) -> str:  # noqa: ANN001
+def _progress(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
     counts = followup.state_counts(data.commitments)
     states = " · ".join(f"{tr(f'commitment.state.{s}')} : {n}" for s, n in counts.items())
     parts = [f"<h2>{tr('report.progress')}</h2>", f"<h3>{tr('step4.commitments_followup')}</h3><p>{states}</p>"]
@@ -371,6 +385,7 @@ def _progress(data: ReportData, tr) -> str:  # noqa: ANN001
     headers = [tr("commitment.action"), tr("progress.indicator"), tr("progress.target"), tr("progress.before"),
                tr("progress.after"), tr("progress.change"), tr("progress.reached")]  # fmt: skip
     parts.append(_table(headers, rows))
+    parts += [_image(images, f"progress_{action_id}", titles.get(action_id, "")) for action_id in titles]
     return "".join(parts)
 
 

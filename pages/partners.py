@@ -74,6 +74,28 @@ with directory_tab:
                 st.rerun()
     if outcome := st.session_state.pop("partner_outcome", None):
         st.info(t(f"partners.removed.{outcome[0]}", name=outcome[1]))
+    if active:
+        with st.expander(t("partners.edit")):
+            editing = st.selectbox(t("partners.which"), list(active), format_func=active.get, key="partner_edit")
+            row = directory.set_index("id").loc[editing]
+            with st.form(f"edit_partner_{editing}"):
+                left, right = st.columns(2)
+                kind = left.selectbox(
+                    t("partner.kind"),
+                    PARTNER_KINDS,
+                    index=PARTNER_KINDS.index(row["kind"]),
+                    format_func=lambda k: t(f"partner.kind.{k}"),
+                )
+                signed = right.date_input(
+                    t("partners.charter_on"),
+                    value=None if pd.isna(row["charter_signed_on"]) else row["charter_signed_on"],
+                    format="YYYY-MM-DD",
+                )
+                contact = st.text_input(t("partner.contact"), value=row["contact"], max_chars=160)
+                if st.form_submit_button(t("partners.save")) and saved(
+                    partners.update_partner, partner_id=editing, kind=kind, contact=contact, charter_signed_on=signed
+                ):
+                    st.rerun()
     if archived and show_archived:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         back = left.selectbox(t("partners.which"), list(archived), format_func=archived.get, key="partner_restore")
@@ -99,6 +121,17 @@ with commission_tab:
                 st.text(commission.theme)
             st.text(f"{t('commission.pilot')} : {commission.pilot or '—'}")
             st.text(f"{t('commission.members')} : {', '.join(commission.members) or '—'}")
+            with st.form(f"members_{commission.id}"):
+                chosen = st.multiselect(
+                    t("commission.members"),
+                    list(dict.fromkeys([*active, *commission.member_ids])),
+                    default=commission.member_ids,
+                    format_func=lambda p: active.get(p) or archived.get(p, "?"),
+                )
+                if st.form_submit_button(t("commission.save_members")) and saved(
+                    partners.set_members, commission_id=commission.id, member_ids=chosen
+                ):
+                    st.rerun()
             st.text(f"{t('commission.actions')} : {', '.join(commission.actions) or '—'}")
 
 with plenary_tab:

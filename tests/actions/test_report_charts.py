@@ -45,10 +45,25 @@ def test_report_html_escapes_user_text_in_both_languages(session, setting, plan)
 def test_report_charts_are_inline_svg_images(session, setting, plan):
     data = report.collect(session=session, project_id=setting.project_id, lang="fr")
     found = report.figures(data)
-    assert set(found) == {"means", "timeline", "funding"}
+    assert set(found) == {"means", "profiles", "timeline", "funding"}
     images = report.chart_images(found)
     assert set(images) == set(found) and all(uri.startswith("data:image/svg+xml;base64,") for uri in images.values())
-    assert report.build_html(data, images).count('<img src="data:image/svg+xml;base64,') == 3
+    assert report.build_html(data, images).count('<img src="data:image/svg+xml;base64,') == 4
+
+
+def test_report_shows_progress_since_the_ex_ante_wave(session, setting, plan):
+    from surveys import service as surveys_service
+    from tests.actions.conftest import answer
+
+    s = setting
+    after = surveys_service.create_wave(session=session, project_id=s.project_id, name="Vague 2", kind="ex-post").id
+    answer(session, s.project_id, after, "Jeunes", (s.housing, 4), (s.work, 4), count=4)
+    data = report.collect(session=session, project_id=s.project_id, lang="en")
+    assert data.after_wave_name == "Vague 2" and len(data.progress) == 1
+    assert f"progress_{plan.id}" in report.figures(data)
+    document = report.build_html(data)
+    section = document.split("6. Progress since the last wave")[1]
+    assert "Vague 1 → Vague 2" in section and "<td>2.00</td><td>4.00</td><td>2.00</td><td>yes</td>" in section
 
 
 def test_report_pdf_is_a_real_pdf_with_the_action_title(session, setting, plan):

@@ -143,3 +143,19 @@ def test_report_html_and_pdf(app):
     assert lang == "en" and "Shared funding" in document and "Jardin partagé des Peupliers" in document
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Jardin partagé des Peupliers" in text
+
+
+def test_partner_edit_and_commission_members(app):
+    load_demo(app)
+    app.switch_page("pages/partners.py").run()
+    choose(app.selectbox(key="partner_edit"), "Collège Simone-Veil").run()
+    contact = [w for w in app.text_input if w.label == fr("partner.contact") and w.value][0]
+    contact.set_value("Nathalie Perrin, principale – 03 00 00 00 00")
+    submit(app, "partners.save")
+    assert not app.error
+    directory = app.dataframe[0].value.set_index(fr("partner.name"))
+    assert directory.loc["Collège Simone-Veil", fr("partner.contact")].endswith("03 00 00 00 00")
+    members = [m for m in app.multiselect if m.label == fr("commission.members") and m.value]
+    members[0].set_value([])
+    by_label(app.button, fr("commission.save_members")).click().run()
+    assert not app.error

@@ -140,9 +140,20 @@ with plan_tab:
                                if action.pilot_partner_id in active_partners else 0),
                         format_func=lambda p: active_partners.get(p, "—"),
                     )  # fmt: skip
+                    current = dict(zip(aimed["indicator_id"], aimed["target_level"], strict=True))
+                    left, right = st.columns([3, 1])
+                    aims = left.multiselect(
+                        t("action.edit_targets"),
+                        list(indicator_names),
+                        default=[i for i in current if i in indicator_names],
+                        format_func=indicator_names.get,
+                    )
+                    added_level = right.slider(t("action.new_target_level"), 1, 5, 4)
                     left, right = st.columns(2)
                     start = left.date_input(t("action.start_on"), value=action.start_on, format="YYYY-MM-DD")
                     end = right.date_input(t("action.end_on"), value=action.end_on, format="YYYY-MM-DD")
+                    # Indicators kept keep their level; the slider sets the level of the added ones.
+                    new_targets = {i: int(current.get(i, added_level)) for i in aims}
                     if st.form_submit_button(t("action.save_status")) and saved(
                         service.update_action,
                         action_id=action.id,
@@ -150,6 +161,7 @@ with plan_tab:
                         pilot_partner_id=pilot,
                         start_on=start,
                         end_on=end,
+                        targets=new_targets if new_targets != current else None,
                     ):
                         st.rerun()
                 with st.form(f"milestone_{action.id}", clear_on_submit=True):
@@ -160,6 +172,17 @@ with plan_tab:
                         service.add_milestone, action_id=action.id, title=title, due_on=due
                     ):
                         st.rerun()
+                open_steps = steps[steps["done_on"].isna()]
+                if len(open_steps):
+                    with st.form(f"milestone_done_{action.id}"):
+                        step_titles = dict(zip(open_steps["id"], open_steps["title"], strict=True))
+                        left, right = st.columns([3, 1])
+                        step = left.selectbox(t("milestone.which"), list(step_titles), format_func=step_titles.get)
+                        done = right.date_input(t("milestone.done_on"), value=date.today(), format="YYYY-MM-DD")
+                        if st.form_submit_button(t("milestone.mark_done")) and saved(
+                            service.set_milestone_done, milestone_id=step, done_on=done
+                        ):
+                            st.rerun()
 
 with timeline_tab:
     figure = charts.timeline(

@@ -149,7 +149,7 @@ def test_partner_edit_and_commission_members(app):
     load_demo(app)
     app.switch_page("pages/partners.py").run()
     choose(app.selectbox(key="partner_edit"), "Collège Simone-Veil").run()
-    contact = [w for w in app.text_input if w.label == fr("partner.contact") and w.value][0]
+    contact = next(w for w in app.text_input if w.label == fr("partner.contact") and w.value)
     contact.set_value("Nathalie Perrin, principale – 03 00 00 00 00")
     submit(app, "partners.save")
     assert not app.error
@@ -159,3 +159,42 @@ def test_partner_edit_and_commission_members(app):
     members[0].set_value([])
     by_label(app.button, fr("commission.save_members")).click().run()
     assert not app.error
+
+
+def test_flagged_draft_is_completed_from_the_plan(app):
+    load_demo(app)
+    app.switch_page("pages/actions.py").run()
+    by_label(app.text_input, fr("action.title")).set_value("Repair café")
+    submit(app, "step4.create_action")
+    assert app.warning
+    status = [s for s in app.selectbox if s.label == fr("action.status") and s.form_id.startswith("status_")][-1]
+    form = status.form_id
+    status.set_value("planned")
+    choose(next(s for s in app.selectbox if s.form_id == form and s.label == fr("action.pilot")), "Collège Simone-Veil")
+    aims = next(m for m in app.multiselect if m.form_id == form)
+    aims.set_value([choose_first(aims)])
+    next(b for b in app.button if b.label == fr("action.save_status") and b.form_id == form).click().run()
+    assert not app.error and not app.warning
+
+
+def choose_first(multiselect):
+    return next(v for v in range(1, 10_000) if multiselect.format_func(v) == multiselect.options[0])
+
+
+def done_milestones(db_url, app) -> int:
+    from actions import service
+    from workshop import database
+
+    with database.session_scope(db_url) as session:
+        frame = service.milestones_frame(session=session, project_id=app.session_state["project_id"])
+    return int(frame["done_on"].notna().sum())
+
+
+def test_milestone_marked_done(app, db_url):
+    load_demo(app)
+    app.switch_page("pages/actions.py").run()
+    before = done_milestones(db_url, app)
+    form = next(s.form_id for s in app.selectbox if s.label == fr("milestone.which"))
+    next(b for b in app.button if b.label == fr("milestone.mark_done") and b.form_id == form).click().run()
+    assert not app.error
+    assert done_milestones(db_url, app) == before + 1

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from actions import charts, followup, partners, service
+from actions import charts, followup, partners, priorities, service
 from actions.models import ACTION_STATUSES, COMMITMENT_KINDS, FULFILMENTS
 from indicators import service as indicators_service
 from ui import shell
@@ -28,6 +28,7 @@ with shell.session() as session:
     actions_table = service.actions_frame(session=session, project_id=project_id)
     funding = service.funding_frame(session=session, project_id=project_id)
     progress = followup.action_progress(session=session, project_id=project_id)
+    axes = [a.indicator_id for a in priorities.list_axes(session=session, project_id=project_id)]
 partner_names = {p.id: p.name for p in all_partners}
 active_partners = {p.id: p.name for p in all_partners if p.archived_at is None}
 commission_names = {c.id: c.name for c in commissions}
@@ -289,7 +290,11 @@ with action_tab:
     with st.form("new_action"):
         title = st.text_input(t("action.title"), max_chars=120)
         description = st.text_area(t("action.description"), max_chars=4000)
-        targets = st.multiselect(t("action.indicators"), list(indicator_names), format_func=indicator_names.get)
+        # The coordination group's priority axes come first, starred.
+        aimable = [*[i for i in axes if i in indicator_names], *[i for i in indicator_names if i not in axes]]
+        targets = st.multiselect(
+            t("action.indicators"), aimable, format_func=lambda i: ("★ " if i in axes else "") + indicator_names[i]
+        )
         target_level = st.slider(t("action.target_level"), 1, 5, 4)
         left, right = st.columns(2)
         pilot = left.selectbox(

@@ -198,3 +198,17 @@ def test_milestone_marked_done(app, db_url):
     next(b for b in app.button if b.label == fr("milestone.mark_done") and b.form_id == form).click().run()
     assert not app.error
     assert done_milestones(db_url, app) == before + 1
+
+
+def test_chosen_priority_axes_come_first_when_aiming_an_action(app, db_url):
+    from actions import priorities
+    from workshop import database
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    with database.session_scope(db_url) as session:
+        last = priorities.ranking(session=session, project_id=pid)["indicator_id"].tolist()[-1]
+        priorities.choose_axes(session=session, project_id=pid, indicator_ids=[last])
+    app.switch_page("pages/actions.py").run()
+    options = by_label(app.multiselect, fr("action.indicators")).options
+    assert options[0].startswith("★ ") and not any(o.startswith("★") for o in options[1:])

@@ -148,14 +148,25 @@ def add_responses(*, session: Session, project_id: int, wave_id: int, responses:
     statement = insert(Respondent).returning(Respondent.id, sort_by_parameter_order=True)
     ids = list(session.scalars(statement, rows))
     answers = [
-        {"project_id": project_id, "respondent_id": rid, "indicator_id": iid, "level": lvl}
-        for rid, r in zip(ids, checked, strict=True)
-        for iid, lvl in r.levels.items()
+        (project_id, rid, iid, lvl) for rid, r in zip(ids, checked, strict=True) for iid, lvl in r.levels.items()
     ]
     if answers:
-        session.execute(insert(Answer), answers)
+        _insert_answers(session, answers)
     session.flush()
     return ids
+
+
+def _insert_answers(session: Session, rows: list[tuple]) -> None:
+    """executemany on the DB-API cursor of the session's connection: a 10,000-respondent file in seconds."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    columns = "project_id, respondent_id, indicator_id, level"
+    sql = f"INSERT INTO {Answer.__tablename__} ({columns}) VALUES ({', '.join([mark] * 4)})"
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
 
 
 def add_response(

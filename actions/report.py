@@ -70,10 +70,9 @@ class ReportData:
 
 def _groups(session: Session, project_id: int) -> pd.DataFrame:
     criteria = groups_service.criteria_frame(session=session, project_id=project_id)
-    authors = criteria[criteria["question"].notna()]
     rows = []
     for group in groups_service.list_groups(session=session, project_id=project_id):
-        notes = authors[authors["group_id"] == group.id]
+        notes = criteria[criteria["group_id"] == group.id]
         rows.append(
             {
                 "profile": group.profile,

@@ -57,8 +57,11 @@ def commitment_label(row: pd.Series) -> str:
     )
 
 
+commitment_labels = commitments.set_index("id").apply(commitment_label, axis=1).to_dict() if len(commitments) else {}
+
+
 def commitments_table(rows: pd.DataFrame) -> None:
-    labels = commitments.set_index("id").apply(commitment_label, axis=1).to_dict() if len(commitments) else {}
+    labels = commitment_labels
     shown = pd.DataFrame(
         {
             t("commitment.partner"): rows["partner"] + rows["archived"].map({True: " †", False: ""}),
@@ -242,7 +245,7 @@ with followup_tab:
         column.metric(t(f"commitment.state.{state}"), counts[state])
     if len(commitments):
         commitments_table(commitments)
-        labels = commitments.set_index("id").apply(commitment_label, axis=1).to_dict()
+        labels = commitment_labels
         with st.form("fulfilment"):
             chosen = st.selectbox(t("commitment.which"), list(labels), format_func=labels.get)
             left, right = st.columns(2)
@@ -324,9 +327,7 @@ with commitment_tab:
     if not (actions and active_partners):
         st.info(t("step4.need_action_partner"))
     else:
-        reciprocal_labels = (
-            commitments.set_index("id").apply(commitment_label, axis=1).to_dict() if len(commitments) else {}
-        )
+        reciprocal_labels = commitment_labels
         with st.form("new_commitment", clear_on_submit=True):
             action_id = st.selectbox(t("commitment.action"), list(action_titles), format_func=action_titles.get)
             partner_id = st.selectbox(t("commitment.partner"), list(active_partners), format_func=active_partners.get)

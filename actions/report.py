@@ -8,6 +8,7 @@ the same browser that kaleido and the browser tests already use.
 
 import base64
 import html
+import logging
 import os
 import shutil
 import subprocess
@@ -168,6 +169,8 @@ def chart_images(found: dict[str, go.Figure]) -> dict[str, str]:
     """Each chart as an SVG data URI (an <img>, so its ids and styles stay apart); {} if kaleido cannot render."""
     if not found:
         return {}
+    # kaleido's browser link logs a harmless undecodable message as a traceback ("Ignoring"): keep logs clean.
+    logging.getLogger("choreographer").setLevel(logging.CRITICAL)
     try:
         import kaleido
 

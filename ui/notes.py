@@ -143,16 +143,19 @@ def note_html(criterion: CriterionRead, close: int = 0) -> str:
 
 def note_card(project_id: int, criterion: CriterionRead, close: int = 0) -> None:
     st.html(note_html(criterion, close))
-    validate, correct, remove = st.columns(3)
-    if criterion.status != VALIDATED and validate.button(t("step1.validate"), key=f"val_{criterion.id}", icon="✅"):
-        _run(service.set_status, project_id=project_id, criterion_id=criterion.id, status=VALIDATED)
-    with correct.popover(t("step1.edit"), icon="✏️"), st.form(f"edit_{criterion.id}", border=False):
-        corrected = st.text_input(t("step1.note"), value=criterion.shown_text, max_chars=NOTE_MAX)
-        if st.form_submit_button(t("step1.edit_save")):
-            _run(service.correct_criterion, project_id=project_id, criterion_id=criterion.id, text=corrected)
-    if remove.button(t("step1.delete"), key=f"del_{criterion.id}", icon="🗑️"):
-        st.session_state[UNDO_KEY] = criterion.id
-        _run(service.delete_criterion, project_id=project_id, criterion_id=criterion.id)
+    # Compact buttons in a row that wraps, rather than labels cut short in narrow columns.
+    with st.container(horizontal=True, gap="small"):
+        if criterion.status != VALIDATED and st.button(
+            t("step1.validate"), key=f"val_{criterion.id}", icon="✅", type="tertiary"
+        ):
+            _run(service.set_status, project_id=project_id, criterion_id=criterion.id, status=VALIDATED)
+        with st.popover(t("step1.edit"), icon="✏️", type="tertiary"), st.form(f"edit_{criterion.id}", border=False):
+            corrected = st.text_input(t("step1.note"), value=criterion.shown_text, max_chars=NOTE_MAX)
+            if st.form_submit_button(t("step1.edit_save")):
+                _run(service.correct_criterion, project_id=project_id, criterion_id=criterion.id, text=corrected)
+        if st.button(t("step1.delete"), key=f"del_{criterion.id}", icon="🗑️", type="tertiary"):
+            st.session_state[UNDO_KEY] = criterion.id
+            _run(service.delete_criterion, project_id=project_id, criterion_id=criterion.id)
 
 
 def undo_bar(project_id: int) -> None:

@@ -50,6 +50,21 @@ def flags_text(flags: list[str]) -> str:
     return ", ".join(t(f"action.flag.{flag}") for flag in flags)
 
 
+changes = progress.table.set_index(["action_id", "indicator_id"]) if len(progress.table) else None
+
+
+def change(action_id: int, target) -> str:  # noqa: ANN001 - a row of the targets frame
+    """After an ex-post wave: " (2.1 → 3.0 ✓)" for an indicator of an action; empty before."""
+    if changes is None or (action_id, target.indicator_id) not in changes.index:
+        return ""
+    row = changes.loc[(action_id, target.indicator_id)]
+    if pd.isna(row["mean_after"]):
+        return f" ({t('progress.unknown')})"
+    mark = "✓" if row["reached"] else "✗"
+    before = "?" if pd.isna(row["mean_before"]) else f"{row['mean_before']:.1f}"
+    return f" ({before} → {row['mean_after']:.1f} {mark})"
+
+
 def commitment_label(row: pd.Series) -> str:
     amount = "" if pd.isna(row["amount"]) else f" {row['amount']:g} {row['unit']}"
     return (
@@ -109,7 +124,8 @@ with plan_tab:
             aimed = targets_frame[targets_frame["action_id"] == action.id]
             st.text(
                 ", ".join(
-                    f"{indicator_names.get(row.indicator_id, '?')} → {row.target_level}/5" for row in aimed.itertuples()
+                    f"{indicator_names.get(row.indicator_id, '?')} → {row.target_level}/5{change(action.id, row)}"
+                    for row in aimed.itertuples()
                 )
                 or t("step4.no_target")
             )

@@ -212,3 +212,25 @@ def test_chosen_priority_axes_come_first_when_aiming_an_action(app, db_url):
     app.switch_page("pages/actions.py").run()
     options = by_label(app.multiselect, fr("action.indicators")).options
     assert options[0].startswith("★ ") and not any(o.startswith("★") for o in options[1:])
+
+
+def test_after_an_ex_post_wave_each_action_shows_its_change(app, db_url):
+    from actions import service
+    from surveys import service as surveys_service
+    from workshop import database
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    with database.session_scope(db_url) as session:
+        targets = service.action_targets(session=session, project_id=pid)
+        wave = surveys_service.create_wave(session=session, project_id=pid, name="Vague 2", kind="ex-post").id
+        aimed = dict.fromkeys(targets["indicator_id"].unique().tolist(), 5)
+        for _ in range(5):
+            surveys_service.add_response(session=session, project_id=pid, wave_id=wave, levels=aimed)
+    app.switch_page("pages/actions.py").run()
+    assert not app.exception
+    assert not [i for i in app.info if i.value == fr("step4.no_expost")]
+    lines = [t.value for t in app.text if "→" in t.value and "✓" in t.value]
+    assert len(lines) == 5  # every demo action's targets, all reached at level 5
+    progress = [f.value for f in app.dataframe if fr("progress.reached") in f.value.columns]
+    assert len(progress) == 5 and all((p[fr("progress.reached")] == fr("progress.yes")).all() for p in progress)

@@ -169,11 +169,22 @@ with plan_tab:
                         format_func=indicator_names.get,
                     )
                     added_level = right.slider(t("action.new_target_level"), 1, 5, 4)
+                    # Each current target's own level; the slider sets the level of the added indicators.
+                    levels = {
+                        i: st.slider(
+                            shell.md_escape(f"{indicator_names[i]} — {t('action.target_level')}"),
+                            1,
+                            5,
+                            int(level),
+                            key=f"target_{action.id}_{i}",
+                        )
+                        for i, level in current.items()
+                        if i in indicator_names
+                    }
                     left, right = st.columns(2)
                     start = left.date_input(t("action.start_on"), value=action.start_on, format="YYYY-MM-DD")
                     end = right.date_input(t("action.end_on"), value=action.end_on, format="YYYY-MM-DD")
-                    # Indicators kept keep their level; the slider sets the level of the added ones.
-                    new_targets = {i: int(current.get(i, added_level)) for i in aims}
+                    new_targets = {i: int(levels.get(i, added_level)) for i in aims}
                     if st.form_submit_button(t("action.save_status")) and saved(
                         service.update_action,
                         action_id=action.id,

@@ -234,3 +234,26 @@ def test_after_an_ex_post_wave_each_action_shows_its_change(app, db_url):
     assert len(lines) == 5  # every demo action's targets, all reached at level 5
     progress = [f.value for f in app.dataframe if fr("progress.reached") in f.value.columns]
     assert len(progress) == 5 and all((p[fr("progress.reached")] == fr("progress.yes")).all() for p in progress)
+
+
+def test_each_target_keeps_its_own_level(app, db_url):
+    from actions import service
+    from workshop import database
+
+    load_demo(app)
+    app.switch_page("pages/actions.py").run()
+    pid = app.session_state["project_id"]
+    with database.session_scope(db_url) as session:
+        first = service.list_actions(session=session, project_id=pid)[0]
+        before = service.action_targets(session=session, project_id=pid)
+    indicator = int(before[before["action_id"] == first.id]["indicator_id"].iloc[0])
+    app.slider(key=f"target_{first.id}_{indicator}").set_value(5)
+    next(
+        b for b in app.button if b.label == fr("action.save_status") and b.form_id == f"status_{first.id}"
+    ).click().run()
+    assert not app.error
+    with database.session_scope(db_url) as session:
+        after = service.action_targets(session=session, project_id=pid).set_index(["action_id", "indicator_id"])
+    assert after.loc[(first.id, indicator), "target_level"] == 5
+    others = before[(before["action_id"] == first.id) & (before["indicator_id"] != indicator)]
+    assert all(after.loc[(first.id, r.indicator_id), "target_level"] == r.target_level for r in others.itertuples())

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 STATUS_COLOURS = {"draft": "#9e9e9e", "planned": "#2e86c1", "in_progress": "#e67e22", "done": "#1e8449"}
 FONT = {"size": 16}
+DAY_MS = 86_400_000
 
 
 def timeline(
@@ -28,7 +29,8 @@ def timeline(
         if rows.empty:
             continue
         start = pd.to_datetime(rows["start_on"])
-        length_ms = (pd.to_datetime(rows["end_on"]) - start).dt.total_seconds() * 1000 + 86_400_000
+        # End day included; a one-day event still gets a visible bar (a week wide).
+        length_ms = ((pd.to_datetime(rows["end_on"]) - start).dt.total_seconds() * 1000 + DAY_MS).clip(lower=7 * DAY_MS)
         figure.add_trace(
             go.Bar(
                 name=status_labels.get(status, status),
@@ -50,7 +52,13 @@ def timeline(
                 x=pd.to_datetime(points["due_on"]).dt.strftime("%Y-%m-%d"),
                 y=points["action_id"].map(titles),
                 mode="markers",
-                marker={"symbol": "diamond", "size": 14, "color": "#111111"},
+                # Done milestones filled, the ones to come open.
+                marker={
+                    "symbol": ["diamond" if pd.notna(done) else "diamond-open" for done in points["done_on"]],
+                    "size": 14,
+                    "color": "#111111",
+                    "line": {"width": 2, "color": "#111111"},
+                },
                 text=points["title"],
                 hovertemplate="%{text}<br>%{x}<extra></extra>",
             )
@@ -87,6 +95,7 @@ def funding_bars(funding: pd.DataFrame, titles: dict[int, str], *, title: str, a
                     x=rows["amount"],
                     orientation="h",
                     text=[f"{a:,.0f}".replace(",", "\u202f") for a in rows["amount"]],
+                    textangle=0,
                     hovertemplate=f"{partner}<br>%{{y}}<br>%{{x:,.0f}} {unit}<extra></extra>",
                 )
             )
@@ -96,10 +105,12 @@ def funding_bars(funding: pd.DataFrame, titles: dict[int, str], *, title: str, a
         barmode="stack",
         xaxis={"title": axis_label},
         yaxis={"automargin": True},
-        height=max(320, 60 * funding["action_id"].nunique() + 180) if len(funding) else 320,
+        height=max(360, 60 * funding["action_id"].nunique() + 40 * funding["partner"].nunique() + 160)
+        if len(funding)
+        else 320,
         margin={"l": 10, "r": 10, "t": 70, "b": 40},
         font=FONT,
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.25},
     )
     return figure
 

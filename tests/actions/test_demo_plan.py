@@ -12,7 +12,7 @@ def test_demo_plan_has_every_concept(session):
     assert len(views) == 4 and all(v.pilot and v.members for v in views)
     assert sum(len(v.actions) for v in views) == 5
     assert len(partners.list_plenaries(session=session, project_id=pid)) == 3
-    assert len(service.milestones_frame(session=session, project_id=pid)) == 9
+    assert len(service.milestones_frame(session=session, project_id=pid)) == 10
     commitments = followup.commitment_followup(session=session, project_id=pid, today=date(2026, 11, 1))
     assert commitments["reciprocal_id"].notna().sum() == 2  # the social contract's pair, both ways
     counts = followup.state_counts(commitments)

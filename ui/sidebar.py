@@ -11,16 +11,23 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
 def language_picker() -> None:
+    """French or English for the whole interface.
+
+    Drawn after st.navigation: before it, the very first run of a new server has no page yet, the
+    widget gets another identity on the next run and the first click is lost. A change reruns once,
+    so that the navigation's titles follow it too.
+    """
     choice = st.sidebar.segmented_control(
         "Langue / Language",
         settings.LANGUAGES,
-        default=shell.lang(),
+        default=settings.default_language(),
         format_func=LANGUAGE_NAMES.get,
         required=True,
         key="language_choice",
     )
-    # The picker runs before anything else is drawn, so the whole page follows it on this run.
-    st.session_state[shell.LANG_KEY] = choice
+    if choice != shell.lang():
+        st.session_state[shell.LANG_KEY] = choice
+        st.rerun()
 
 
 def project_picker() -> None:

@@ -20,6 +20,8 @@ def family_tree(tree: pd.DataFrame, *, kind: str = "sunburst", families: dict[st
     )
     builder = px.treemap if kind == "treemap" else px.sunburst
     figure = builder(data, path=["family", "indicator", "note"], values="count", hover_data=["group"])
+    if kind != "treemap":
+        figure.update_traces(maxdepth=2)  # notes appear when a family or an indicator is clicked
     figure.update_layout(font=FONT, margin={"t": 10, "l": 10, "r": 10, "b": 10}, height=700)
     return figure
 

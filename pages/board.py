@@ -133,7 +133,7 @@ def on_move() -> None:
 
 def note_html(note: NoteCard) -> str:
     return (
-        f"<div class='spirale-note spirale-board-note' data-testid='board-note' "
+        f"<div class='spirale-board-note' data-testid='board-note' "
         f"style='background:{QUESTION_COLOURS[note.question]};border:1px solid #555;border-radius:6px;"
         f"padding:.35em .6em;margin:.25em 0;color:#111;font-size:1.1em'>{shell.escape(note.text)}"
         f"<div style='font-size:.75em;opacity:.75'>{shell.escape(note.group)} · "
@@ -214,21 +214,23 @@ def note_label(view: BoardView) -> Callable[[int], str]:
 
 
 def move_panel(view: BoardView) -> None:
+    """Selection-based moving: choose notes and a cluster, then one click (a form: no rerun per selection)."""
     st.subheader(t("board.move"))
     clusters = {c.id: c.name or "—" for c in view.clusters}
-    st.multiselect(
-        t("board.move_notes"),
-        [n.criterion_id for n in view.notes],
-        format_func=note_label(view),
-        key="board_move_notes",
-    )
-    st.selectbox(
-        t("board.move_to"),
-        [*clusters, NEW_CLUSTER],
-        key="board_move_to",
-        format_func=lambda cid: t("board.new_cluster") if cid == NEW_CLUSTER else clusters[cid],
-    )
-    st.button(t("board.move_button"), icon="➡️", on_click=on_move, width="stretch")
+    with st.form("board_move", border=False, clear_on_submit=True):
+        st.multiselect(
+            t("board.move_notes"),
+            [n.criterion_id for n in view.notes],
+            format_func=note_label(view),
+            key="board_move_notes",
+        )
+        st.selectbox(
+            t("board.move_to"),
+            [*clusters, NEW_CLUSTER],
+            key="board_move_to",
+            format_func=lambda cid: t("board.new_cluster") if cid == NEW_CLUSTER else clusters[cid],
+        )
+        st.form_submit_button(t("board.move_button"), icon="➡️", on_click=on_move, width="stretch")
 
 
 def cluster_panel(view: BoardView, entries) -> None:  # noqa: ANN001 - the project's grid
@@ -236,7 +238,7 @@ def cluster_panel(view: BoardView, entries) -> None:  # noqa: ANN001 - the proje
     if cluster is None:
         st.caption(t("board.choose_hint"))
         return
-    st.subheader(t("board.chosen", name=shell.md_escape(cluster.name or "—")))
+    st.markdown(f"**{t('board.chosen', name=shell.md_escape(cluster.name or '—'))}**")
     st.text_input(t("board.name"), value=cluster.name, key=f"board_name_{cluster.id}", max_chars=board.CLUSTER_NAME_MAX)
     st.button(t("board.rename"), icon="🔤", on_click=on_rename, args=(cluster.id,), width="stretch")
 
@@ -273,8 +275,11 @@ def cluster_panel(view: BoardView, entries) -> None:  # noqa: ANN001 - the proje
         st.selectbox(t("board.merge_into"), list(others), format_func=others.get, key=f"board_merge_into_{cluster.id}")
         st.button(t("board.merge"), icon="🔗", on_click=on_merge, args=(cluster.id,), width="stretch")
     texts = {n.criterion_id: f"{n.text[:80]} · {n.group}" for n in cluster.notes}
-    st.multiselect(t("board.split_notes"), list(texts), format_func=texts.get, key=f"board_split_notes_{cluster.id}")
-    st.button(t("board.split"), icon="✂️", on_click=on_split, args=(cluster.id,), width="stretch")
+    with st.form(f"board_split_{cluster.id}", border=False, clear_on_submit=True):
+        st.multiselect(
+            t("board.split_notes"), list(texts), format_func=texts.get, key=f"board_split_notes_{cluster.id}"
+        )
+        st.form_submit_button(t("board.split"), icon="✂️", on_click=on_split, args=(cluster.id,), width="stretch")
     if st.button(t("board.to_indicator"), icon="🌈", width="stretch"):
         st.session_state[DRAFT_CLUSTERS_KEY] = [cluster.id]
         st.switch_page("pages/indicators.py")
@@ -339,10 +344,19 @@ if not view.notes:
 elif not view.clusters and view.last_event_id is None:
     st.info(t("board.empty"))
 
-wall, tools = st.columns([3, 1])
+# The tools stay in view while the wall scrolls; in projector mode the notes stay wall-sized.
+st.html(
+    """<style>
+    .st-key-board_tools { position: sticky; top: 3.5rem; max-height: 92vh; overflow-y: auto; }
+    [data-testid="stColumn"]:has(> div > .st-key-board_tools) { align-self: flex-start; position: sticky; top: 3.5rem; }
+    </style>"""
+)
+if shell.projector_on():
+    st.html("<style>.spirale-board-note { font-size: 1.05rem !important; }</style>")
+wall, side = st.columns([3, 1])
 with wall:
     draw_clusters(view, families)
-with tools:
+with side, st.container(key="board_tools"):
     move_panel(view)
     st.divider()
     cluster_panel(view, entries)

@@ -22,7 +22,9 @@ def test_phone_answer_reaches_the_dashboard(page, browser, tr):
     from playwright.sync_api import expect
 
     rerun(page, lambda: page.get_by_role("button", name=tr("home.demo.load")).click(), timeout=120_000)
-    rerun(page, lambda: page.get_by_role("link", name=tr("nav.dashboard")).click())
+    expect(page.get_by_role("combobox", name=tr("project.current"))).to_have_value(re.compile("Valmont"))
+    wait_for_run(page)  # the load ends with st.rerun(): let that second run finish before navigating
+    rerun(page, lambda: page.get_by_role("link", name=tr("nav.dashboard")).click(), timeout=90_000)
     metric = page.get_by_test_id("stMetric").filter(has_text=tr("step3.respondents")).get_by_test_id("stMetricValue")
     expect(metric).to_have_text("232")
     expect(page.locator(".js-plotly-plot").first).to_be_visible()

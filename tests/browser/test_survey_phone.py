@@ -53,7 +53,7 @@ def test_phone_answer_reaches_the_dashboard(page, browser, tr):
         tab.get_by_test_id("stRadio").get_by_text("26-40").click()
         rerun(tab, following)
         for name in demo_indicator_names():  # one screen each: the fourth situation every time
-            expect(tab.get_by_role("heading", name=name)).to_be_visible()
+            expect(tab.get_by_role("heading", name=name)).to_be_visible(timeout=30_000)  # slow runs under load
             fourth = tab.get_by_test_id("stRadio").get_by_role("radio").nth(3)
             expect(fourth).not_to_be_checked()  # the new screen's radio, not the previous one still on display
             option = tab.get_by_test_id("stRadio").locator("label").filter(has=tab.get_by_role("radio")).nth(3)

@@ -218,6 +218,14 @@ with links:
                 "answered": st.column_config.CheckboxColumn(t("step3.links_answered")),
             },
         )
+        if not free.empty:
+            st.download_button(
+                t("step3.links_sheet"),
+                data=questionnaire.qr_sheet_html(list(free["link"]), title=t("answer.title"), lang=lang),
+                file_name=f"spirale-qr-wave{wave_id}.html",
+                mime="text/html",
+                icon="🖨️",
+            )
         st.download_button(
             t("step3.links_download"),
             data=tokens[["link", "answered"]].to_csv(index=False).encode("utf-8-sig"),

@@ -53,3 +53,19 @@ def with_answer(draft: Mapping, step: tuple[str, str | int], value: object, move
     else:
         new["levels"][str(key)] = value
     return new
+
+
+def qr_sheet_html(links: Sequence[str], *, title: str, lang: str) -> str:
+    """A printable page of QR codes, one per unused link, to cut out and hand to participants."""
+    import html
+
+    cards = "".join(
+        f'<figure style="display:inline-block;width:30%;margin:1%;text-align:center;page-break-inside:avoid">'
+        f'<img alt="QR" style="width:100%" src="{segno.make(link, error="m").svg_data_uri(scale=4, border=2)}">'
+        f'<figcaption style="font-size:9px;word-break:break-all">{html.escape(link)}</figcaption></figure>'
+        for link in links
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
+        f'<body style="font-family:sans-serif"><h1>{html.escape(title)}</h1>{cards}</body></html>'
+    )

@@ -17,6 +17,8 @@ def test_links_and_qr_for_a_wave(app):
     assert "/?survey=" in app.code[0].value
     assert fr("step3.links_counts", total=3, answered=0) in [c.value for c in app.caption]
     assert app.get("image")  # the QR code of the next unused link
+    labels = [b.label for b in app.get("download_button")]
+    assert fr("step3.links_sheet") in labels and fr("step3.links_download") in labels
 
 
 def test_new_wave_in_two_languages_then_closed(app):

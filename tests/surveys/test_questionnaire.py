@@ -14,6 +14,10 @@ def test_link_and_qr(monkeypatch):
     monkeypatch.setenv(questionnaire.PUBLIC_URL_VARIABLE, "https://atelier.example/")
     assert questionnaire.survey_link("abc") == "https://atelier.example/?survey=abc"
     assert questionnaire.qr_png("https://atelier.example/?survey=abc").startswith(b"\x89PNG")
+    sheet = questionnaire.qr_sheet_html(
+        ["https://a.example/?survey=1", "https://a.example/?survey=2&x=<b>"], title="Q", lang="fr"
+    )
+    assert sheet.count("data:image/svg+xml") == 2 and "&lt;b&gt;" in sheet and "<b>" not in sheet
 
 
 def test_steps_and_draft():

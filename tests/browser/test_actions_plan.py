@@ -22,6 +22,15 @@ def form_of(page, button: str):
     return page.get_by_test_id("stForm").filter(has_text=button)
 
 
+def pending_metric(page, tr):
+    metric = page.get_by_test_id("stMetric").filter(has_text=tr("commitment.state.pending"))
+    return metric.get_by_test_id("stMetricValue")
+
+
+def pending(page, tr) -> int:
+    return int(pending_metric(page, tr).inner_text())
+
+
 def test_action_with_two_commitments_in_plan_timeline_and_report(page, tr):
     from playwright.sync_api import expect
 
@@ -41,6 +50,9 @@ def test_action_with_two_commitments_in_plan_timeline_and_report(page, tr):
         page.keyboard.type(digits)  # year, month, day: the date field moves on by itself
     rerun(page, lambda: form.get_by_role("button", name=tr("step4.create_action")).click())
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    # The submit ends in st.rerun(): wait for the run that lists the new action, not the one that saved it.
+    expect(page.get_by_role("heading", name=TITLE, exact=True, include_hidden=True)).to_be_attached()
+    wait_for_run(page)
 
     page.get_by_role("tab", name=tr("step4.commit")).click()
     for partner, amount in (
@@ -52,8 +64,11 @@ def test_action_with_two_commitments_in_plan_timeline_and_report(page, tr):
         pick(page, form, tr("commitment.partner"), partner)
         form.get_by_label(tr("commitment.amount")).fill(amount)
         form.get_by_label(tr("commitment.unit")).fill("EUR")
+        before = pending(page, tr)
         rerun(page, lambda form=form: form.get_by_role("button", name=tr("step4.add_commitment")).click())
         expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+        expect(pending_metric(page, tr)).to_have_text(str(before + 1))  # the rerun that counts it is done
+        wait_for_run(page)
         page.get_by_role("tab", name=tr("step4.commit")).click()
 
     page.get_by_role("tab", name=tr("step4.plan_tab")).click()

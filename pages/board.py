@@ -177,7 +177,8 @@ def draw_clusters(view: BoardView, families: dict[str, str]) -> None:
         for column, cluster in zip(st.columns(COLUMNS), view.clusters[start : start + COLUMNS], strict=False):
             with column:
                 st.html(cluster_html(cluster, families))
-                pin, choose = st.columns(2)
+                # Side by side on a laptop; one above the other in projector mode, where labels are large.
+                pin, choose = (st.container(), st.container()) if shell.projector_on() else st.columns(2)
                 pin.button(
                     t("board.unpin") if cluster.pinned else t("board.pin"),
                     key=f"pin_{cluster.id}",
@@ -223,6 +224,7 @@ def move_panel(view: BoardView) -> None:
             [n.criterion_id for n in view.notes],
             format_func=note_label(view),
             key="board_move_notes",
+            placeholder=t("board.pick_notes"),
         )
         st.selectbox(
             t("board.move_to"),
@@ -277,7 +279,11 @@ def cluster_panel(view: BoardView, entries) -> None:  # noqa: ANN001 - the proje
     texts = {n.criterion_id: f"{n.text[:80]} · {n.group}" for n in cluster.notes}
     with st.form(f"board_split_{cluster.id}", border=False, clear_on_submit=True):
         st.multiselect(
-            t("board.split_notes"), list(texts), format_func=texts.get, key=f"board_split_notes_{cluster.id}"
+            t("board.split_notes"),
+            list(texts),
+            format_func=texts.get,
+            key=f"board_split_notes_{cluster.id}",
+            placeholder=t("board.pick_notes"),
         )
         st.form_submit_button(t("board.split"), icon="✂️", on_click=on_split, args=(cluster.id,), width="stretch")
     if st.button(t("board.to_indicator"), icon="🌈", width="stretch"):
@@ -348,7 +354,7 @@ elif not view.clusters and view.last_event_id is None:
 st.html(
     """<style>
     .st-key-board_tools { position: sticky; top: 3.5rem; max-height: 92vh; overflow-y: auto; }
-    [data-testid="stColumn"]:has(> div > .st-key-board_tools) { align-self: flex-start; position: sticky; top: 3.5rem; }
+    [data-testid="stColumn"]:has(.st-key-board_tools) { align-self: flex-start; position: sticky; top: 3.5rem; }
     </style>"""
 )
 if shell.projector_on():

@@ -67,13 +67,25 @@ st.header(t("step2.new_indicator"))
 with st.container():
     clusters = {c.id: f"{c.name or '—'} ({len(c.notes)})" for c in view.clusters}
     if clusters:
-        st.multiselect(t("step2.from_clusters"), list(clusters), format_func=clusters.get, key="new_clusters")
+        st.multiselect(
+            t("step2.from_clusters"),
+            list(clusters),
+            format_func=clusters.get,
+            key="new_clusters",
+            placeholder=t("board.pick_clusters"),
+        )
         st.button(t("step2.draft"), icon="📝", on_click=on_draft)
     else:
         st.info(t("step2.no_cluster"))
         st.page_link("pages/board.py", label=t("nav.board"), icon="🧩")
     with st.form("new_indicator"):
-        chosen = st.multiselect(t("step2.supporting"), list(notes), format_func=notes.get, key="new_supporting")
+        chosen = st.multiselect(
+            t("step2.supporting"),
+            list(notes),
+            format_func=notes.get,
+            key="new_supporting",
+            placeholder=t("board.pick_notes"),
+        )
         name_fr = st.text_input(t("indicator.name_fr"), max_chars=120, key="new_name_fr")
         name_en = st.text_input(t("indicator.name_en"), max_chars=200, key="new_name_en")
         code = st.selectbox(

@@ -5,17 +5,16 @@ A participant has no account. The phone page holds the code and a random partici
 that one group only, and only while its code is open.
 """
 
-import os
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
 from groups import service
 from groups.models import VALIDATED, Criterion, CriterionRead, Group, GroupRead
+from workshop import settings
 from workshop.database import utcnow
 from workshop.errors import SpiraleError
 from workshop.models import Project
@@ -25,8 +24,6 @@ ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 OPEN_HOURS = 4  # a code closes by itself after the meeting
 _NOT_CODE = re.compile(r"[\s\-_.]")
-PUBLIC_URL_VARIABLE = "SPIRALE_PUBLIC_URL"
-LOCAL_URL = "http://localhost:8501"
 CODE_PARAMETER = "code"  # the query parameter of a join link (app.py's PARTICIPANT_PAGES)
 
 
@@ -43,13 +40,7 @@ class JoinedGroup:
 
 def join_link(code: str, request_url: str | None = None) -> str:
     """The link a phone opens: SPIRALE_PUBLIC_URL, else the address the facilitator's browser uses."""
-    base = os.environ.get(PUBLIC_URL_VARIABLE, "").strip() or _site(request_url) or LOCAL_URL
-    return f"{base.rstrip('/')}/?{CODE_PARAMETER}={code}"
-
-
-def _site(url: str | None) -> str | None:
-    parts = urlsplit(url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+    return settings.participant_link(CODE_PARAMETER, code, request_url)
 
 
 def new_participant_token() -> str:

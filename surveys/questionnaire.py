@@ -1,24 +1,19 @@
 """The participant's questionnaire on a phone: links, QR codes and the one-question-per-screen steps (pure)."""
 
 import io
-import os
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlsplit
 
 import segno
 
+from workshop import settings
+
 PARAMETER = "survey"  # app.py's PARTICIPANT_PAGES key: /?survey=TOKEN
-PUBLIC_URL_VARIABLE = "SPIRALE_PUBLIC_URL"
-LOCAL_URL = "http://localhost:8501"
 DONT_KNOW = 0  # in a draft and in the radio; stored as None
 
 
 def survey_link(token: str, request_url: str | None = None) -> str:
     """SPIRALE_PUBLIC_URL, else the address the facilitator's browser uses, then ?survey=TOKEN."""
-    parts = urlsplit(request_url or "")
-    site = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
-    base = os.environ.get(PUBLIC_URL_VARIABLE, "").strip() or site or LOCAL_URL
-    return f"{base.rstrip('/')}/?{PARAMETER}={token}"
+    return settings.participant_link(PARAMETER, token, request_url)
 
 
 def qr_png(link: str) -> bytes:

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -9,6 +10,8 @@ VAR_DIR = ROOT / "var"
 
 DATABASE_URL_VARIABLE = "SPIRALE_DATABASE_URL"
 LANGUAGE_VARIABLE = "SPIRALE_LANGUAGE"
+PUBLIC_URL_VARIABLE = "SPIRALE_PUBLIC_URL"
+LOCAL_URL = "http://localhost:8501"
 LANGUAGES = ("fr", "en")
 
 
@@ -25,3 +28,11 @@ def default_language() -> str:
     """French unless SPIRALE_LANGUAGE names another supported language."""
     lang = os.environ.get(LANGUAGE_VARIABLE, "fr").strip().lower()
     return lang if lang in LANGUAGES else "fr"
+
+
+def participant_link(parameter: str, value: str, request_url: str | None = None) -> str:
+    """A link for phones: SPIRALE_PUBLIC_URL, else the site the facilitator's browser uses, else localhost."""
+    parts = urlsplit(request_url or "")
+    site = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+    base = os.environ.get(PUBLIC_URL_VARIABLE, "").strip() or site or LOCAL_URL
+    return f"{base.rstrip('/')}/?{urlencode({parameter: value})}"

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from groups import join, service
 from groups.models import ILLBEING, WELLBEING
 from tests.pages.conftest import APP, by_label, raw_keys
-from workshop import database, i18n, projects
+from workshop import database, i18n, projects, settings
 from workshop.text import NOTE_MAX
 
 
@@ -74,7 +74,7 @@ def test_facilitator_opens_and_closes_the_join_code(db_url, meeting):
 
 
 def test_public_url_setting_makes_the_link(db_url, meeting, monkeypatch):
-    monkeypatch.setenv(join.PUBLIC_URL_VARIABLE, "https://spirale.ville.example/")
+    monkeypatch.setenv(settings.PUBLIC_URL_VARIABLE, "https://spirale.ville.example/")
     _, _, code = meeting
     app = facilitator(db_url)
     assert fr("step1.join.link", url=f"https://spirale.ville.example/?code={code}") in [c.value for c in app.caption]

@@ -3,15 +3,16 @@
 import pytest
 
 from surveys import questionnaire, service
+from workshop import settings
 from workshop.errors import SpiraleError
 
 
 def test_link_and_qr(monkeypatch):
-    monkeypatch.delenv(questionnaire.PUBLIC_URL_VARIABLE, raising=False)
+    monkeypatch.delenv(settings.PUBLIC_URL_VARIABLE, raising=False)
     assert questionnaire.survey_link("abc", "https://spirale.example.org/enquete?x=1") == (
         "https://spirale.example.org/?survey=abc"
     )
-    monkeypatch.setenv(questionnaire.PUBLIC_URL_VARIABLE, "https://atelier.example/")
+    monkeypatch.setenv(settings.PUBLIC_URL_VARIABLE, "https://atelier.example/")
     assert questionnaire.survey_link("abc") == "https://atelier.example/?survey=abc"
     assert questionnaire.qr_png("https://atelier.example/?survey=abc").startswith(b"\x89PNG")
     sheet = questionnaire.qr_sheet_html(

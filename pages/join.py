@@ -8,9 +8,8 @@ import streamlit as st
 
 from groups import join, service
 from groups.models import QUESTIONS, VALIDATED, CriterionRead
-from ui import notes, shell
+from ui import notes, phone, shell
 from ui.shell import t
-from workshop import settings
 from workshop.errors import SpiraleError
 from workshop.text import NOTE_MAX
 
@@ -19,23 +18,7 @@ TOKEN_KEY = "participant_token"
 TEXT_KEY = "join_text"
 FLASH_KEY = "join_flash"  # (kind, message) shown once after a send
 
-st.html(
-    """<style>
-    [data-testid="stMainBlockContainer"] { max-width: 34rem; padding-top: 1.5rem; }
-    .stButton button, .stFormSubmitButton button { min-height: 3rem; font-size: 1.1rem; }
-    textarea { font-size: 1.1rem !important; }
-    </style>"""
-)
-language = st.segmented_control(
-    "Langue / Language",
-    settings.LANGUAGES,
-    default=shell.lang(),
-    format_func={"fr": "Français", "en": "English"}.get,
-    required=True,
-    key="join_language",
-    label_visibility="collapsed",
-)
-st.session_state[shell.LANG_KEY] = language
+phone.phone_page(extra_css="textarea { font-size: 1.1rem !important; }", language_key="join_language")
 st.title(t("join.title"))
 
 if TOKEN_KEY not in st.session_state:

@@ -4,28 +4,13 @@ import streamlit as st
 
 from indicators import service as indicators_service
 from surveys import questionnaire, service
-from ui import shell
+from ui import phone, shell
 from ui.shell import t
-from workshop import settings
 from workshop.errors import SpiraleError
 
-st.html(
-    """<style>
-    [data-testid="stMainBlockContainer"] { max-width: 34rem; padding-top: 1.5rem; }
-    .stButton button { min-height: 3rem; font-size: 1.1rem; }
-    [data-testid="stRadio"] label { font-size: 1.1rem; padding: 0.35rem 0; }
-    </style>"""
+phone.phone_page(
+    extra_css='[data-testid="stRadio"] label { font-size: 1.1rem; padding: 0.35rem 0; }', language_key="survey_language"
 )
-language = st.segmented_control(
-    "Langue / Language",
-    settings.LANGUAGES,
-    default=shell.lang(),
-    format_func={"fr": "Français", "en": "English"}.get,
-    required=True,
-    key="survey_language",
-    label_visibility="collapsed",
-)
-st.session_state[shell.LANG_KEY] = language
 lang = shell.lang()
 st.title(t("answer.title"))
 

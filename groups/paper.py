@@ -4,10 +4,8 @@ Import is all or nothing: every line is checked first (a report with line number
 are written in the caller's one transaction only when the whole file is valid.
 """
 
-import csv
 import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,6 +13,7 @@ from sqlmodel import Session
 
 from groups import service
 from groups.models import ACTION, ILLBEING, WELLBEING, GroupRead
+from workshop import uploads
 from workshop.errors import SpiraleError
 from workshop.text import NAME_MAX, clean_note, clean_optional
 
@@ -85,54 +84,17 @@ def _plain(value: str) -> str:
 
 def read_table(name: str, data: bytes) -> pd.DataFrame:
     """The file's rows as text, with the columns renamed to group/question/text/author."""
-    if not data:
-        raise SpiraleError("error.file_empty")
-    if len(data) > MAX_BYTES:
-        raise SpiraleError(
-            "error.file_too_big", size=round(len(data) / 1024 / 1024, 1), limit=MAX_BYTES // 1024 // 1024
-        )
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if suffix == "csv":
-        frame = _read_csv(data)
-    elif suffix == "xlsx":
-        frame = _read_xlsx(data)
-    else:
-        raise SpiraleError("error.file_type")
+    frame = uploads.read_table(data, name, max_bytes=MAX_BYTES)
     frame = frame.rename(columns=lambda c: _HEADERS.get(_plain(c), _plain(c)))
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise SpiraleError("error.file_columns", columns=missing)
     if "author" not in frame.columns:
         frame["author"] = ""
-    frame = frame[list(COLUMNS)].fillna("").astype(str)
+    frame = frame[list(COLUMNS)]
     if frame.empty:
         raise SpiraleError("error.file_no_rows")
     return frame
-
-
-def _read_csv(data: bytes) -> pd.DataFrame:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpiraleError("error.file_encoding") from exc
-    if not text.strip():
-        raise SpiraleError("error.file_empty")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        separator = dialect.delimiter
-    except csv.Error:
-        separator = ","
-    try:
-        return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise SpiraleError("error.file_unreadable", detail=str(exc).splitlines()[0]) from exc
-
-
-def _read_xlsx(data: bytes) -> pd.DataFrame:
-    try:
-        return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise SpiraleError("error.file_unreadable", detail=str(exc).splitlines()[0] or type(exc).__name__) from exc
 
 
 def check_file(*, session: Session, project_id: int, name: str, data: bytes) -> PaperCheck:
@@ -142,10 +104,8 @@ def check_file(*, session: Session, project_id: int, name: str, data: bytes) -> 
     known = sorted(g.profile for g in groups.values())
     notes: list[PaperNote] = []
     problems: list[Problem] = []
-    for position, row in enumerate(frame.itertuples(index=False)):
-        line = position + 2  # line 1 is the header
-        if not any(str(v).strip() for v in row):
-            continue  # a blank line between post-its
+    for position, row in zip(frame.index, frame.itertuples(index=False), strict=True):
+        line = position + 2  # line 1 is the header; blank lines between post-its keep their number
         found = _check_line(line, row, groups, known, problems)
         if found:
             notes.append(found)

@@ -5,14 +5,13 @@ another's set. Import is all or nothing: every problem is reported with its row,
 import io
 import json
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 import pandas as pd
 from sqlmodel import Session
 
 from indicators import service
 from indicators.models import ACTIVE, LEVELS
-from workshop import grid
+from workshop import grid, uploads
 from workshop.errors import SpiraleError
 
 FORMAT = "spirale-indicators"
@@ -84,26 +83,12 @@ class ImportReport:
 
 def read_file(data: bytes, filename: str) -> pd.DataFrame:
     """A CSV, XLSX or JSON indicator file as a frame of strings with our columns (missing ones empty)."""
-    if not data:
-        raise SpiraleError("error.file_empty")
-    if len(data) > MAX_BYTES:
-        raise SpiraleError("error.file_too_big", size=round(len(data) / 1_048_576, 1), limit=MAX_BYTES // 1_048_576)
-    suffix = PurePath(filename or "").suffix.lower().lstrip(".")
-    try:
-        if suffix == "csv":
-            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif suffix == "xlsx":
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
-        elif suffix == "json":
-            frame = _json_frame(json.loads(data.decode("utf-8-sig")))
-        else:
-            raise SpiraleError("error.indicator_file_type")
-    except SpiraleError:
-        raise
-    except UnicodeDecodeError as exc:
-        raise SpiraleError("error.file_encoding") from exc
-    except Exception as exc:
-        raise SpiraleError("error.file_unreadable", detail=type(exc).__name__) from exc
+    if uploads.is_table(filename):
+        frame = uploads.read_table(data, filename, max_bytes=MAX_BYTES)
+    elif uploads.suffix(filename) == ".json":
+        frame = _read_json(data)
+    else:
+        raise SpiraleError("error.indicator_file_type")
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     if missing := [c for c in ("name_fr",) if c not in frame.columns]:
         raise SpiraleError("error.indicator_file_columns", columns=", ".join(missing))
@@ -113,6 +98,20 @@ def read_file(data: bytes, filename: str) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = ""
     return frame[COLUMNS].fillna("").astype(str).map(str.strip)
+
+
+def _read_json(data: bytes) -> pd.DataFrame:
+    if len(data) > MAX_BYTES:
+        raise SpiraleError("error.file_too_big", size=round(len(data) / 1_048_576, 1), limit=MAX_BYTES // 1_048_576)
+    if not data.strip():
+        raise SpiraleError("error.file_empty")
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise SpiraleError("error.file_encoding") from error
+    except ValueError as error:
+        raise SpiraleError("error.file_unreadable", detail=str(error)[:200]) from error
+    return _json_frame(document)
 
 
 def _json_frame(document: object) -> pd.DataFrame:

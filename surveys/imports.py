@@ -5,15 +5,11 @@ what; validate() checks every cell and returns the responses and a report of pro
 Nothing is written here: the service writes only when the report is empty (all or nothing).
 """
 
-import csv
-import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 import pandas as pd
 from sqlmodel import Session
@@ -21,7 +17,7 @@ from sqlmodel import Session
 from surveys import service
 from surveys.exports import DONT_KNOW_CODE, LEVELS, variable
 from surveys.service import ResponseIn
-from workshop import i18n
+from workshop import i18n, uploads
 from workshop.errors import SpiraleError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -53,63 +49,15 @@ def _header(text: str) -> str:
 
 def read_table(data: bytes, filename: str) -> pd.DataFrame:
     """The file as a frame of strings; refused by size before any parsing."""
-    if len(data) > MAX_BYTES:
-        raise SpiraleError(
-            "error.survey_file_too_big", size=round(len(data) / 1_048_576, 1), limit=MAX_BYTES // 1_048_576
-        )
-    if not data.strip():
-        raise SpiraleError("error.survey_file_empty")
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        frame = _read_csv(data)
-    elif suffix in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(data)
-    else:
-        raise SpiraleError("error.survey_file_type")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.loc[~(frame == "").all(axis=1)]  # wholly blank lines carry nothing
+    frame = uploads.read_table(data, filename, max_bytes=MAX_BYTES).reset_index(drop=True)
     if frame.empty or not len(frame.columns):
         raise SpiraleError("error.survey_file_no_rows")
     return frame
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SpiraleError("error.survey_file_encoding") from error
-    first = text.split("\n", 1)[0]
-    separator = max([",", ";", "\t"], key=first.count)
-    try:
-        return pd.read_csv(
-            io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=True,
-            quoting=csv.QUOTE_MINIMAL,
-        )  # fmt: skip
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise SpiraleError("error.survey_file_unreadable", detail=str(error)[:200]) from error
-
-
-def _read_xlsx(data: bytes) -> pd.DataFrame:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SpiraleError("error.survey_file_unreadable", detail="not an XLSX workbook")
-    try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise SpiraleError("error.survey_file_unreadable", detail=str(error)[:200]) from error
-    return frame.map(_cell_text)
-
-
-def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def grid_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The facilitator's typed grid (numbers, None) as the strings a file would hold; blank lines dropped."""
-    table = frame.map(_cell_text)
+    table = frame.map(uploads.cell_text)
     return table.loc[~(table == "").all(axis=1)].reset_index(drop=True)
 
 

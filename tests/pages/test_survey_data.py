@@ -48,4 +48,4 @@ def test_import_report_lists_rows_and_writes_nothing(app, db_url):
     assert list(report["row"]) == [3] and list(report["value"]) == ["7"]
     assert not [b for b in app.button if b.label.startswith(fr("data.import_now", count=0)[:8])]
     app.file_uploader[0].set_value(("latin.csv", "code;ind1\nélan;3\n".encode("latin-1"), "text/csv")).run()
-    assert app.error[0].value == fr("error.survey_file_encoding")
+    assert app.error[0].value == fr("error.file_encoding")

@@ -186,13 +186,13 @@ def test_bad_answers_are_reported_with_row_numbers_and_nothing_written(session, 
 @pytest.mark.parametrize(
     ("data", "name", "key"),
     [
-        (b"", "f.csv", "error.survey_file_empty"),
-        (b"  \n ", "f.csv", "error.survey_file_empty"),
-        ("code;ind1\nd\xe9j\xe0;3\n".encode("latin-1"), "f.csv", "error.survey_file_encoding"),
-        (b"x" * (50 * 1024 * 1024), "big.csv", "error.survey_file_too_big"),
+        (b"", "f.csv", "error.file_empty"),
+        (b"  \n ", "f.csv", "error.file_empty"),
+        ("code;ind1\nd\xe9j\xe0;3\n".encode("latin-1"), "f.csv", "error.file_encoding"),
+        (b"x" * (50 * 1024 * 1024), "big.csv", "error.file_too_big"),
         (b"code,ind1\n", "f.csv", "error.survey_file_no_rows"),
-        (b"PK not really", "f.xlsx", "error.survey_file_unreadable"),
-        (b"abc", "f.pdf", "error.survey_file_type"),
+        (b"PK not really", "f.xlsx", "error.file_unreadable"),
+        (b"abc", "f.pdf", "error.file_type"),
     ],
 )
 def test_bad_files_refused_clearly(data, name, key):

@@ -1,0 +1,79 @@
+"""Uploaded tables (CSV or XLSX), read the same way by every import: paper notes, survey answers, indicator sets.
+
+Refusals come before any parsing where they can (size, emptiness, type), with one clear message each.
+"""
+
+import io
+import math
+import zipfile
+from pathlib import PurePath
+
+import pandas as pd
+
+from workshop.errors import SpiraleError
+
+CSV_SUFFIXES = (".csv", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+SEPARATORS = (",", ";", "\t")
+
+
+def suffix(filename: str) -> str:
+    return PurePath(filename or "").suffix.lower()
+
+
+def is_table(filename: str) -> bool:
+    return suffix(filename) in CSV_SUFFIXES + XLSX_SUFFIXES
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int) -> pd.DataFrame:
+    """The CSV, or the workbook's first sheet, as text; wholly blank rows dropped.
+
+    The index keeps each row's place among the file's data rows (0 = the line after the header),
+    so a report can name the line a person sees in the file, blank lines included.
+    """
+    if len(data) > max_bytes:
+        raise SpiraleError("error.file_too_big", size=round(len(data) / 1_048_576, 1), limit=max_bytes // 1_048_576)
+    if not data.strip():
+        raise SpiraleError("error.file_empty")
+    if suffix(filename) in CSV_SUFFIXES:
+        frame = _read_csv(data)
+    elif suffix(filename) in XLSX_SUFFIXES:
+        frame = _read_xlsx(data)
+    else:
+        raise SpiraleError("error.file_type")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.loc[~(frame == "").all(axis=1)]
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    try:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError as error:
+        raise SpiraleError("error.file_encoding") from error
+    first_line = text.split("\n", 1)[0]
+    separator = max(SEPARATORS, key=first_line.count)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise SpiraleError("error.file_unreadable", detail=str(error).splitlines()[0][:200]) from error
+    return frame.fillna("").map(str.strip)
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise SpiraleError("error.file_unreadable", detail="not an XLSX workbook")
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
+    except Exception as error:  # openpyxl raises many kinds of error for a damaged workbook
+        detail = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise SpiraleError("error.file_unreadable", detail=detail) from error
+    return frame.map(cell_text)
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person sees: 3.0 -> "3", empty -> ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = Path("/work/shared/data/criteria_dev.csv")
+DEV = ROOT.parent / "shared" / "data" / "criteria_dev.csv"  # the shared/ folder beside the clone
 PREFIXES = ["", "", "Pour moi, ", "Vraiment ", "Franchement, ", "Moi je dirais ", "For me, ", "Honestly ",
             "Surtout ", "Avant tout, "]
 SUFFIXES = ["", "", " !", " dans le quartier", " pour tous", " in our area", " every day", " surtout le soir",

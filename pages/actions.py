@@ -11,7 +11,6 @@ from actions.models import ACTION_STATUSES, COMMITMENT_KINDS, FULFILMENTS
 from indicators import service as indicators_service
 from ui import shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 project_id = shell.require_project()
 lang = shell.lang()
@@ -37,13 +36,7 @@ action_titles = {a.id: a.title for a in actions}
 
 
 def saved(call, **params) -> bool:  # noqa: ANN001, ANN003 - a service function and its arguments
-    try:
-        with shell.session() as session:
-            call(session=session, project_id=project_id, **params)
-    except SpiraleError as error:
-        shell.show_error(error)
-        return False
-    return True
+    return shell.attempt(call, project_id=project_id, **params)[0]
 
 
 def flags_text(flags: list[str]) -> str:

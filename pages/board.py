@@ -55,12 +55,11 @@ def cluster_family(
 
 def act(operation: Callable[..., int], done: str, **params) -> None:  # noqa: ANN003
     """Run a board operation with what this screen saw; keep the message for the next drawing."""
-    try:
-        with shell.session() as session:
-            operation(session=session, project_id=project_id, **params)
-    except SpiraleError as error:
+
+    def keep(error: SpiraleError) -> None:
         st.session_state[ERROR_KEY] = error
-    else:
+
+    if shell.attempt(operation, on_refusal=keep, project_id=project_id, **params)[0]:
         st.session_state[DONE_KEY] = done
 
 

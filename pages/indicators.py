@@ -123,11 +123,10 @@ with st.container():
 
 # ---------- the indicators: edit, reorder, retire ----------
 def change(action, **params) -> None:  # noqa: ANN001, ANN003 - an indicators.service function and its arguments
-    try:
-        with shell.session() as session:
-            action(session=session, project_id=project_id, **params)
-    except SpiraleError as error:
+    def keep(error: SpiraleError) -> None:
         st.session_state["indicator_error"] = error
+
+    shell.attempt(action, on_refusal=keep, project_id=project_id, **params)
 
 
 st.header(t("step2.indicators"))

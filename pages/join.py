@@ -119,12 +119,7 @@ def own_note(criterion: CriterionRead) -> None:
 
 
 def act(action, **params) -> None:  # noqa: ANN001, ANN003 - a groups.join function and its arguments
-    try:
-        with shell.session() as session:
-            action(session=session, code=joined.code, participant_token=token, **params)
-    except SpiraleError as error:
-        shell.show_error(error)
-    else:
+    if shell.attempt(action, code=joined.code, participant_token=token, **params)[0]:
         st.rerun()
 
 

@@ -7,7 +7,6 @@ from actions import partners, service
 from actions.models import PARTNER_KINDS
 from ui import shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 project_id = shell.require_project()
 st.title(t("partners.title"))
@@ -21,12 +20,7 @@ archived = {row.id: row.name for row in directory.itertuples() if row.archived}
 
 
 def saved(call, **params):  # noqa: ANN001, ANN003, ANN201 - a service function, its arguments, its result
-    try:
-        with shell.session() as session:
-            return call(session=session, project_id=project_id, **params)
-    except SpiraleError as error:
-        shell.show_error(error)
-        return None
+    return shell.attempt(call, project_id=project_id, **params)[1]
 
 
 directory_tab, commission_tab, plenary_tab = st.tabs(

@@ -168,12 +168,7 @@ def undo_bar(project_id: int) -> None:
 
 def _run(action, **params) -> None:  # noqa: ANN001, ANN003 - a groups service function and its arguments
     """Do it, then rerun the whole page (the undo bar lives outside the wall's fragment)."""
-    try:
-        with shell.session() as session:
-            action(session=session, **params)
-    except SpiraleError as error:
-        shell.show_error(error)
-    else:
+    if shell.attempt(action, **params)[0]:
         st.rerun(scope="app")
 
 

@@ -2,6 +2,7 @@
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -42,6 +43,21 @@ def start_database() -> None:
 
 def session():  # noqa: ANN201 - a context manager yielding a Session
     return database.session_scope()
+
+
+def attempt(
+    action: Callable[..., Any], /, *, on_refusal: Callable[[SpiraleError], None] | None = None, **params: Any
+) -> tuple[bool, Any]:
+    """One service call in its own session: (True, its result), or (False, None) once the refusal is shown.
+
+    `on_refusal` replaces showing it at once, e.g. to keep it for the next drawing of a fragment.
+    """
+    try:
+        with session() as opened:
+            return True, action(session=opened, **params)
+    except SpiraleError as error:
+        (on_refusal or show_error)(error)
+        return False, None
 
 
 def project_id() -> int | None:

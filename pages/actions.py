@@ -160,6 +160,7 @@ with plan_tab:
                         list(indicator_names),
                         default=[i for i in current if i in indicator_names],
                         format_func=indicator_names.get,
+                        placeholder=t("shell.choose"),
                     )
                     added_level = right.slider(t("action.new_target_level"), 1, 5, 4)
                     # Each current target's own level; the slider sets the level of the added indicators.
@@ -316,7 +317,10 @@ with action_tab:
         # The coordination group's priority axes come first, starred.
         aimable = [*[i for i in axes if i in indicator_names], *[i for i in indicator_names if i not in axes]]
         targets = st.multiselect(
-            t("action.indicators"), aimable, format_func=lambda i: ("★ " if i in axes else "") + indicator_names[i]
+            t("action.indicators"),
+            aimable,
+            format_func=lambda i: ("★ " if i in axes else "") + indicator_names[i],
+            placeholder=t("shell.choose"),
         )
         target_level = st.slider(t("action.target_level"), 1, 5, 4)
         left, right = st.columns(2)

@@ -42,8 +42,10 @@ with shell.session() as session:
 profiles = sorted(p for p in answers["profile"].unique() if p)
 places = sorted(p for p in answers["place"].unique() if p)
 f1, f2, f3 = st.columns([2, 2, 1])
-chosen_profiles = f1.multiselect(t("dashboard.filter_profile"), profiles, key="dash_profiles")
-chosen_places = f2.multiselect(t("dashboard.filter_place"), places, key="dash_places")
+chosen_profiles = f1.multiselect(
+    t("dashboard.filter_profile"), profiles, key="dash_profiles", placeholder=t("shell.choose")
+)
+chosen_places = f2.multiselect(t("dashboard.filter_place"), places, key="dash_places", placeholder=t("shell.choose"))
 weighted = f3.toggle(t("dashboard.weighted"), value=True, key="dash_weighted")
 
 

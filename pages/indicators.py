@@ -207,6 +207,7 @@ with st.container():
                 list(dict.fromkeys([*linked, *notes])),
                 default=linked,
                 format_func=lambda i: notes.get(i, f"#{i}"),
+                placeholder=t("shell.choose"),
             )
             edit_fr = st.text_input(t("indicator.name_fr"), value=indicator.name_fr, max_chars=120)
             edit_en = st.text_input(t("indicator.name_en"), value=indicator.name_en, max_chars=200)

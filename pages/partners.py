@@ -101,7 +101,9 @@ with commission_tab:
         name = st.text_input(t("commission.name"), max_chars=120)
         theme = st.text_input(t("commission.theme"), max_chars=400)
         pilot = st.selectbox(t("commission.pilot"), [None, *active], format_func=lambda p: active.get(p, "—"))
-        members = st.multiselect(t("commission.members"), list(active), format_func=active.get)
+        members = st.multiselect(
+            t("commission.members"), list(active), format_func=active.get, placeholder=t("shell.choose")
+        )
         if st.form_submit_button(t("commission.add"), type="primary") and saved(
             partners.create_commission, name=name, theme=theme, pilot_partner_id=pilot, member_ids=members
         ):
@@ -121,6 +123,7 @@ with commission_tab:
                     list(dict.fromkeys([*active, *commission.member_ids])),
                     default=commission.member_ids,
                     format_func=lambda p: active.get(p) or archived.get(p, "?"),
+                    placeholder=t("shell.choose"),
                 )
                 if st.form_submit_button(t("commission.save_members")) and saved(
                     partners.set_members, commission_id=commission.id, member_ids=chosen

@@ -49,6 +49,7 @@ with st.form("choose_axes"):
         order,
         default=[a.indicator_id for a in axes if a.indicator_id in order],
         format_func=lambda i: f"{order.index(i) + 1}. {names.get(i, '?')}",
+        placeholder=t("shell.choose"),
     )
     left, right = st.columns([3, 1])
     decided_by = left.text_input(t("priority.decided_by"), max_chars=200)

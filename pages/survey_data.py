@@ -31,8 +31,12 @@ with exporting:
     with shell.session() as session:
         people = service.respondents_frame(session=session, project_id=project_id, wave_id=wave_id)
     left, right = st.columns(2)
-    profiles = left.multiselect(t("dashboard.filter_profile"), sorted(p for p in people["profile"].unique() if p))
-    places = right.multiselect(t("dashboard.filter_place"), sorted(p for p in people["place"].unique() if p))
+    profiles = left.multiselect(
+        t("dashboard.filter_profile"), sorted(p for p in people["profile"].unique() if p), placeholder=t("shell.choose")
+    )
+    places = right.multiselect(
+        t("dashboard.filter_place"), sorted(p for p in people["place"].unique() if p), placeholder=t("shell.choose")
+    )
     kind = st.radio(t("data.format"), FORMATS, format_func=lambda f: t(f"data.format.{f}"), horizontal=True)
     c1, c2, c3 = st.columns(3)
     labels = c1.toggle(

@@ -48,6 +48,9 @@ def test_every_page_speaks_both_languages_without_raw_keys(app, page, lang):
     assert not app.exception
     assert raw_keys(app) == []
     assert app.title[0].value == i18n.translate(TITLES[page], lang, name=md_escape(DEMO_NAME))
+    # Without a placeholder of ours, Streamlit shows its own English "Choose options" on every screen.
+    ours = {entry[lang] for entry in i18n.catalog().values()}
+    assert all(m.proto.placeholder in ours for m in app.multiselect)
 
 
 def test_language_switch_changes_the_interface(app):

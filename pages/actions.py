@@ -132,7 +132,7 @@ with plan_tab:
                         {
                             t("milestone.title"): steps["title"],
                             t("milestone.due_on"): steps["due_on"],
-                            t("milestone.done_on"): steps["done_on"],
+                            t("milestone.done_on"): steps["done_on"].fillna("").astype(str),
                         }
                     ),
                     hide_index=True,

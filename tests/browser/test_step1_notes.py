@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import rerun
+from tests.browser.conftest import rerun, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -13,8 +13,17 @@ MARKUP = "<b>gras</b> **étoiles**"
 
 
 def add_note(page, tr, text: str) -> None:
-    """Type a note in the well-being column and submit it with the form's button."""
-    page.locator(".st-key-note_text_wellbeing").get_by_role("textbox").fill(text)
+    """Type a note in the well-being column and submit it with the form's button.
+
+    A new group makes the page run twice (create, then rerun on it): typing before the second run
+    ends would type into a form that is about to be drawn again.
+    """
+    wait_for_run(page)
+    field = page.locator(".st-key-note_text_wellbeing").get_by_role("textbox")
+    field.fill(text)
+    from playwright.sync_api import expect
+
+    expect(field).to_have_value(text)
     rerun(
         page,
         lambda: (

@@ -28,6 +28,7 @@ from actions.models import (
     ReciprocalCommitment,
 )
 from indicators import service as indicators_service
+from workshop.database import project_row
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
 
@@ -63,26 +64,18 @@ def list_partners(*, session: Session, project_id: int, include_archived: bool =
 
 
 def _partner(session: Session, project_id: int, partner_id: int, *, active: bool = False) -> Partner:
-    partner = session.get(Partner, partner_id)
-    if partner is None or partner.project_id != project_id:
-        raise SpiraleError("error.partner_missing")
+    partner = project_row(session, Partner, partner_id, project_id, "error.partner_missing")
     if active and partner.archived_at is not None:
         raise SpiraleError("error.partner_archived", name=partner.name)
     return partner
 
 
 def _commission(session: Session, project_id: int, commission_id: int) -> Commission:
-    commission = session.get(Commission, commission_id)
-    if commission is None or commission.project_id != project_id:
-        raise SpiraleError("error.commission_missing")
-    return commission
+    return project_row(session, Commission, commission_id, project_id, "error.commission_missing")
 
 
 def _action(session: Session, project_id: int, action_id: int) -> Action:
-    action = session.get(Action, action_id)
-    if action is None or action.project_id != project_id:
-        raise SpiraleError("error.action_missing")
-    return action
+    return project_row(session, Action, action_id, project_id, "error.action_missing")
 
 
 def _target_ids(session: Session, action_id: int) -> list[int]:
@@ -278,9 +271,7 @@ def set_fulfilment(
     """The coordinator records whether a commitment was kept (and when) or is missing."""
     if fulfilment not in FULFILMENTS:
         raise SpiraleError("error.fulfilment", value=fulfilment)
-    commitment = session.get(Commitment, commitment_id)
-    if commitment is None or commitment.project_id != project_id:
-        raise SpiraleError("error.commitment_missing")
+    commitment = project_row(session, Commitment, commitment_id, project_id, "error.commitment_missing")
     commitment.fulfilment = fulfilment
     commitment.fulfilled_on = (fulfilled_on or date.today()) if fulfilment == KEPT else None
     session.add(commitment)
@@ -311,9 +302,7 @@ def add_milestone(
 
 
 def set_milestone_done(*, session: Session, project_id: int, milestone_id: int, done_on: date | None) -> None:
-    milestone = session.get(Milestone, milestone_id)
-    if milestone is None or milestone.project_id != project_id:
-        raise SpiraleError("error.milestone_missing")
+    milestone = project_row(session, Milestone, milestone_id, project_id, "error.milestone_missing")
     milestone.done_on = done_on
     session.add(milestone)
     session.flush()

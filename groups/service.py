@@ -21,7 +21,7 @@ from groups.models import (
     QuestionWording,
 )
 from workshop import i18n
-from workshop.database import utcnow
+from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
 from workshop.settings import LANGUAGES
 from workshop.text import NAME_MAX, clean_name, clean_note, clean_optional
@@ -65,17 +65,11 @@ def list_groups(*, session: Session, project_id: int, kind: str | None = None) -
 
 
 def _group(session: Session, project_id: int, group_id: int) -> Group:
-    group = session.get(Group, group_id)
-    if group is None or group.project_id != project_id:
-        raise SpiraleError("error.group_missing")
-    return group
+    return project_row(session, Group, group_id, project_id, "error.group_missing")
 
 
 def _criterion(session: Session, project_id: int, criterion_id: int) -> Criterion:
-    criterion = session.get(Criterion, criterion_id)
-    if criterion is None or criterion.project_id != project_id:
-        raise SpiraleError("error.criterion_missing")
-    return criterion
+    return project_row(session, Criterion, criterion_id, project_id, "error.criterion_missing")
 
 
 # A double tap (or a resent form) within this many seconds stores one note.

@@ -19,6 +19,7 @@ from indicators.models import (
     IndicatorLevel,
     IndicatorRead,
 )
+from workshop.database import project_row
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
 
@@ -154,10 +155,7 @@ def indicator_name(indicator: IndicatorRead, lang: str) -> str:
 
 
 def _indicator(session: Session, project_id: int, indicator_id: int) -> Indicator:
-    indicator = session.get(Indicator, indicator_id)
-    if indicator is None or indicator.project_id != project_id:
-        raise SpiraleError("error.indicator_missing")
-    return indicator
+    return project_row(session, Indicator, indicator_id, project_id, "error.indicator_missing")
 
 
 def get_indicator(*, session: Session, project_id: int, indicator_id: int) -> IndicatorRead:

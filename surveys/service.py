@@ -30,7 +30,7 @@ from surveys.models import (
     WaveRead,
 )
 from workshop import i18n
-from workshop.database import utcnow
+from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
 
@@ -85,9 +85,7 @@ class ResponseIn:
 
 
 def _open_wave(session: Session, project_id: int, wave_id: int) -> Wave:
-    wave = session.get(Wave, wave_id)
-    if wave is None or wave.project_id != project_id:
-        raise SpiraleError("error.wave_missing")
+    wave = project_row(session, Wave, wave_id, project_id, "error.wave_missing")
     if wave.status == CLOSED:
         raise SpiraleError("error.wave_closed", name=wave.name)
     return wave
@@ -285,9 +283,7 @@ def respondent_count(*, session: Session, project_id: int, wave_id: int) -> int:
 def set_wave_status(*, session: Session, project_id: int, wave_id: int, status: str) -> WaveRead:
     if status not in WAVE_STATUSES:
         raise SpiraleError("error.wave_status", status=status)
-    wave = session.get(Wave, wave_id)
-    if wave is None or wave.project_id != project_id:
-        raise SpiraleError("error.wave_missing")
+    wave = project_row(session, Wave, wave_id, project_id, "error.wave_missing")
     wave.status = status
     session.add(wave)
     session.flush()
@@ -461,9 +457,7 @@ def export_dataset(
     places: Sequence[str] | None = None,
 ) -> Dataset:
     """A wave's data for the exports, restricted to the chosen profiles and places (None or empty = all)."""
-    wave = session.get(Wave, wave_id)
-    if wave is None or wave.project_id != project_id:
-        raise SpiraleError("error.wave_missing")
+    wave = project_row(session, Wave, wave_id, project_id, "error.wave_missing")
     people = respondents_frame(session=session, project_id=project_id, wave_id=wave_id)
     if profiles:
         people = people[people["profile"].isin(list(profiles))]

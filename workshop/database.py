@@ -6,14 +6,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from workshop import settings
 from workshop.errors import SpiraleError
 
+Row = TypeVar("Row", bound=SQLModel)
 MIGRATIONS_DIR = settings.ROOT / "migrations"
 SQLITE_BUSY_MS = 30_000
 _schema_lock = threading.Lock()
@@ -22,6 +24,17 @@ _schema_lock = threading.Lock()
 def utcnow() -> datetime:
     """Aware UTC timestamps: SQLModel stores them as UTC on SQLite and PostgreSQL alike."""
     return datetime.now(UTC)
+
+
+def project_row(session: Session, model: type[Row], row_id: int, project_id: int, missing: str) -> Row:
+    """The row with this id if it belongs to the project; else a refusal with the `missing` message key.
+
+    Every lookup by id goes through here, so no screen reaches another project's data by a stray id.
+    """
+    row = session.get(model, row_id)
+    if row is None or row.project_id != project_id:
+        raise SpiraleError(missing)
+    return row
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -357,6 +357,52 @@ def cluster_keywords(texts_by_cluster: Sequence[Sequence[str]], n_keywords: int 
     return keywords
 
 
+def _phrases(text: str) -> set[tuple[str, str]]:
+    """(key, surface) of two content words side by side, or with one stop word between ("transports en commun")."""
+    stops = all_stop_words()
+    tokens = [(fold(w), w) for w in _SURFACE.findall(clean(text).lower())]
+    found = set()
+    for i, (first, _) in enumerate(tokens):
+        if first in stops:
+            continue
+        for gap in (1, 2):
+            if i + gap >= len(tokens) or (gap == 2 and tokens[i + 1][0] not in stops):
+                continue
+            last = tokens[i + gap][0]
+            if last not in stops:
+                words = " ".join(w for _, w in tokens[i: i + gap + 1])
+                found.add((f"{stem(first)} {stem(last)}", words))
+    return found
+
+
+def cluster_name(texts: Sequence[str], keywords: Sequence[str]) -> str:
+    """The words a group would write on its card: a phrase shared by several notes, then the key words it lacks.
+
+    "transports en commun, horaires" reads better than three single words; a phrase counts only
+    when at least two notes (and a quarter of them) use it.
+    """
+    notes_with: Counter[str] = Counter()
+    surfaces: dict[str, Counter[str]] = {}
+    for text in texts:
+        for key, words in _phrases(text):
+            notes_with[key] += 1
+            surfaces.setdefault(key, Counter())[words] += 1
+    needed = max(2, math.ceil(len(texts) / 4))
+    keyed = [stem(fold(word)) for word in keywords]
+    shared = [k for k, n in notes_with.items() if n >= needed]
+    if not shared:
+        return ", ".join(keywords)
+    # The most shared phrase; among equals, the one holding the best key words.
+
+    def rank(key: str) -> tuple[int, int, str]:
+        best_word = min((keyed.index(w) for w in key.split() if w in keyed), default=len(keyed))
+        return notes_with[key], -best_word, key
+
+    best = max(shared, key=rank)
+    rest = [word for word, key in zip(keywords, keyed, strict=True) if key not in best.split()]
+    return ", ".join([surfaces[best].most_common(1)[0][0], *rest[:1]])
+
+
 def representative(vectors: NoteVectors) -> int:
     """Index of the medoid: the note with the highest mean similarity to the others."""
     if len(vectors) <= 2:
@@ -390,7 +436,7 @@ def _describe(
     for k, m, words in zip(present, members, keywords, strict=True):
         sample = m[:200]  # the medoid of a sample is plenty for a wall-sized view
         rep = sample[representative(vectors.rows(sample))]
-        name = ", ".join(words) if words else clean(texts[rep])[:40]
+        name = cluster_name(naming[present.index(k)], words) if words else clean(texts[rep])[:40]
         clusters.append(Cluster(k, [ids[i] for i in m], name, words, ids[rep], k in pinned_labels))
     return Clustering([int(x) for x in labels], clusters)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from indicators.clustering import DEFAULT_THRESHOLD, suggest_clusters
-from indicators.engine import ClusterSettings, cluster_notes
+from indicators.engine import ClusterSettings, cluster_name, cluster_notes
 from indicators.vectors import embedding_available
 
 NOTES = {
@@ -130,3 +130,18 @@ def test_page_entry_point_keeps_its_contract() -> None:
     small = suggest_clusters(texts, threshold=0.2)
     big = suggest_clusters(texts, threshold=0.95)
     assert len(set(big)) <= len(set(small))
+
+
+def test_a_phrase_shared_by_several_notes_names_the_cluster():
+    texts = [
+        "Des transports en commun gratuits",
+        "Plus de transports en commun le soir",
+        "Le transport en commun ne passe pas au village",
+        "Un bus toutes les heures",
+    ]
+    assert cluster_name(texts, ["commun", "transports", "bus"]) == "transports en commun, bus"
+
+
+def test_single_words_name_a_cluster_whose_notes_share_no_phrase():
+    texts = ["Respirer un air pur", "Moins de pollution en ville", "Le bruit des voitures"]
+    assert cluster_name(texts, ["air", "pollution", "bruit"]) == "air, pollution, bruit"

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from workshop.errors import SpiraleError
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 VAR_DIR = ROOT / "var"
@@ -36,3 +38,42 @@ def participant_link(parameter: str, value: str, request_url: str | None = None)
     site = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
     base = os.environ.get(PUBLIC_URL_VARIABLE, "").strip() or site or LOCAL_URL
     return f"{base.rstrip('/')}/?{urlencode({parameter: value})}"
+
+
+# --- backups (workshop/backup.py) ------------------------------------------------------------------
+
+BACKUP_DIR_VARIABLE = "SPIRALE_BACKUP_DIR"
+BACKUP_EVERY_VARIABLE = "SPIRALE_BACKUP_EVERY_MINUTES"
+BACKUP_KEEP_VARIABLE = "SPIRALE_BACKUP_KEEP"
+BACKUP_EVERY_DEFAULT = 60
+BACKUP_KEEP_DEFAULT = 24
+
+
+def backup_dir() -> Path:
+    """Where backups go: SPIRALE_BACKUP_DIR (relative to the app's folder when not absolute), else var/backups."""
+    value = os.environ.get(BACKUP_DIR_VARIABLE, "").strip()
+    return (ROOT / value if value and not Path(value).is_absolute() else Path(value)) if value else VAR_DIR / "backups"
+
+
+def _whole_number(variable: str, default: int, minimum: int, maximum: int) -> int:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or not minimum <= number <= maximum:
+        limits = {"minimum": minimum, "maximum": maximum}
+        raise SpiraleError("error.setting_number", variable=variable, value=value[:40], **limits)
+    return number
+
+
+def backup_every_minutes() -> int:
+    """Minutes between automatic backups (SPIRALE_BACKUP_EVERY_MINUTES, 60 by default; 0 turns them off)."""
+    return _whole_number(BACKUP_EVERY_VARIABLE, BACKUP_EVERY_DEFAULT, 0, 7 * 24 * 60)
+
+
+def backup_keep() -> int:
+    """How many backups are kept (SPIRALE_BACKUP_KEEP, 24 by default); older ones are deleted."""
+    return _whole_number(BACKUP_KEEP_VARIABLE, BACKUP_KEEP_DEFAULT, 1, 10_000)

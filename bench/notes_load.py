@@ -11,46 +11,20 @@ the `postgres` user when run as root), stopped at the end. Every note is checked
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.pg_cluster import postgres_cluster
 from groups import join, service
 from groups.models import QUESTIONS
-from tests.conftest import _as_postgres, _pg_binaries, free_port
 from workshop import database, projects
-
-
-@contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """A throwaway PostgreSQL server; yields the URL of an empty database on it."""
-    binaries = _pg_binaries()
-    if binaries is None:
-        raise SystemExit("PostgreSQL server binaries (initdb) not found: apt-get install postgresql")
-    workdir = Path(tempfile.mkdtemp(prefix="spirale-bench-pg-"))
-    os.chmod(workdir, 0o777)
-    data, port = workdir / "data", free_port()
-    run = lambda cmd: subprocess.run(_as_postgres(cmd), check=True, capture_output=True, timeout=120)  # noqa: E731
-    run([str(binaries / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(data)])
-    # max_connections above the app's pool (10 + 20 overflow); fsync on, as on a real server.
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c max_connections=100"
-    run([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start"])
-    try:
-        run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "spirale_bench"])
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/spirale_bench"
-    finally:
-        subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), timeout=60)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def one_round(url: str, senders: int, notes: int) -> dict[str, float]:

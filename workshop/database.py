@@ -1,6 +1,7 @@
 """One engine per database URL, sessions, and the schema brought up to date by migrations."""
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +11,8 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.util import queue as sqla_queue
 from sqlmodel import Session, SQLModel, create_engine
 
 from workshop import settings
@@ -37,6 +40,104 @@ def project_row(session: Session, model: type[Row], row_id: int, project_id: int
     return row
 
 
+class _WriterTurn:
+    """SQLite's one writing transaction at a time, queued inside this process in arrival order.
+
+    With BEGIN IMMEDIATE alone, a transaction that finds the write lock taken sleeps in SQLite's busy
+    handler (backing off up to 100 ms a try), so under a crowd of phones the lock often sits free while
+    waiters sleep, and a few unlucky sends wait seconds. Here a thread takes its turn before BEGIN
+    IMMEDIATE and hands it to the next in line at COMMIT/ROLLBACK, at once. Every transaction begins
+    IMMEDIATE, so reads queue as they already did. Other processes are still held off by busy_timeout.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._mutex = threading.Lock()
+        self._queue: deque[tuple[threading.Lock, int]] = deque()
+        self._owner: int | None = None  # the thread whose transaction holds the turn
+        self._holder: object | None = None  # that transaction's DBAPI connection
+
+    def take(self, connection: object) -> None:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me:
+                return  # a second connection in the same thread would wait on itself: SQLite decides, as before
+            if self._owner is None:
+                self._owner, self._holder = me, connection
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._queue.append((turn, me))
+        if not turn.acquire(timeout=self._timeout):
+            with self._mutex:
+                if (turn, me) in self._queue:  # not handed over: give up the place, SQLite's busy_timeout decides
+                    self._queue.remove((turn, me))
+                    return
+        with self._mutex:
+            self._holder = connection  # handed over: _owner is already this thread
+
+    def give_back(self, connection: object) -> None:
+        with self._mutex:
+            if connection is None or self._holder is not connection:
+                return
+            self._holder = None
+            if self._queue:
+                turn, self._owner = self._queue.popleft()
+                turn.release()
+            else:
+                self._owner = None
+
+
+class _FairQueue(sqla_queue.Queue):
+    """The pool's idle connections, handed to waiting threads in the order they asked.
+
+    SQLAlchemy's queue lets a thread that has just returned a connection take it back at once, ahead of
+    threads already waiting: under a crowd, a few phones send again and again while others wait seconds.
+    Here a returned connection goes straight to the longest-waiting thread. Invariant: while a thread
+    waits, no connection sits idle in the queue.
+    """
+
+    def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
+        super().__init__(maxsize, use_lifo)
+        self._waiting: deque[list] = deque()  # [lock released on hand-over, connection handed over]
+
+    def get(self, block: bool = True, timeout: float | None = None) -> object:  # a pool entry
+        with self.mutex:
+            if not self._waiting and not self._empty():
+                item = self._get()
+                self.not_full.notify()
+                return item
+            if not block:
+                raise sqla_queue.Empty
+            slot = [threading.Lock(), None]
+            slot[0].acquire()
+            self._waiting.append(slot)
+        slot[0].acquire(timeout=-1 if timeout is None else timeout)
+        with self.mutex:
+            if slot[1] is not None:  # handed over (perhaps just as the wait timed out)
+                return slot[1]
+            self._waiting.remove(slot)
+            raise sqla_queue.Empty
+
+    def put(self, item, block: bool = True, timeout: float | None = None) -> None:  # noqa: ANN001
+        with self.mutex:
+            if self._waiting:
+                slot = self._waiting.popleft()
+                slot[1] = item
+                slot[0].release()
+                return
+            super().put(item, block, timeout)
+
+
+class _FairQueuePool(QueuePool):
+    _queue_class = _FairQueue
+
+
+def _driver(connection: object) -> object:
+    """The sqlite3 connection behind a pool's proxy (the same object from BEGIN to COMMIT)."""
+    return getattr(connection, "driver_connection", None) or connection
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -49,11 +150,41 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001
-        # IMMEDIATE takes the write lock up front, so concurrent writers wait (busy_timeout)
+    dialect, turns = engine.dialect, _WriterTurn(SQLITE_BUSY_MS / 1000)
+    commit, rollback, close = dialect.do_commit, dialect.do_rollback, dialect.do_close
+
+    def do_begin(dbapi_connection) -> None:  # noqa: ANN001
+        # IMMEDIATE takes the write lock up front, so concurrent writers wait their turn
         # instead of failing with "database is locked" when a read turns into a write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = _driver(dbapi_connection)
+        turns.take(driver)
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            turns.give_back(driver)
+            raise
+
+    def do_commit(dbapi_connection) -> None:  # noqa: ANN001
+        try:
+            commit(dbapi_connection)
+        finally:
+            turns.give_back(_driver(dbapi_connection))
+
+    def do_rollback(dbapi_connection) -> None:  # noqa: ANN001 - also the pool's reset when a connection returns
+        try:
+            rollback(dbapi_connection)
+        finally:
+            turns.give_back(_driver(dbapi_connection))
+
+    def do_close(dbapi_connection) -> None:  # noqa: ANN001 - an invalidated connection ends its transaction too
+        try:
+            close(dbapi_connection)
+        finally:
+            turns.give_back(_driver(dbapi_connection))
+
+    # Per engine (this dialect instance serves this engine and its pool only).
+    dialect.do_begin, dialect.do_commit = do_begin, do_commit
+    dialect.do_rollback, dialect.do_close = do_rollback, do_close
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -65,9 +196,11 @@ def get_engine(url: str | None = None) -> Engine:
 def _engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite"):
+            pool = {}
             if url.startswith("sqlite:///") and not url.endswith(":memory:"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+                pool = {"poolclass": _FairQueuePool}  # (an in-memory database keeps SQLAlchemy's one-connection pool)
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
             _configure_sqlite(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import actions.models  # noqa: F401
 import groups.models  # noqa: F401
 import indicators.models  # noqa: F401
+import privacy.models  # noqa: F401
 import surveys.models  # noqa: F401
 import workshop.models  # noqa: F401
 

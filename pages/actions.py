@@ -33,6 +33,15 @@ active_partners = {p.id: p.name for p in all_partners if p.archived_at is None}
 commission_names = {c.id: c.name for c in commissions}
 indicator_names = {i.id: indicators_service.indicator_name(i, lang) for i in indicators}
 action_titles = {a.id: a.title for a in actions}
+# A form is submitted by the next run of this script: it saves with the versions the screen showed (the last
+# run's), so an action, milestone or commitment another screen saved meanwhile is refused, not overwritten.
+SEEN_KEY = "action_versions"
+drawn = st.session_state.get(SEEN_KEY, {})
+st.session_state[SEEN_KEY] = {
+    **{f"action:{a.id}": a.version for a in actions},
+    **{f"milestone:{i}": int(v) for i, v in zip(milestones["id"], milestones["version"], strict=True)},
+    **{f"commitment:{i}": int(v) for i, v in zip(commitments["id"], commitments["version"], strict=True)},
+}
 
 
 def saved(call, **params) -> bool:  # noqa: ANN001, ANN003 - a service function and its arguments
@@ -187,6 +196,7 @@ with plan_tab:
                         start_on=start,
                         end_on=end,
                         targets=new_targets if new_targets != current else None,
+                        expected_version=drawn.get(f"action:{action.id}"),
                     ):
                         st.rerun()
                 with st.form(f"milestone_{action.id}", clear_on_submit=True):
@@ -205,7 +215,10 @@ with plan_tab:
                         step = left.selectbox(t("milestone.which"), list(step_titles), format_func=step_titles.get)
                         done = right.date_input(t("milestone.done_on"), value=date.today(), format="YYYY-MM-DD")
                         if st.form_submit_button(t("milestone.mark_done")) and saved(
-                            service.set_milestone_done, milestone_id=step, done_on=done
+                            service.set_milestone_done,
+                            milestone_id=step,
+                            done_on=done,
+                            expected_version=drawn.get(f"milestone:{step}"),
                         ):
                             st.rerun()
 
@@ -278,7 +291,11 @@ with followup_tab:
             )
             done = right.date_input(t("milestone.done_on"), value=date.today(), format="YYYY-MM-DD")
             if st.form_submit_button(t("commitment.record")) and saved(
-                service.set_fulfilment, commitment_id=chosen, fulfilment=fulfilment, fulfilled_on=done
+                service.set_fulfilment,
+                commitment_id=chosen,
+                fulfilment=fulfilment,
+                fulfilled_on=done,
+                expected_version=drawn.get(f"commitment:{chosen}"),
             ):
                 st.rerun()
     st.subheader(t("step4.progress"))

@@ -13,6 +13,7 @@ from workshop import grid
 from workshop.errors import SpiraleError
 
 FROM_CLUSTERS_KEY = "indicator_from_clusters"  # set by the board's "create an indicator" button
+SEEN_KEY = "indicator_versions"  # {indicator id: version} as this screen last drew them
 FIELDS = ("new_name_fr", "new_name_en", "new_code", "new_definition", "new_supporting")
 
 
@@ -129,10 +130,19 @@ def change(action, **params) -> None:  # noqa: ANN001, ANN003 - an indicators.se
     shell.attempt(action, on_refusal=keep, project_id=project_id, **params)
 
 
+def change_shown(action, *, indicator_id: int) -> None:  # noqa: ANN001 - an indicators.service function
+    """A change of one indicator as this screen last showed it (a callback runs before the next drawing)."""
+    change(action, indicator_id=indicator_id, expected_version=st.session_state.get(SEEN_KEY, {}).get(indicator_id))
+
+
 st.header(t("step2.indicators"))
 with st.container():
     with shell.session() as session:
         everything = service.list_indicators(session=session, project_id=project_id, include_retired=True)
+    # A form is submitted by the next run of this script: it saves with the versions the screen showed
+    # (the last run's), so an indicator another screen saved meanwhile is refused instead of overwritten.
+    drawn = st.session_state.get(SEEN_KEY, {})
+    st.session_state[SEEN_KEY] = {i.id: i.version for i in everything}
     if not everything:
         st.info(t("step2.no_indicator"))
     else:
@@ -175,7 +185,7 @@ with st.container():
             retire.button(
                 t("step2.restore"),
                 icon="♻️",
-                on_click=change,
+                on_click=change_shown,
                 args=(service.restore_indicator,),
                 kwargs={"indicator_id": current},
                 width="stretch",
@@ -184,7 +194,7 @@ with st.container():
             retire.button(
                 t("step2.retire"),
                 icon="🗄️",
-                on_click=change,
+                on_click=change_shown,
                 args=(service.retire_indicator,),
                 kwargs={"indicator_id": current},
                 width="stretch",
@@ -245,10 +255,12 @@ with st.container():
                             definition=edit_definition,
                             levels=edit_levels,
                             criterion_ids=edit_notes,
+                            expected_version=drawn.get(current),
                         )
                 except SpiraleError as error:
                     shell.show_error(error)
                 else:
+                    st.session_state[SEEN_KEY][current] = saved.version
                     st.success(t(f"step2.saved.{saved.status}", name=shell.md_escape(saved.name_fr)))
 
 # ---------- reuse: export and import ----------

@@ -151,6 +151,23 @@ def _level(value: str, lookup: Mapping[str, int | None]) -> int | str | None:
     return "bad"
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+\d{10,15}|0\d{9}")
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+(?:[-'’][^\W\d_]+)*")
+
+
+def looks_personal(code: str) -> bool:
+    """A respondent code that looks like an email, a phone number or a first and last name.
+
+    Respondents stay pseudonymous: such a file column is refused, not stored (see error.import_code_personal).
+    """
+    text = code.strip()
+    if _EMAIL.fullmatch(text) or _PHONE.fullmatch(re.sub(r"[\s.()-]", "", text)):
+        return True
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(_NAME_WORD.fullmatch(w) for w in words)
+
+
 def _weight(value: str) -> float | None:
     if not value.strip():
         return 1.0
@@ -224,6 +241,8 @@ def validate(
             add(Problem(row, code_column, code, "error.import_code_twice", {"first": seen[code]}))
         elif code in existing_codes:
             add(Problem(row, code_column, code, "error.import_code_exists"))
+        elif looks_personal(code):
+            add(Problem(row, code_column, code, "error.import_code_personal"))
         if code:
             seen.setdefault(code, row)
         weight = _weight(str(record[weight_column])) if weight_column else 1.0

@@ -131,6 +131,8 @@ class Action(ActionBase, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     pilot_partner_id: int | None = Field(default=None, foreign_key="partner.id")
     commission_id: int | None = Field(default=None, foreign_key="commission.id")
+    # Optimistic concurrency: every edit adds one; a screen that saw an older version is refused.
+    version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -139,6 +141,7 @@ class ActionRead(ActionBase):
     project_id: int
     pilot_partner_id: int | None
     commission_id: int | None = None
+    version: int = 1
     flags: list[str] = []  # why a draft cannot go ahead yet: "no_target", "no_owner"
 
 
@@ -169,6 +172,8 @@ class Commitment(SQLModel, table=True):
     due_on: date | None = None
     fulfilment: str = Field(default=PENDING, max_length=20)
     fulfilled_on: date | None = None
+    # Optimistic concurrency: every edit adds one; a screen that saw an older version is refused.
+    version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -196,3 +201,5 @@ class Milestone(SQLModel, table=True):
     title: str = Field(max_length=200)
     due_on: date
     done_on: date | None = None
+    # Optimistic concurrency: every edit adds one; a screen that saw an older version is refused.
+    version: int = 1

@@ -30,6 +30,7 @@ from workshop.text import clean_name, clean_optional
 
 ARCHIVED = "archived"
 DELETED = "deleted"
+ATTENDANCE_MAX = 1_000_000  # more would be a typing slip, and overflows the database's integer
 
 
 def update_partner(
@@ -217,7 +218,7 @@ def add_plenary(
             people = int(str(attendance).strip())
         except ValueError as exc:
             raise SpiraleError("error.attendance", value=str(attendance)[:40]) from exc
-        if people < 0:
+        if not 0 <= people <= ATTENDANCE_MAX:
             raise SpiraleError("error.attendance", value=str(attendance)[:40])
     plenary = Plenary(
         project_id=project_id,

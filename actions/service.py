@@ -28,9 +28,16 @@ from actions.models import (
     ReciprocalCommitment,
 )
 from indicators import service as indicators_service
-from workshop.database import project_row
+from workshop.database import Row, project_row
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
+
+_MISSING = {
+    Action: "error.action_missing",
+    Milestone: "error.milestone_missing",
+    Commitment: "error.commitment_missing",
+}
+_STALE = {Action: "error.stale_action", Milestone: "error.stale_milestone", Commitment: "error.stale_commitment"}
 
 
 def add_partner(
@@ -76,6 +83,28 @@ def _commission(session: Session, project_id: int, commission_id: int) -> Commis
 
 def _action(session: Session, project_id: int, action_id: int) -> Action:
     return project_row(session, Action, action_id, project_id, "error.action_missing")
+
+
+def _editable(session: Session, model: type[Row], row_id: int, project_id: int, expected_version: int | None) -> Row:
+    """An action, milestone or commitment locked for an edit; refused when another screen saved it since this one
+    read it (`expected_version` is the version the screen showed; None: a script, no check).
+
+    The lock makes the check and the write one step on PostgreSQL; SQLite runs one writer at a time already.
+    """
+    query = select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    row = session.exec(query).first()
+    if row is None or row.project_id != project_id:
+        raise SpiraleError(_MISSING[model])
+    if expected_version is not None and row.version != expected_version:
+        raise SpiraleError(_STALE[model], name=_label(session, row))
+    return row
+
+
+def _label(session: Session, row: Action | Milestone | Commitment) -> str:
+    """What a stale refusal names: the action's or milestone's title, a commitment's action."""
+    if isinstance(row, Commitment):
+        return session.get(Action, row.action_id).title
+    return row.title
 
 
 def _target_ids(session: Session, action_id: int) -> list[int]:
@@ -163,18 +192,35 @@ def update_action(
     pilot_partner_id: int | None = None,
     commission_id: int | None = None,
     targets: Mapping[int, int] | None = None,
+    expected_version: int | None = None,
 ) -> ActionRead:
-    """Change an action's status, dates, owner, commission or targets; a flagged draft stays a draft."""
-    action = _action(session, project_id, action_id)
+    """Change an action's status, dates, owner, commission or targets; a flagged draft stays a draft.
+
+    Everything is checked before anything changes, so a refusal leaves the action as it was.
+    """
+    action = _editable(session, Action, action_id, project_id, expected_version)
     start, end = start_on or action.start_on, end_on or action.end_on
     if start and end and end < start:
         raise SpiraleError("error.action_dates")
     if pilot_partner_id is not None:
-        action.pilot_partner_id = _partner(session, project_id, pilot_partner_id, active=True).id
+        _partner(session, project_id, pilot_partner_id, active=True)
     if commission_id is not None:
-        action.commission_id = _commission(session, project_id, commission_id).id
+        _commission(session, project_id, commission_id)
     if targets is not None:
         _check_targets(session, project_id, targets)
+    if status is not None:
+        if status not in ACTION_STATUSES:
+            raise SpiraleError("error.action_status", status=status)
+        has_target = bool(targets) if targets is not None else bool(_target_ids(session, action.id))
+        has_owner = (pilot_partner_id or action.pilot_partner_id) is not None
+        if status != "draft" and (flags := flags_of(has_target=has_target, has_owner=has_owner)):
+            raise SpiraleError("error.action_incomplete", missing=flags)
+        action.status = status
+    if pilot_partner_id is not None:
+        action.pilot_partner_id = pilot_partner_id
+    if commission_id is not None:
+        action.commission_id = commission_id
+    if targets is not None:
         for old in session.exec(select(ActionTarget).where(ActionTarget.action_id == action_id)):
             session.delete(old)
         session.flush()
@@ -182,14 +228,8 @@ def update_action(
             session.add(
                 ActionTarget(project_id=project_id, action_id=action_id, indicator_id=indicator_id, target_level=level)
             )
-        session.flush()
     action.start_on, action.end_on = start, end
-    if status is not None:
-        if status not in ACTION_STATUSES:
-            raise SpiraleError("error.action_status", status=status)
-        if status != "draft" and (flags := _read(session, action).flags):
-            raise SpiraleError("error.action_incomplete", missing=flags)
-        action.status = status
+    action.version += 1
     session.add(action)
     session.flush()
     return _read(session, action)
@@ -266,14 +306,21 @@ def reciprocals(*, session: Session, project_id: int) -> dict[int, int]:
 
 
 def set_fulfilment(
-    *, session: Session, project_id: int, commitment_id: int, fulfilment: str, fulfilled_on: date | None = None
+    *,
+    session: Session,
+    project_id: int,
+    commitment_id: int,
+    fulfilment: str,
+    fulfilled_on: date | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """The coordinator records whether a commitment was kept (and when) or is missing."""
     if fulfilment not in FULFILMENTS:
         raise SpiraleError("error.fulfilment", value=fulfilment)
-    commitment = project_row(session, Commitment, commitment_id, project_id, "error.commitment_missing")
+    commitment = _editable(session, Commitment, commitment_id, project_id, expected_version)
     commitment.fulfilment = fulfilment
     commitment.fulfilled_on = (fulfilled_on or date.today()) if fulfilment == KEPT else None
+    commitment.version += 1
     session.add(commitment)
     session.flush()
 
@@ -301,20 +348,26 @@ def add_milestone(
     return milestone.id
 
 
-def set_milestone_done(*, session: Session, project_id: int, milestone_id: int, done_on: date | None) -> None:
-    milestone = project_row(session, Milestone, milestone_id, project_id, "error.milestone_missing")
+def set_milestone_done(
+    *, session: Session, project_id: int, milestone_id: int, done_on: date | None, expected_version: int | None = None
+) -> None:
+    milestone = _editable(session, Milestone, milestone_id, project_id, expected_version)
     milestone.done_on = done_on
+    milestone.version += 1
     session.add(milestone)
     session.flush()
 
 
 def milestones_frame(*, session: Session, project_id: int) -> pd.DataFrame:
     query = (
-        select(Milestone.id, Milestone.action_id, Milestone.title, Milestone.due_on, Milestone.done_on)
+        select(
+            Milestone.id, Milestone.action_id, Milestone.title, Milestone.due_on, Milestone.done_on, Milestone.version
+        )
         .where(Milestone.project_id == project_id)
         .order_by(Milestone.due_on, Milestone.id)
     )
-    return pd.DataFrame(session.exec(query).all(), columns=["id", "action_id", "title", "due_on", "done_on"])
+    columns = ["id", "action_id", "title", "due_on", "done_on", "version"]
+    return pd.DataFrame(session.exec(query).all(), columns=columns)
 
 
 def actions_frame(*, session: Session, project_id: int) -> pd.DataFrame:
@@ -356,6 +409,7 @@ COMMITMENT_DETAILS = [
     "due_on",
     "fulfilment",
     "fulfilled_on",
+    "version",
     "reciprocal_id",
 ]
 
@@ -377,6 +431,7 @@ def commitments_frame(*, session: Session, project_id: int, details: bool = Fals
             Commitment.due_on,
             Commitment.fulfilment,
             Commitment.fulfilled_on,
+            Commitment.version,
         )
         .join(Partner, Partner.id == Commitment.partner_id)
         .where(Commitment.project_id == project_id)

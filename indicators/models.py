@@ -27,12 +27,15 @@ class IndicatorBase(SQLModel):
 class Indicator(IndicatorBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
+    # Optimistic concurrency: every edit adds one; a screen that saw an older version is refused.
+    version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
 
 
 class IndicatorRead(IndicatorBase):
     id: int
     project_id: int
+    version: int = 1
 
 
 class IndicatorLevel(SQLModel, table=True):

@@ -158,6 +158,21 @@ def _indicator(session: Session, project_id: int, indicator_id: int) -> Indicato
     return project_row(session, Indicator, indicator_id, project_id, "error.indicator_missing")
 
 
+def _editable(session: Session, project_id: int, indicator_id: int, expected_version: int | None) -> Indicator:
+    """The indicator locked for an edit; refused when another screen saved it since this one read it.
+
+    `expected_version` is the version the screen showed (None: a script, no check). The lock makes
+    the check and the write one step on PostgreSQL; SQLite runs one writer at a time already.
+    """
+    query = select(Indicator).where(Indicator.id == indicator_id).with_for_update()
+    indicator = session.exec(query.execution_options(populate_existing=True)).first()
+    if indicator is None or indicator.project_id != project_id:
+        raise SpiraleError("error.indicator_missing")
+    if expected_version is not None and indicator.version != expected_version:
+        raise SpiraleError("error.stale_indicator", name=indicator.name_fr)
+    return indicator
+
+
 def get_indicator(*, session: Session, project_id: int, indicator_id: int) -> IndicatorRead:
     return IndicatorRead.model_validate(_indicator(session, project_id, indicator_id))
 
@@ -180,26 +195,30 @@ def update_indicator(
     definition: str = "",
     levels: Mapping[int, str] | None = None,
     criterion_ids: Iterable[int] | None = None,
+    expected_version: int | None = None,
 ) -> IndicatorRead:
-    """Rewrite an indicator; it is active with five situations, a draft otherwise (a retired one stays retired)."""
-    indicator = _indicator(session, project_id, indicator_id)
+    """Rewrite an indicator; it is active with five situations, a draft otherwise (a retired one stays retired).
+
+    Everything is checked before anything changes, so a refusal leaves the indicator as it was.
+    """
+    indicator = _editable(session, project_id, indicator_id, expected_version)
     texts = _levels(levels or {})
     family_code, component_code = board.check_codes(
         session=session, project_id=project_id, family_code=family_code, component_code=component_code
     )
-    indicator.name_fr = clean_name(name_fr)
-    indicator.name_en = clean_optional(name_en, max_length=INDICATOR_NAME_MAX)
+    names = clean_name(name_fr), clean_optional(name_en, max_length=INDICATOR_NAME_MAX), clean_optional(definition)
+    wanted = _known_criteria(session, project_id, criterion_ids) if criterion_ids is not None else None
+    indicator.name_fr, indicator.name_en, indicator.definition = names
     indicator.family_code, indicator.component_code = family_code, component_code
-    indicator.definition = clean_optional(definition)
     indicator.status = _usable_status(indicator, texts)
+    indicator.version += 1
     session.add(indicator)
     for row in session.exec(select(IndicatorLevel).where(IndicatorLevel.indicator_id == indicator.id)):
         session.delete(row)
     session.flush()
     for level, text in texts.items():
         session.add(IndicatorLevel(project_id=project_id, indicator_id=indicator.id, level=level, text=text))
-    if criterion_ids is not None:
-        wanted = _known_criteria(session, project_id, criterion_ids)
+    if wanted is not None:
         links = session.exec(select(IndicatorCriterion).where(IndicatorCriterion.indicator_id == indicator.id)).all()
         for link in links:
             if link.criterion_id not in wanted:
@@ -214,28 +233,36 @@ def update_indicator(
     return IndicatorRead.model_validate(indicator)
 
 
-def retire_indicator(*, session: Session, project_id: int, indicator_id: int) -> IndicatorRead:
+def retire_indicator(
+    *, session: Session, project_id: int, indicator_id: int, expected_version: int | None = None
+) -> IndicatorRead:
     """Retired, never deleted: its answers and its notes stay; it leaves new surveys."""
-    indicator = _indicator(session, project_id, indicator_id)
+    indicator = _editable(session, project_id, indicator_id, expected_version)
     indicator.status = RETIRED
+    indicator.version += 1
     session.add(indicator)
     session.flush()
     return IndicatorRead.model_validate(indicator)
 
 
-def restore_indicator(*, session: Session, project_id: int, indicator_id: int) -> IndicatorRead:
-    indicator = _indicator(session, project_id, indicator_id)
+def restore_indicator(
+    *, session: Session, project_id: int, indicator_id: int, expected_version: int | None = None
+) -> IndicatorRead:
+    indicator = _editable(session, project_id, indicator_id, expected_version)
+    texts = levels_of(session=session, project_id=project_id, indicator_id=indicator_id)
     indicator.status = DRAFT  # recomputed from its levels just below
-    indicator.status = _usable_status(
-        indicator, levels_of(session=session, project_id=project_id, indicator_id=indicator_id)
-    )
+    indicator.status = _usable_status(indicator, texts)
+    indicator.version += 1
     session.add(indicator)
     session.flush()
     return IndicatorRead.model_validate(indicator)
 
 
 def move_indicator(*, session: Session, project_id: int, indicator_id: int, offset: int) -> list[IndicatorRead]:
-    """Move an indicator up (offset < 0) or down in the list; positions are renumbered 0..n-1."""
+    """Move an indicator up (offset < 0) or down in the list; positions are renumbered 0..n-1.
+
+    The order is no part of what an editor writes, so moving leaves the versions as they are.
+    """
     ordered = session.exec(
         select(Indicator).where(Indicator.project_id == project_id).order_by(Indicator.position, Indicator.id)
     ).all()

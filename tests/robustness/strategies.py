@@ -1,0 +1,46 @@
+"""Hostile text for every field a person types: every unicode category, controls, NUL, astral planes,
+bidirectional marks, markup, SQL, whitespace only, and far too long."""
+
+import re
+
+from hypothesis import strategies as st
+
+SAMPLES = (
+    "",
+    "   ",
+    "\t\n \r\n",
+    "\x00",
+    "a\x00b",
+    "\u202eexe.txt",
+    "\u200f\u200e\u061c",
+    "\ufeffBOM",
+    "𝔘𝔱𝔬𝔭𝔦𝔞 😀🏳️‍🌈",
+    "<script>alert('x')</script>",
+    "<b>gras</b> &amp; <img src=x onerror=alert(1)>",
+    "**gras** _it_ [lien](javascript:alert(1)) # titre",
+    "'; DROP TABLE criterion; --",
+    "Robert'); DELETE FROM project WHERE ('1'='1",
+    "{name} {0} %s %(x)s {{}}",
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\\N NULL None null",
+    "ﷺ" * 50,
+    "e\u0301" * 10,
+)
+# Whitespace, controls and marks that a cleaning step may or may not strip.
+_TRICKY = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u2028", "\u00a0", "\u3000", "\u202e", "\u200b", " ", "\t", "\n",
+           "\r", "<", ">", "&", "'", '"', "{", "}", "𝔘", "😀", "é", "a"]  # fmt: skip
+
+hostile_text = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=150),
+    st.sampled_from(SAMPLES),
+    st.text(st.sampled_from(_TRICKY), max_size=40),
+    st.builds(lambda c, n: c * n, st.characters(codec="utf-8"), st.sampled_from([119, 121, 281, 2001, 100_000])),
+)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def cleaned(value: str) -> str:
+    """What a stored text must read back as: the input without control characters and surrounding whitespace."""
+    return _CONTROL.sub("", value).strip()

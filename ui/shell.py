@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from workshop import database, i18n, settings
+from workshop import backup, database, i18n, settings
 from workshop.errors import SpiraleError
 
 LANG_KEY = "lang"
@@ -39,6 +39,7 @@ def start_database() -> None:
         show_error(error)
         st.info(t("error.database_hint", variable=settings.DATABASE_URL_VARIABLE))
         st.stop()
+    backup.start_scheduler()  # once per process: automatic backups every SPIRALE_BACKUP_EVERY_MINUTES
 
 
 def session():  # noqa: ANN201 - a context manager yielding a Session

@@ -382,3 +382,26 @@ def test_a_table_added_later_that_points_at_notes_is_not_forgotten(db_url, world
     finally:
         schema.metadata.remove(required)
         schema.metadata.remove(optional)
+
+
+def test_find_export_and_erase_on_postgres(pg_url):
+    database.prepare(pg_url)
+    with database.session_scope(pg_url) as session:
+        world = _build(session)
+    reference = Selector(token=participant_reference(PHONE_1).lower())
+    with database.session_scope(pg_url) as session:
+        found = privacy.find_participant(session=session, project_id=world.project_id, selector=reference)
+        assert [n.criterion_id for n in found.notes] == world.marie
+        export = privacy.export_participant(session=session, project_id=world.project_id, selector=reference)
+        assert len(json.loads(export.json_bytes)["notes"]) == 3
+    with database.session_scope(pg_url) as session:
+        summary = privacy.erase_participant(session=session, project_id=world.project_id, selector=reference)
+        link = Selector(token=world.link_answered)
+        answered = privacy.erase_participant(session=session, project_id=world.project_id, selector=link)
+    assert summary.removed == {"cluster_member": 2, "criterion": 3, "indicator_criterion": 1}
+    assert (answered.respondents, answered.answers) == (1, 2)
+    with database.session_scope(pg_url) as session:
+        left = {c.id for c in groups_service.list_criteria(session=session, project_id=world.project_id)}
+        assert left == {world.paul, world.facilitator}
+        answers = surveys_service.answers_frame(session=session, project_id=world.project_id, wave_id=world.wave_id)
+        assert analysis.respondents(answers) == 2

@@ -145,11 +145,16 @@ def backup_now(url: str | None = None, directory: Path | None = None, keep: int 
     return BackupFile(final.name, final, stamp, final.stat().st_size)
 
 
+def _read_only(path: Path) -> str:
+    """A read-only SQLite URI; as_uri() escapes a path holding '?', '#' or spaces."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def _copy_sqlite(url: URL, target: Path) -> None:
     source_file = _sqlite_file(url)
     if not source_file.exists():
         raise SpiraleError("error.backup_failed", detail=str(source_file))
-    source = sqlite3.connect(f"file:{source_file}?mode=ro", uri=True, timeout=database.SQLITE_BUSY_MS / 1000)
+    source = sqlite3.connect(_read_only(source_file), uri=True, timeout=database.SQLITE_BUSY_MS / 1000)
     copy = sqlite3.connect(target)
     try:
         # One step, inside one read transaction: with WAL, writers go on meanwhile and the copy is one
@@ -236,7 +241,7 @@ def _check_file(path: Path, parsed: URL) -> None:
 
 def _check_sqlite(path: Path) -> None:
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = sqlite3.connect(_read_only(path), uri=True)
         try:
             if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise SpiraleError("error.backup_corrupt", name=path.name)
@@ -286,7 +291,7 @@ def restore(backup_file: str | Path, url: str | None = None, directory: Path | N
 
 
 def _restore_sqlite(source_file: Path, live: Path) -> None:
-    source = sqlite3.connect(f"file:{source_file}?mode=ro", uri=True)
+    source = sqlite3.connect(_read_only(source_file), uri=True)
     target = sqlite3.connect(live, timeout=database.SQLITE_BUSY_MS / 1000)
     try:
         target.execute("PRAGMA journal_mode=WAL")

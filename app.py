@@ -1,15 +1,41 @@
-"""Spirale: the router. Page config, database check, sidebar, then the page chosen.
+"""Spirale: the router. Page config, database check, login, sidebar, then the page chosen.
 
 Participants (phones, no account) arrive with a link whose query parameter names what they
 join; they get that one page and nothing else: no sidebar, no navigation, no other project.
+Everyone else logs in. A logged-out visitor gets the login form at every address; a logged-in
+person sees the pages their role on the current project allows (PAGES below), and any other
+page's address shows a refusal, never the page.
 """
 
 import streamlit as st
 
-from ui import shell, sidebar
+from ui import access, shell, sidebar
+from workshop.access import ADMIN, EDIT, EXPORT, VIEW
 
 # Query parameter of a participant link -> the only page that link opens.
 PARTICIPANT_PAGES: dict[str, str] = {"code": "pages/join.py", "survey": "pages/survey_answer.py"}
+
+# The one table of pages: section, title, icon, address, and the permission needed on the current project
+# (SIGNED_IN: any logged-in person). Each page's first line, access.require_page(__file__), reads it too.
+PAGES: dict[str, tuple[str, str, str, str, str | None]] = {
+    "pages/home.py": ("nav.section.start", "nav.home", "🏠", "accueil", access.SIGNED_IN),
+    "pages/groups.py": ("nav.section.step1", "nav.step1", "🟡", "groupes", EDIT),
+    "pages/synthesis.py": ("nav.section.step1", "nav.synthesis", "🔄", "synthese", VIEW),
+    "pages/mixed_groups.py": ("nav.section.step2", "nav.mixed_groups", "🌈", "groupes-mixtes", EDIT),
+    "pages/board.py": ("nav.section.step2", "nav.board", "🧩", "regroupements", EDIT),
+    "pages/indicators.py": ("nav.section.step2", "nav.step2", "📏", "indicateurs", EDIT),
+    "pages/indicator_views.py": ("nav.section.step2", "nav.indicator_views", "🌞", "synthese-indicateurs", VIEW),
+    "pages/survey.py": ("nav.section.step3", "nav.step3", "📊", "enquete", EDIT),
+    "pages/dashboard.py": ("nav.section.step3", "nav.dashboard", "📈", "tableau-de-bord", VIEW),
+    "pages/survey_data.py": ("nav.section.step3", "nav.survey_data", "🗃️", "donnees", EXPORT),  # importing: EDIT
+    "pages/priorities.py": ("nav.section.step4", "nav.priorities", "🎯", "priorites", EDIT),
+    "pages/actions.py": ("nav.section.step4", "nav.step4", "🤝", "actions", EDIT),
+    "pages/partners.py": ("nav.section.step4", "nav.partners", "🏛️", "partenaires", EDIT),
+    "pages/report.py": ("nav.section.step4", "nav.report", "📄", "rapport", VIEW),
+    "pages/project.py": ("nav.section.project", "nav.project", "⚙️", "projet", EDIT),  # importing an archive: ADMIN
+    "pages/accounts.py": ("nav.section.project", "nav.accounts", "👥", "comptes", ADMIN),
+    "pages/data_safety.py": ("nav.section.project", "nav.data_safety", "🛡️", "securite-donnees", ADMIN),
+}
 
 st.set_page_config(page_title="Spirale", page_icon="🌀", layout="wide")
 shell.start_database()
@@ -19,39 +45,36 @@ if participant_page:
     st.stop()
 
 t = shell.t
-page = st.Page
-pages = {
-    t("nav.section.start"): [
-        page("pages/home.py", title=t("nav.home"), icon="🏠", url_path="accueil", default=True),
-    ],
-    t("nav.section.step1"): [
-        page("pages/groups.py", title=t("nav.step1"), icon="🟡", url_path="groupes"),
-        page("pages/synthesis.py", title=t("nav.synthesis"), icon="🔄", url_path="synthese"),
-    ],
-    t("nav.section.step2"): [
-        page("pages/mixed_groups.py", title=t("nav.mixed_groups"), icon="🌈", url_path="groupes-mixtes"),
-        page("pages/board.py", title=t("nav.board"), icon="🧩", url_path="regroupements"),
-        page("pages/indicators.py", title=t("nav.step2"), icon="📏", url_path="indicateurs"),
-        page("pages/indicator_views.py", title=t("nav.indicator_views"), icon="🌞", url_path="synthese-indicateurs"),
-    ],
-    t("nav.section.step3"): [
-        page("pages/survey.py", title=t("nav.step3"), icon="📊", url_path="enquete"),
-        page("pages/dashboard.py", title=t("nav.dashboard"), icon="📈", url_path="tableau-de-bord"),
-        page("pages/survey_data.py", title=t("nav.survey_data"), icon="🗃️", url_path="donnees"),
-    ],
-    t("nav.section.step4"): [
-        page("pages/priorities.py", title=t("nav.priorities"), icon="🎯", url_path="priorites"),
-        page("pages/actions.py", title=t("nav.step4"), icon="🤝", url_path="actions"),
-        page("pages/partners.py", title=t("nav.partners"), icon="🏛️", url_path="partenaires"),
-        page("pages/report.py", title=t("nav.report"), icon="📄", url_path="rapport"),
-    ],
-    t("nav.section.project"): [
-        page("pages/project.py", title=t("nav.project"), icon="⚙️", url_path="projet"),
-    ],
-}
-navigation = st.navigation(pages, expanded=True)  # every step in view: Streamlit folds long lists
+access.register_pages({path: row[4] for path, row in PAGES.items()})
+account = access.settle()
+if account is None:
+    # The login form at the root and at every page's address (so a typed address is back after logging in).
+    login = [st.Page("pages/login.py", title=t("nav.login"), icon="🔑", url_path="connexion", default=True)]
+    hidden = [
+        st.Page(access.login_screen, title=t(row[1]), icon=row[2], url_path=row[3], visibility="hidden")
+        for row in PAGES.values()
+    ]
+    navigation = st.navigation(login + hidden, position="hidden")
+else:
+    sidebar.settle_project()
+    sections: dict[str, list] = {}
+    refused = []
+    for path, (section, title, icon, url_path, permission) in PAGES.items():
+        if access.can(permission):
+            sections.setdefault(t(section), []).append(
+                st.Page(path, title=t(title), icon=icon, url_path=url_path, default=path == "pages/home.py")
+            )
+        else:  # its address shows a refusal; the page's file is never run
+            refused.append(
+                st.Page(access.refused_page, title=t(title), icon=icon, url_path=url_path, visibility="hidden")
+            )
+    sections[t("nav.section.start")] += refused
+    navigation = st.navigation(sections, expanded=True)  # every step in view: Streamlit folds long lists
 sidebar.language_picker()
-sidebar.project_picker()
-sidebar.projector_toggle()
+if account is not None:
+    sidebar.project_picker()
+    sidebar.projector_toggle()
+    access.logout_button()
+access.keep_cookie()
 shell.apply_projector_mode()
 navigation.run()

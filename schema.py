@@ -10,6 +10,7 @@ import groups.models  # noqa: F401
 import indicators.models  # noqa: F401
 import privacy.models  # noqa: F401
 import surveys.models  # noqa: F401
+import workshop.access_models
 import workshop.models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -9,8 +9,10 @@ import streamlit as st
 from actions import charts, followup, partners, priorities, service
 from actions.models import ACTION_STATUSES, COMMITMENT_KINDS, FULFILMENTS
 from indicators import service as indicators_service
-from ui import shell
+from ui import access, shell
 from ui.shell import t
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 lang = shell.lang()

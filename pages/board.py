@@ -14,11 +14,13 @@ from indicators import board
 from indicators.board import BoardView, ClusterView, NoteCard, SuggestedGroup
 from indicators.engine import DEFAULT_THRESHOLD
 from indicators.families import FamilySuggestion
-from ui import shell
+from ui import access, shell
 from ui.notes import QUESTION_COLOURS
 from ui.shell import t
 from workshop import grid
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 SEEN_KEY = "board_seen"  # cluster versions as this screen last drew them
 EVENT_KEY = "board_last_event"  # the last operation this screen showed (what undo reverses)

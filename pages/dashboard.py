@@ -5,9 +5,11 @@ import streamlit as st
 
 from indicators import service as indicators_service
 from surveys import analysis, charts, service
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop import grid
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 lang = shell.lang()

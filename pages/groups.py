@@ -4,10 +4,12 @@ import streamlit as st
 
 from groups import service
 from groups.models import GROUP_KINDS, QUESTIONS
-from ui import notes, paper, shell
+from ui import access, notes, paper, shell
 from ui.shell import t
 from workshop import projects
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 

@@ -3,9 +3,11 @@
 import streamlit as st
 
 import demo
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
@@ -16,19 +18,23 @@ for column, number in zip(steps, range(1, 5), strict=True):
         st.subheader(t(f"home.step{number}.title"))
         st.write(t(f"home.step{number}.text"))
 
-st.divider()
-st.subheader(t("home.demo.title"))
-st.write(t("home.demo.text"))
-if st.button(t("home.demo.load"), type="primary", icon="✨"):
-    try:
-        with st.spinner(t("home.demo.loading")), shell.session() as session:
-            project = demo.load_demo(session=session)
-    except SpiraleError as error:
-        shell.show_error(error)
-    else:
-        st.session_state[shell.PROJECT_KEY] = project.id
-        st.session_state.pop("project_choice", None)
-        st.rerun()
+if access.can(access.ADMIN):  # the demo is a new project: an administrator's to create
+    st.divider()
+    st.subheader(t("home.demo.title"))
+    st.write(t("home.demo.text"))
+    if st.button(t("home.demo.load"), type="primary", icon="✨"):
+        try:
+            with st.spinner(t("home.demo.loading")), shell.session() as session:
+                project = demo.load_demo(session=session)
+        except SpiraleError as error:
+            shell.show_error(error)
+        else:
+            st.session_state[shell.PROJECT_KEY] = project.id
+            st.session_state.pop("project_choice", None)
+            st.rerun()
 
 if shell.project_id() is None:
-    st.info(t("home.no_project"))
+    st.info(t("home.no_project") if access.can(access.ADMIN) else t("access.no_project"))
+
+st.divider()
+access.change_password_form()

@@ -7,10 +7,12 @@ import streamlit as st
 
 from indicators import board, service, transfer
 from indicators.models import LEVELS, RETIRED
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop import grid
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 FROM_CLUSTERS_KEY = "indicator_from_clusters"  # set by the board's "create an indicator" button
 SEEN_KEY = "indicator_versions"  # {indicator id: version} as this screen last drew them

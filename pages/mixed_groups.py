@@ -5,9 +5,11 @@ import streamlit as st
 from groups import service as groups_service
 from groups.models import HOMOGENEOUS, MIXED
 from indicators import mixed
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 st.title(t("mixed.title"))

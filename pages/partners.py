@@ -5,8 +5,10 @@ import streamlit as st
 
 from actions import partners, service
 from actions.models import PARTNER_KINDS
-from ui import shell
+from ui import access, shell
 from ui.shell import t
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 st.title(t("partners.title"))

@@ -7,9 +7,11 @@ import streamlit as st
 
 from actions import priorities
 from indicators import service as indicators_service
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 lang = shell.lang()

@@ -3,10 +3,12 @@
 import streamlit as st
 
 import schema
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop import archive, grid, projects
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 with shell.session() as session:
@@ -69,6 +71,9 @@ if data := st.session_state.get("archive_bytes"):
         mime="application/zip",
         icon="⬇️",
     )
+if not access.can(access.ADMIN):  # importing an archive creates a project
+    st.caption(t("access.import_admin_only"))
+    st.stop()
 upload = st.file_uploader(t("archive.upload"), type=[archive.SUFFIX.lstrip("."), "zip"])
 if upload is not None and st.button(t("archive.import"), type="primary"):
     try:

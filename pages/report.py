@@ -4,9 +4,11 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from actions import report
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 REPORT_KEY = "shared_report"  # (project id, language, html, pdf or None): kept across reruns, not a widget key
 

@@ -6,9 +6,11 @@ import streamlit as st
 from indicators import service as indicators_service
 from surveys import charts, imports, questionnaire, service
 from surveys.models import WAVE_KINDS
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 DONT_KNOW = questionnaire.DONT_KNOW
 GRID_ROWS = 15

@@ -4,9 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from surveys import exports, imports, service
-from ui import shell
+from ui import access, shell
 from ui.shell import t
 from workshop.errors import SpiraleError
+
+access.require_page(__file__)
 
 FORMATS = ("long_csv", "wide_csv", "xlsx", "sav", "codebook_csv")
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -80,6 +82,9 @@ with exporting:
         st.download_button(t("data.download", name=name), data=content, file_name=name, mime=MIME[ext], icon="📥")
 
 with importing:
+    if not access.can(access.EDIT):  # an analyst exports; importing answers changes the project
+        st.info(t("access.import_edit_only"))
+        st.stop()
     st.caption(t("data.import_help", limit=imports.MAX_BYTES // 1_048_576))
     if flash := st.session_state.pop("data_flash", None):
         st.success(flash)

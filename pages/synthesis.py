@@ -4,9 +4,11 @@ import streamlit as st
 
 from groups import service
 from groups.models import QUESTIONS
-from ui import notes, shell
+from ui import access, notes, shell
 from ui.shell import t
 from workshop import grid
+
+access.require_page(__file__)
 
 project_id = shell.require_project()
 st.title(t("synthesis.title"))

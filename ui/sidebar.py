@@ -1,11 +1,14 @@
-"""Sidebar components: language, project picker and creator, projector mode."""
+"""Sidebar components: language, project picker and creator (administrators), projector mode."""
 
 import streamlit as st
 
-from ui import shell
+from ui import access, shell
 from ui.shell import t
+from workshop import access as workshop_access
 from workshop import projects, settings
+from workshop.access_models import FACILITATOR
 from workshop.errors import SpiraleError
+from workshop.models import ProjectRead
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -20,7 +23,7 @@ def language_picker() -> None:
     choice = st.sidebar.segmented_control(
         "Langue / Language",
         settings.LANGUAGES,
-        default=settings.default_language(),
+        default=shell.lang(),  # a widget drawn anew (e.g. once logged in) keeps the language chosen
         format_func=LANGUAGE_NAMES.get,
         required=True,
         key="language_choice",
@@ -30,9 +33,27 @@ def language_picker() -> None:
         st.rerun()
 
 
-def project_picker() -> None:
+def _visible_projects() -> list[ProjectRead]:
+    account = access.current_account()
+    if account is None:
+        return []
     with shell.session() as session:
-        known = projects.list_projects(session=session)
+        return workshop_access.visible_projects(session=session, account_id=account.id)
+
+
+def settle_project() -> None:
+    """Before the navigation (whose pages depend on the person's role here): the current project.
+
+    One the person has a role on; the picker's new choice counts already in the run it causes.
+    """
+    known = [p.id for p in _visible_projects()]
+    choice = st.session_state.get("project_choice")
+    current = choice if choice in known else shell.project_id()
+    st.session_state[shell.PROJECT_KEY] = current if current in known else (known[0] if known else None)
+
+
+def project_picker() -> None:
+    known = _visible_projects()
     names = {p.id: p.name for p in known}
     if shell.project_id() not in names:
         st.session_state[shell.PROJECT_KEY] = known[0].id if known else None
@@ -45,12 +66,15 @@ def project_picker() -> None:
             key="project_choice",
         )
         st.session_state[shell.PROJECT_KEY] = chosen
-    with st.sidebar.expander(t("project.new"), expanded=not known):
-        project_form()
+    elif not access.can(access.ADMIN):
+        st.sidebar.info(t("access.no_project"))
+    if access.can(access.ADMIN):  # a project is an administrator's to create
+        with st.sidebar.expander(t("project.new"), expanded=not known):
+            project_form()
 
 
 def project_form() -> None:
-    """Create a project and make it the current one."""
+    """Create a project and make it the current one; its creator is its first facilitator."""
     with st.form("new_project", clear_on_submit=True):
         name = st.text_input(t("project.name"), max_chars=120)
         place = st.text_input(t("project.place"), max_chars=120)
@@ -60,6 +84,9 @@ def project_form() -> None:
     try:
         with shell.session() as session:
             project = projects.create_project(session=session, name=name, place=place, language=language)
+            workshop_access.set_role(
+                session=session, project_id=project.id, account_id=access.current_account().id, role=FACILITATOR
+            )
     except SpiraleError as error:
         shell.show_error(error)
         return

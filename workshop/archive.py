@@ -22,7 +22,11 @@ FORMAT = "spirale-archive"
 VERSION = 1
 SUFFIX = ".spirale"
 MAX_BYTES = 200 * 1024 * 1024
-SKIPPED_TABLES = {"alembic_version"}
+# Instance tables belong to this installation, not to a project: accounts and login sessions have no
+# project_id, and a project's roles point at accounts that the other instance does not have. An archive
+# carries none of them; an imported project arrives with no roles (an administrator gives them again).
+INSTANCE_TABLES = {"account", "project_role", "login_session"}
+SKIPPED_TABLES = {"alembic_version", *INSTANCE_TABLES}
 
 
 def _tables(metadata: MetaData) -> list[Table]:

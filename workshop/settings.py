@@ -77,3 +77,15 @@ def backup_every_minutes() -> int:
 def backup_keep() -> int:
     """How many backups are kept (SPIRALE_BACKUP_KEEP, 24 by default); older ones are deleted."""
     return _whole_number(BACKUP_KEEP_VARIABLE, BACKUP_KEEP_DEFAULT, 1, 10_000)
+
+
+SESSION_HOURS_VARIABLE = "SPIRALE_SESSION_HOURS"
+
+
+def session_hours() -> float:
+    """How long a login lasts (SPIRALE_SESSION_HOURS, default 12 h: a workshop day), between 5 minutes and 30 days."""
+    try:
+        hours = float(os.environ.get(SESSION_HOURS_VARIABLE, "12").strip() or 12)
+    except ValueError:
+        return 12.0
+    return min(max(hours, 1 / 12), 720.0) if hours == hours else 12.0  # NaN -> the default

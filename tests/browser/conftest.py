@@ -1,7 +1,9 @@
 """Browser fixtures: the real app on a free port with its own database, driven by Debian's Chromium.
 
-`app_url` starts `streamlit run app.py` for one test (fresh SQLite file, process group killed at the end);
-`page` is a new Playwright page in its own browser context (its own Streamlit session).
+`app_url` starts `streamlit run app.py` for one test (fresh SQLite file, process group killed at the end), with an
+administrator account in its database; `page` is a new Playwright page in its own browser context (its own
+Streamlit session), logged in as that administrator by its `spirale_session` cookie; `logged_out_page` is one
+with no login (participants' phones need none either).
 `wait_for_run` and `run_count` tell when Streamlit has finished the script run an interaction caused.
 """
 
@@ -22,6 +24,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CHROMIUM, ROOT, free_port, skip_or_fail
+from workshop import access, database
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,6 +39,10 @@ VIEWPORT = {"width": 1400, "height": 900}
 STARTUP_SECONDS = 60
 RUN_TIMEOUT_MS = 30_000
 EXPECT_TIMEOUT_MS = 15_000
+ADMIN_NAME = "admin"
+ADMIN_PASSWORD = "un mot de passe de test"
+SESSION_COOKIE = "spirale_session"
+_LOGINS: dict[str, str] = {}  # app URL -> a login token of its administrator, for the cookie of a new page
 
 # Counts the script runs the browser has seen: every time stApp's script state leaves "notRunning".
 # Installed before Streamlit's own scripts, on every page load.
@@ -114,12 +121,28 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
+def admin_login(db_url: str) -> str:
+    """A login token of the database's administrator (created on first use), as the login form would give it."""
+    database.prepare(db_url)
+    with database.session_scope(db_url) as session:
+        if ADMIN_NAME not in {a.username for a in access.list_accounts(session=session)}:
+            access.create_account(session=session, username=ADMIN_NAME, password=ADMIN_PASSWORD, is_admin=True)
+        return access.authenticate(session=session, username=ADMIN_NAME, password=ADMIN_PASSWORD)[1]
+
+
 @pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
+def app_db(tmp_path: Path) -> str:
+    """The app's database (SQLite), which a test may also open."""
+    return f"sqlite:///{tmp_path / 'spirale.db'}"
+
+
+@pytest.fixture
+def app_url(tmp_path: Path, app_db: str) -> Iterator[str]:
     """The app served by `streamlit run` on a free local port, with a fresh SQLite database of its own."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SPIRALE_DATABASE_URL": f"sqlite:///{tmp_path / 'spirale.db'}"}
+    _LOGINS[url] = admin_login(app_db)  # migrated and with its administrator before the app starts
+    env = {**os.environ, "SPIRALE_DATABASE_URL": app_db}
     env.pop("SPIRALE_LANGUAGE", None)  # the tests read the French labels, the app's default
     log_path = tmp_path / "streamlit.log"
     command = [
@@ -147,6 +170,7 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         _stop(process)
+        _LOGINS.pop(url, None)
     errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Traceback" in line]
     assert not errors, f"the app logged an exception:\n{log_path.read_text(errors='replace')}"
 
@@ -170,11 +194,17 @@ def browser() -> Iterator[Any]:
 
 
 @contextmanager
-def open_page(browser: Any, url: str) -> Iterator[Any]:
-    """A page in a new browser context (so a new Streamlit session) on `url`, once its first run is done."""
+def open_page(browser: Any, url: str, *, logged_in: bool = True) -> Iterator[Any]:
+    """A page in a new browser context (so a new Streamlit session) on `url`, once its first run is done.
+
+    Logged in as the app's administrator (its login cookie set before the first request) unless told otherwise.
+    """
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(RUN_TIMEOUT_MS)
     context.add_init_script(RUN_COUNTER_JS)
+    site = url.split("/?")[0].rstrip("/")
+    if logged_in and site in _LOGINS:
+        context.add_cookies([{"name": SESSION_COOKIE, "value": _LOGINS[site], "url": site}])
     tab = context.new_page()
     try:
         tab.goto(url)
@@ -186,6 +216,13 @@ def open_page(browser: Any, url: str) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, app_url: str) -> Iterator[Any]:
-    """A fresh page on the app's home: the first session of a freshly started server."""
+    """A fresh page on the app's home, logged in as an administrator: the first session of a freshly started server."""
     with open_page(browser, app_url) as tab:
+        yield tab
+
+
+@pytest.fixture
+def logged_out_page(browser: Any, app_url: str) -> Iterator[Any]:
+    """A fresh page on the app with no login: what anyone who finds the address sees."""
+    with open_page(browser, app_url, logged_in=False) as tab:
         yield tab

@@ -22,6 +22,7 @@ TITLES = {
     "pages/partners.py": "partners.title",
     "pages/report.py": "report.title",
     "pages/project.py": "project.title",
+    "pages/accounts.py": "accounts.title",
 }
 PAGES = list(TITLES)
 DEMO_NAME = "Bien vivre ensemble à Valmont-sur-Orne"

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,9 @@ def test_sqlite_backup_is_consistent_while_another_thread_writes(db_url, backups
     try:
         made = []
         while len(made) < 5:
+            deadline = time.monotonic() + 30
+            while len(written) < 2 * (len(made) + 1) and time.monotonic() < deadline:
+                time.sleep(0.01)  # let the writer get ahead, so each backup overlaps its writes
             before = len(written)
             copy = backup.backup_now(db_url, keep=10)
             made.append((copy, before, len(written)))
@@ -202,7 +206,8 @@ def test_corrupt_or_foreign_files_are_refused_and_nothing_changes(db_url, backup
     newer = tmp_path / "newer.sqlite"
     newer.write_bytes(good.path.read_bytes())
     with sqlite3.connect(newer) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+        newest = "(SELECT min(rowid) FROM alembic_version)"  # one of the heads: there may be several
+        connection.execute(f"UPDATE alembic_version SET version_num = '9999_from_the_future' WHERE rowid = {newest}")
     cases = {
         "empty.sqlite": (tmp_path / "empty.sqlite", "error.backup_foreign"),
         "random": (tmp_path / "random.bin", "error.backup_foreign"),

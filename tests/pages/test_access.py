@@ -7,6 +7,7 @@ from groups import join
 from groups import service as groups_service
 from tests.pages.conftest import APP, PASSWORD, by_label, login, raw_keys, stranger
 from ui.access import TOKEN_KEY
+from ui.shell import md_escape
 from workshop import access, database, i18n, projects
 from workshop.access_models import ANALYST, FACILITATOR, LEAD
 
@@ -246,3 +247,40 @@ def test_login_and_accounts_pages_speak_both_languages(db_url, lang):
     app.switch_page("pages/accounts.py").run()
     assert app.title[0].value == i18n.translate("accounts.title", lang)
     assert raw_keys(app) == []
+
+
+def test_change_my_password_on_the_home_page(app, db_url):
+    by_label(app.text_input, fr("access.change.current")).set_value("pas le bon")
+    by_label(app.text_input, fr("access.change.new")).set_value("un nouveau mot de passe")
+    by_label(app.text_input, fr("access.password_again")).set_value("un nouveau mot de passe")
+    button(app, "access.change.submit").click().run()
+    assert app.error[0].value == fr("error.password_wrong")
+    by_label(app.text_input, fr("access.change.current")).set_value(PASSWORD)
+    by_label(app.text_input, fr("access.change.new")).set_value("un nouveau mot de passe")
+    by_label(app.text_input, fr("access.password_again")).set_value("un nouveau mot de passe")
+    button(app, "access.change.submit").click().run()
+    assert app.success[0].value == fr("access.change.done")
+    with database.session_scope(db_url) as session:
+        assert access.authenticate(session=session, username="admin", password="un nouveau mot de passe")[0].is_admin
+
+
+def test_an_administrator_resets_a_password_and_archives_an_account(app, db_url, quarter):
+    lea_token = login(db_url, "lea", role=LEAD, project_id=quarter)
+    app.switch_page("pages/accounts.py").run()
+    with database.session_scope(db_url) as session:
+        lea = next(a for a in access.list_accounts(session=session) if a.username == "lea")
+    app.selectbox(key="reset_account").set_value(lea.id)
+    by_label(app.text_input, fr("access.change.new")).set_value("remis à neuf !")
+    button(app, "accounts.reset.submit").click().run()
+    assert app.success[0].value == fr("accounts.reset.done", name=md_escape("lea (lea)"))
+    with database.session_scope(db_url) as session:
+        assert access.account_for_token(session=session, token=lea_token) is None  # her open login closed
+    app.selectbox(key="archive_account").set_value(lea.id)
+    button(app, "accounts.archive.submit").click().run()
+    assert app.error[0].value == fr("error.confirm_needed")
+    by_label(app.checkbox, fr("accounts.archive.sure")).check()
+    button(app, "accounts.archive.submit").click().run()
+    assert not app.error
+    with database.session_scope(db_url) as session:
+        assert "lea" not in {a.username for a in access.list_accounts(session=session)}
+    assert app.selectbox(key="archive_account").options == []  # nobody else to archive: not oneself

@@ -23,6 +23,7 @@ TITLES = {
     "pages/report.py": "report.title",
     "pages/project.py": "project.title",
     "pages/accounts.py": "accounts.title",
+    "pages/data_safety.py": "safety.title",
 }
 PAGES = list(TITLES)
 DEMO_NAME = "Bien vivre ensemble à Valmont-sur-Orne"

@@ -13,6 +13,8 @@ from actions import partners as action_partners
 from actions import service as actions_service
 from groups import service as groups_service
 from groups.models import VALIDATED
+from indicators import board
+from indicators import mixed as mixed_service
 from indicators import service as indicators_service
 from indicators.models import LEVELS
 from surveys import service as surveys_service
@@ -49,8 +51,11 @@ def load_demo(*, session: Session) -> ProjectRead:
     pid = project.id
     groups = _load_groups(session, pid)
     criteria = _load_criteria(session, pid, groups)
+    _load_delegates(session, pid, groups)
     indicators = _load_indicators(session, pid, criteria)
-    _load_survey(session, pid, indicators)
+    _load_board(session, pid, criteria)
+    _load_survey(session, pid, indicators, "wave.json", "responses.csv")
+    _load_survey(session, pid, indicators, "wave_expost.json", "responses_expost.csv")
     _load_actions(session, pid, indicators)
     return project
 
@@ -99,6 +104,33 @@ def _load_criteria(session: Session, pid: int, groups: dict[str, int]) -> dict[s
     return keys
 
 
+def _load_delegates(session: Session, pid: int, groups: dict[str, int]) -> None:
+    seats = _csv("delegates.csv")
+    for mixed, table in seats.groupby("mixed"):
+        delegates = {groups[row["group"]]: row["name"] for row in table.to_dict("records")}
+        mixed_service.compose(session=session, project_id=pid, mixed_group_id=groups[mixed], delegates=delegates)
+
+
+def _load_board(session: Session, pid: int, criteria: dict[str, int]) -> None:
+    """The mixed groups' board as they left it: one classified cluster per indicator they wrote.
+
+    Not pinned, so a visitor can try the engine's re-suggestion on the demo.
+    """
+    rows = _csv("indicators.csv").to_dict("records")
+    placed: set[str] = set()  # a note sits in one cluster, even when two indicators draw on it
+    suggestion = []
+    for row in rows:
+        keys = [key for key in row["criteria"].split() if key not in placed]
+        placed.update(keys)
+        suggestion.append(board.SuggestedGroup(row["name_fr"], [criteria[key] for key in keys]))
+    board.apply_suggestion(session=session, project_id=pid, groups=suggestion, seen={})
+    laid_out = board.load_board(session=session, project_id=pid)
+    for cluster, row in zip(laid_out.clusters, rows, strict=True):
+        seen = board.load_board(session=session, project_id=pid).versions
+        board.set_family(session=session, project_id=pid, cluster_id=cluster.id, family_code=row["family"] or None,
+                         component_code=row["component"] or None, seen=seen)  # fmt: skip
+
+
 def _load_indicators(session: Session, pid: int, criteria: dict[str, int]) -> dict[str, int]:
     return {
         row["key"]: indicators_service.create_indicator(
@@ -116,17 +148,18 @@ def _load_indicators(session: Session, pid: int, criteria: dict[str, int]) -> di
     }
 
 
-def _load_survey(session: Session, pid: int, indicators: dict[str, int]) -> None:
-    info = json.loads((DEMO_DIR / "wave.json").read_text(encoding="utf-8"))
+def _load_survey(session: Session, pid: int, indicators: dict[str, int], wave_file: str, responses: str) -> None:
+    info = json.loads((DEMO_DIR / wave_file).read_text(encoding="utf-8"))
     wave = surveys_service.create_wave(
         session=session,
         project_id=pid,
         name=info["name_fr"],
+        name_en=info.get("name_en", ""),
         kind=info["kind"],
         opened_on=_date(info.get("opened_on", "")),
         closed_on=_date(info.get("closed_on", "")),
     )
-    for row in _csv("responses.csv").to_dict("records"):
+    for row in _csv(responses).to_dict("records"):
         levels = {iid: (int(row[key]) if row[key] else None) for key, iid in indicators.items() if key in row}
         surveys_service.add_response(
             session=session,

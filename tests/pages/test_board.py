@@ -114,7 +114,8 @@ def test_resuggest_keeps_accepted_clusters(demo_board, db_url):
     click(app, fr("board.suggest"))  # the same again, e.g. once new notes came in
     with database.session_scope(db_url) as session:
         kinds = [e.kind for e in board.history(session=session, project_id=app.session_state["project_id"])]
-    assert kinds == ["suggest", "suggest", "pin", "suggest"]
+    assert kinds[:3] == ["suggest", "suggest", "pin"]  # newest first; then how the demo laid its board out
+    assert set(kinds[3:]) == {"family", "suggest"}
 
 
 def test_to_indicator_opens_the_editor_with_the_cluster(demo_board, db_url):

@@ -12,6 +12,9 @@ def test_compose_a_mixed_group_from_delegates(app):
     load_demo(app)
     app.switch_page("pages/mixed_groups.py").run()
     assert not app.exception
+    assert app.subheader[0].value == fr("mixed.represented", count=6, total=6)  # the demo's first mixed group
+    by_label(app.text_input, fr("mixed.name")).set_value("Arc-en-ciel 3")
+    next(b for b in app.button if b.label == fr("mixed.create")).click().run()
     missing = [h.proto.body for h in app.get("html") if "spirale-missing" in h.proto.body]
     assert len(missing) == 6 and "Jeunes 16-25 ans" in missing[0]
     assert app.subheader[0].value == fr("mixed.represented", count=0, total=6)

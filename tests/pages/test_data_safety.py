@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from groups import service as groups_service
 from privacy import participant_reference
-from tests.pages.conftest import by_label, raw_keys
+from tests.pages.conftest import by_label, login, raw_keys
+from ui.access import TOKEN_KEY
 from workshop import backup, database, i18n, projects, settings
+from workshop.access import FACILITATOR
 
 PAGE = Path(__file__).resolve().parents[2] / "pages" / "data_safety.py"
 PHONE = "Qx7_mK2pLr9vT4nW8yZ3aB6cD1eF5gH0"
@@ -145,3 +147,15 @@ def test_no_project_still_offers_backups_and_the_archive(db_url, backups):
     assert test.info[0].value == tr("project.choose_first")
     assert by_label(test.button, tr("safety.backup_now"))
     assert test.get("file_uploader")  # a project archive can come onto an instance that has none yet
+
+
+def test_only_administrators_open_it(db_url, backups, project_id, app_as):
+    facilitator = app_as(FACILITATOR, project_id)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        facilitator.switch_page("pages/data_safety.py")  # not in their navigation
+    page = AppTest.from_file(str(PAGE), default_timeout=60)  # and run without the router, it still refuses
+    page.session_state[TOKEN_KEY] = login(db_url, "fanny", role=FACILITATOR, project_id=project_id)
+    page.session_state["project_id"] = project_id
+    page.run()
+    assert page.error[0].value == tr("access.denied")
+    assert not page.title and not page.button

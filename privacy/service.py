@@ -467,6 +467,7 @@ def erase_participant(
     _forget_on_board(session, project_id, set(criterion_ids))
     _remove(session, tables[Criterion.__tablename__], criterion_ids, removed)
     _remove(session, tables[Respondent.__tablename__], respondent_ids, removed)
+    session.expire_all()  # rows changed in bulk above: what the session holds is read again when used
     summary = ErasureSummary(
         notes=removed.get(Criterion.__tablename__, 0),
         respondents=removed.get(Respondent.__tablename__, 0),

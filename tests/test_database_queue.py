@@ -52,9 +52,10 @@ def test_a_second_connection_in_the_same_thread_does_not_wait_on_its_own_turn():
     turns.take(first)
     turns.take(second)  # returns at once: SQLite's own lock decides for it, as without the queue
     turns.give_back(second)  # not the holder: nothing changes
-    assert not _in_thread(lambda: turns.take(object()), seconds=0.2)
+    other = threading.Event()
+    assert not _in_thread(lambda: (turns.take(object()), other.set()), seconds=0.2)
     turns.give_back(first)
-    assert _in_thread(lambda: turns.take(object()), seconds=5)
+    assert other.wait(5)  # the thread in line gets the turn
 
 
 def test_waiting_threads_get_connections_in_arrival_order():

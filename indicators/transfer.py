@@ -13,6 +13,7 @@ from indicators import service
 from indicators.models import ACTIVE, LEVELS
 from workshop import grid, uploads
 from workshop.errors import SpiraleError
+from workshop.text import plain
 
 FORMAT = "spirale-indicators"
 VERSION = 1
@@ -97,7 +98,7 @@ def read_file(data: bytes, filename: str) -> pd.DataFrame:
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
-    return frame[COLUMNS].fillna("").astype(str).map(str.strip)
+    return frame[COLUMNS].fillna("").astype(str).map(plain)
 
 
 def _read_json(data: bytes) -> pd.DataFrame:

@@ -22,6 +22,7 @@ FORMAT = "spirale-archive"
 VERSION = 1
 SUFFIX = ".spirale"
 MAX_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # what the members may unpack to: a zip bomb is refused before reading
 # Instance tables belong to this installation, not to a project: accounts and login sessions have no
 # project_id, and a project's roles point at accounts that the other instance does not have. An archive
 # carries none of them; an imported project arrives with no roles (an administrator gives them again).
@@ -77,6 +78,10 @@ def _read(data: bytes) -> tuple[dict, dict[str, list[dict]]]:
         raise SpiraleError("error.archive_too_big", limit=MAX_BYTES // (1024 * 1024))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if (unpacked := sum(info.file_size for info in archive.infolist())) > MAX_UNPACKED_BYTES:
+                raise SpiraleError(
+                    "error.archive_unpacked_too_big", size=unpacked // 1_048_576, limit=MAX_UNPACKED_BYTES // 1_048_576
+                )
             manifest = json.loads(archive.read("manifest.json"))
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
                 raise SpiraleError("error.archive_foreign")
@@ -127,7 +132,8 @@ def _unique_name(session: Session, name: str) -> str:
 def import_project(*, session: Session, metadata: MetaData, data: bytes) -> int:
     """Write an archive's project into this database with new ids; return the new project id.
 
-    Everything happens in the caller's transaction: on any error nothing is written.
+    Everything happens in the caller's transaction, under a savepoint: on any error nothing is written,
+    even when the caller goes on with its session.
     """
     _manifest, tables = _read(data)
     known = {table.name: table for table in _tables(metadata)}
@@ -138,14 +144,15 @@ def import_project(*, session: Session, metadata: MetaData, data: bytes) -> int:
     referenced = {fk.column.table.name for table in known.values() for fk in table.foreign_keys}
     new_ids: dict[str, dict[int, int]] = {}
     try:
-        for table in _tables(metadata):
-            new_ids[table.name] = _insert_rows(
-                session, table, tables.get(table.name, []), new_ids, table.name in referenced
-            )
-        session.flush()
+        with session.begin_nested():
+            for table in _tables(metadata):
+                new_ids[table.name] = _insert_rows(
+                    session, table, tables.get(table.name, []), new_ids, table.name in referenced
+                )
+            session.flush()
     except SpiraleError:
         raise
-    except (SQLAlchemyError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (SQLAlchemyError, ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
         raise SpiraleError("error.archive_invalid", detail=type(exc).__name__) from exc
     return next(iter(new_ids["project"].values()))
 

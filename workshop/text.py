@@ -12,13 +12,20 @@ LONG_TEXT_MAX = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def plain(value: object) -> str:
+    """The text as the services store it (control characters out, edges stripped), never refused.
+
+    Imports read every cell this way, so that what a check accepts is exactly what gets stored.
+    """
+    return _CONTROL.sub("", "" if value is None else str(value)).strip()
+
+
 def clean_text(value: object, *, max_length: int, required: bool = True) -> str:
     """Strip the edges and control characters; refuse empty or over-long text.
 
     The inner text is kept exactly as written (the method never loses a citizen's words).
     """
-    text = "" if value is None else str(value)
-    text = _CONTROL.sub("", text).strip()
+    text = plain(value)
     if required and not text:
         raise SpiraleError("error.text_empty")
     if len(text) > max_length:

@@ -11,10 +11,12 @@ from pathlib import PurePath
 import pandas as pd
 
 from workshop.errors import SpiraleError
+from workshop.text import plain
 
 CSV_SUFFIXES = (".csv", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SEPARATORS = (",", ";", "\t")
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # what a workbook's parts may unpack to: a zip bomb is refused unread
 
 
 def suffix(filename: str) -> str:
@@ -56,12 +58,20 @@ def _read_csv(data: bytes) -> pd.DataFrame:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise SpiraleError("error.file_unreadable", detail=str(error).splitlines()[0][:200]) from error
-    return frame.fillna("").map(str.strip)
+    return frame.fillna("").map(plain)
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SpiraleError("error.file_unreadable", detail="not an XLSX workbook")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            unpacked = sum(info.file_size for info in book.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise SpiraleError("error.file_unreadable", detail="not an XLSX workbook") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        limit = MAX_UNPACKED_BYTES // 1_048_576
+        raise SpiraleError("error.file_unpacked_too_big", size=unpacked // 1_048_576, limit=limit)
     try:
         frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
     except Exception as error:  # openpyxl raises many kinds of error for a damaged workbook
@@ -71,9 +81,9 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
 
 
 def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person sees: 3.0 -> "3", empty -> ""."""
+    """A spreadsheet cell as the text a person sees and the services store: 3.0 -> "3", empty -> ""."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return plain(value)

@@ -5,6 +5,7 @@ not rolled back, so a service that wrote part of its work before refusing is cau
 must hold inside the service, not only thanks to the page's rollback).
 """
 
+import os
 import string
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,11 @@ ROBUST = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
+
+
+def examples(count: int) -> settings:
+    """`count` examples per test in CI; SPIRALE_ROBUST_SCALE=10 hunts ten times longer (a nightly run)."""
+    return settings(ROBUST, max_examples=count * int(os.environ.get("SPIRALE_ROBUST_SCALE", "1")))
 
 
 def snapshot(url: str) -> dict[str, list[tuple]]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from actions import partners as partners_service
@@ -16,11 +16,11 @@ from groups.models import ILLBEING, WELLBEING
 from indicators import board
 from indicators import service as indicators_service
 from surveys import service as surveys_service
-from tests.robustness.conftest import ROBUST, call, read
+from tests.robustness.conftest import call, examples, read
 from tests.robustness.strategies import cleaned, hostile_text
 from workshop import database, projects
 
-EXAMPLES = settings(ROBUST, max_examples=20)
+EXAMPLES = examples(20)
 SCALE = {level: f"Situation {level}" for level in range(1, 6)}
 
 

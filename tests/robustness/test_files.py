@@ -1,0 +1,300 @@
+"""Hostile files at every import: paper notes, survey answers (ours, LimeSurvey, KoboToolbox), indicator sets,
+project archives. Each file is imported whole or refused with a clear message, the database unchanged."""
+
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import schema
+from groups import paper
+from groups import service as groups_service
+from indicators import service as indicators_service
+from indicators import transfer
+from indicators.models import ACTIVE
+from surveys import imports
+from surveys import service as surveys_service
+from tests.robustness.conftest import call, examples, read, snapshot
+from tests.robustness.files import (
+    ENCODINGS,
+    TABLE_NAMES,
+    forge_sizes,
+    hostile_cell,
+    mutated_rows,
+    table,
+    to_xlsx,
+    zip_of,
+)
+from tests.robustness.strategies import cleaned
+from workshop import archive, database, projects
+
+EXAMPLES = examples(15)
+SCALE = {level: f"Situation {level}" for level in range(1, 6)}
+kinds = st.sampled_from(["csv", "xlsx"])
+separators = st.sampled_from([",", ";", "\t"])
+encodings = st.sampled_from(ENCODINGS)
+
+
+@dataclass
+class World:
+    url: str
+    project_id: int
+    indicator_id: int
+    wave_id: int
+
+
+@pytest.fixture
+def world(db_url: str, project_id: int) -> World:
+    with database.session_scope(db_url) as session:
+        for profile in ("Jeunes", "Parents seuls"):
+            groups_service.create_group(session=session, project_id=project_id, profile=profile)
+        indicator = indicators_service.create_indicator(
+            session=session, project_id=project_id, name_fr="Logement", levels=SCALE
+        )
+        wave = surveys_service.create_wave(session=session, project_id=project_id, name="Vague 1")
+    return World(db_url, project_id, indicator.id, wave.id)
+
+
+def count(url: str, table: str) -> int:
+    return len(snapshot(url)[table])
+
+
+# ---------- paper notes ----------
+
+PAPER = [
+    ["groupe", "question", "texte", "auteur"],
+    ["Jeunes", "bien-être", "Un logement à soi", "Awa"],
+    ["Parents seuls", "mal-être", "Le bruit la nuit", ""],
+    ["jeunes", "action", "Un jardin partagé", "Léo"],
+]
+
+
+def paper_import(url: str, project_id: int, data: bytes, name: str) -> tuple[bool, object]:
+    return call(url, paper.import_file, project_id=project_id, name=name, data=data)
+
+
+@EXAMPLES
+@given(data=st.binary(max_size=3000), name=st.sampled_from(TABLE_NAMES))
+def test_paper_notes_random_bytes(world: World, data: bytes, name: str) -> None:
+    paper_import(world.url, world.project_id, data, name)
+
+
+@EXAMPLES
+@given(kind=kinds, cut=st.floats(0, 1, exclude_max=True), encoding=encodings)
+def test_paper_notes_truncated(world: World, kind: str, cut: float, encoding: str) -> None:
+    data, name = table(PAPER, kind, encoding=encoding)
+    paper_import(world.url, world.project_id, data[: int(len(data) * cut)], name)
+
+
+@EXAMPLES
+@given(rows=mutated_rows(PAPER), kind=kinds, separator=separators, encoding=encodings)
+def test_paper_notes_hostile_cells(world: World, rows: list, kind: str, separator: str, encoding: str) -> None:
+    data, name = table(rows, kind, separator, encoding)
+    before = count(world.url, "criterion")
+    ok, added = paper_import(world.url, world.project_id, data, name)
+    if ok:  # every note of the file, nothing more, nothing less
+        assert count(world.url, "criterion") == before + added
+        stored = read(world.url, groups_service.list_criteria, project_id=world.project_id)[before:]
+        assert all(note.text == cleaned(note.text) and note.text for note in stored)
+
+
+# ---------- survey answers: ours, LimeSurvey, KoboToolbox ----------
+
+
+def answers_rows(indicator_id: int, style: str) -> list[list[object]]:
+    column = {"ours": f"ind{indicator_id}", "lime": "Logement", "kobo": f"group_ind/ind{indicator_id}"}[style]
+    code = {"ours": "code", "lime": "id", "kobo": "_id"}[style]
+    profile = {"ours": "profile", "lime": "Profil du répondant", "kobo": "group_profil/profile"}[style]
+    levels = {"ours": ["1", "5", "9"], "lime": ["A1", "A5", "-oth-"], "kobo": ["2", "Situation 4", "Ne sait pas"]}
+    return [[code, profile, column, "poids"]] + [
+        [f"r{n}", "Jeunes", level, "1,5"] for n, level in enumerate(levels[style], start=1)
+    ]
+
+
+def survey_import(world: World, data: bytes, name: str) -> tuple[bool, object]:
+    """Into a new wave each time, so that a file's codes are never refused as already there."""
+    wave = read(world.url, surveys_service.create_wave, project_id=world.project_id, name="Vague")
+
+    def run(*, session, project_id: int, wave_id: int) -> int:
+        frame = imports.read_table(data, name)
+        target = imports.target(session=session, project_id=project_id)
+        mapping = imports.guess_mapping(list(frame.columns), target)
+        return imports.import_frame(session=session, project_id=project_id, wave_id=wave_id, frame=frame,
+                                    mapping=mapping)  # fmt: skip
+
+    return call(world.url, run, project_id=world.project_id, wave_id=wave.id)
+
+
+@EXAMPLES
+@given(data=st.binary(max_size=3000), name=st.sampled_from(TABLE_NAMES))
+def test_survey_answers_random_bytes(world: World, data: bytes, name: str) -> None:
+    survey_import(world, data, name)
+
+
+@EXAMPLES
+@given(style=st.sampled_from(["ours", "lime", "kobo"]), kind=kinds, cut=st.floats(0, 1, exclude_max=True))
+def test_survey_answers_truncated(world: World, style: str, kind: str, cut: float) -> None:
+    data, name = table(answers_rows(world.indicator_id, style), kind)
+    survey_import(world, data[: int(len(data) * cut)], name)
+
+
+@EXAMPLES
+@given(data=st.data(), style=st.sampled_from(["ours", "lime", "kobo"]), kind=kinds, separator=separators,
+       encoding=encodings)  # fmt: skip
+def test_survey_answers_hostile_cells(world: World, data, style: str, kind: str, separator: str, encoding: str) -> None:
+    rows = data.draw(mutated_rows(answers_rows(world.indicator_id, style)))
+    content, name = table(rows, kind, separator, encoding)
+    before = count(world.url, "respondent")
+    ok, added = survey_import(world, content, name)
+    if ok:
+        assert count(world.url, "respondent") == before + added
+
+
+# ---------- indicator sets ----------
+
+INDICATORS = [
+    ["name_fr", "name_en", "family", "component", "definition", "level1", "level2", "level3", "level4", "level5"],
+    ["Se loger", "Housing", "", "", "Un toit", "Rue", "Squat", "Foyer", "Location", "Chez soi"],
+    ["Travailler", "", "", "", "", "Aucun", "Petits boulots", "CDD", "CDI", "Choisi"],
+]
+
+
+def indicator_json(rows: list[list[object]]) -> bytes:
+    header, *body = rows
+    records = []
+    for row in body:
+        item = dict(zip(header, row, strict=False))
+        item["levels"] = {str(level): item.pop(f"level{level}", "") for level in range(1, 6)}
+        records.append(item)
+    return json.dumps({"format": transfer.FORMAT, "version": 1, "indicators": records}, default=str).encode()
+
+
+def indicator_import(world: World, data: bytes, name: str) -> tuple[bool, object]:
+    """Into a new project each time, so that a file's names are never refused as already there."""
+    project_id = read(world.url, projects.create_project, name=f"Import {count(world.url, 'project')}").id
+    ok, added = call(world.url, transfer.import_indicators, project_id=project_id, data=data, filename=name)
+    if ok:  # every row became a usable indicator (five situations): none silently left a draft
+        new = read(world.url, indicators_service.list_indicators, project_id=project_id)
+        assert len(new) == added and all(i.status == ACTIVE for i in new)
+        assert all(i.name_fr == cleaned(i.name_fr) and i.name_fr for i in new)
+    return ok, added
+
+
+@EXAMPLES
+@given(data=st.binary(max_size=3000), name=st.sampled_from(TABLE_NAMES))
+def test_indicator_set_random_bytes(world: World, data: bytes, name: str) -> None:
+    indicator_import(world, data, name)
+
+
+@EXAMPLES
+@given(kind=st.sampled_from(["csv", "xlsx", "json"]), cut=st.floats(0, 1, exclude_max=True))
+def test_indicator_set_truncated(world: World, kind: str, cut: float) -> None:
+    data, name = (indicator_json(INDICATORS), "set.json") if kind == "json" else table(INDICATORS, kind)
+    indicator_import(world, data[: int(len(data) * cut)], name)
+
+
+def _with(rows: list[list[object]], line: int, column: int, value: object) -> list[list[object]]:
+    changed = [list(r) for r in rows]
+    changed[line][column] = value
+    return changed
+
+
+@EXAMPLES
+@given(rows=mutated_rows(INDICATORS), kind=st.sampled_from(["csv", "xlsx", "json"]), encoding=encodings)
+@example(rows=_with(INDICATORS, 1, 5, "\x07"), kind="csv", encoding="utf-8")  # a level of control characters only
+@example(rows=_with(INDICATORS, 2, 0, "\x01"), kind="json", encoding="utf-8")  # a name of control characters only
+def test_indicator_set_hostile_cells(world: World, rows: list, kind: str, encoding: str) -> None:
+    data, name = (indicator_json(rows), "set.json") if kind == "json" else table(rows, kind, encoding=encoding)
+    indicator_import(world, data, name)
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(), hostile_cell.filter(
+        lambda v: isinstance(v, str))),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+
+
+@EXAMPLES
+@given(document=json_values)
+def test_indicator_set_foreign_json(world: World, document: object) -> None:
+    indicator_import(world, json.dumps(document).encode(), "set.json")
+
+
+# ---------- project archives ----------
+
+
+@pytest.fixture
+def exported(world: World) -> bytes:
+    with database.session_scope(world.url) as session:
+        groups_service.add_criterion(session=session, project_id=world.project_id, group_id=1, question="wellbeing",
+                                     text="Un logement")  # fmt: skip
+        surveys_service.add_response(session=session, project_id=world.project_id, wave_id=world.wave_id,
+                                     levels={world.indicator_id: 4})  # fmt: skip
+        return archive.export_project(session=session, metadata=schema.metadata, project_id=world.project_id)
+
+
+def archive_import(world: World, data: bytes) -> tuple[bool, object]:
+    before = count(world.url, "project")
+    ok, new_id = call(world.url, archive.import_project, metadata=schema.metadata, data=data)
+    if ok:
+        assert count(world.url, "project") == before + 1
+    return ok, new_id
+
+
+@EXAMPLES
+@given(data=st.one_of(st.binary(max_size=3000), st.builds(lambda m: zip_of(m), st.dictionaries(
+    st.sampled_from(["manifest.json", "tables/project.json", "tables/criterion.json", "x"]), st.binary(max_size=200)))))
+def test_archive_random_bytes(world: World, data: bytes) -> None:  # fmt: skip
+    archive_import(world, data)
+
+
+@EXAMPLES
+@given(cut=st.floats(0, 1, exclude_max=True))
+def test_archive_truncated(world: World, exported: bytes, cut: float) -> None:
+    archive_import(world, exported[: int(len(exported) * cut)])
+
+
+def _members(data: bytes) -> dict[str, object]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as opened:
+        return {name: json.loads(opened.read(name)) for name in opened.namelist()}
+
+
+@EXAMPLES
+@given(data=st.data())
+def test_archive_hostile_values(world: World, exported: bytes, data) -> None:
+    members = _members(exported)
+    tables = sorted(n for n, rows in members.items() if n.startswith("tables/") and rows)
+    name = data.draw(st.sampled_from(tables))
+    row = data.draw(st.sampled_from(members[name]))
+    column = data.draw(st.sampled_from(sorted(row)))
+    row[column] = data.draw(json_values)
+    archive_import(world, zip_of({n: json.dumps(v, default=str).encode() for n, v in members.items()}))
+
+
+def test_archive_that_announces_gigabytes_is_refused_before_unpacking(world: World, exported: bytes) -> None:
+    ok, error = archive_import(world, forge_sizes(exported))
+    assert not ok and error.key == "error.archive_unpacked_too_big"
+
+
+def test_workbook_that_announces_gigabytes_is_refused_before_unpacking(world: World) -> None:
+    bomb = forge_sizes(to_xlsx(PAPER))
+    ok, error = paper_import(world.url, world.project_id, bomb, "notes.xlsx")
+    assert not ok and error.key == "error.file_unpacked_too_big"
+    ok, error = indicator_import(world, forge_sizes(to_xlsx(INDICATORS)), "set.xlsx")
+    assert not ok and error.key == "error.file_unpacked_too_big"
+
+
+def test_a_valid_file_of_each_kind_is_imported_whole(world: World, exported: bytes) -> None:
+    """The hostile tests above prove refusals; this proves their starting files are good."""
+    assert paper_import(world.url, world.project_id, *table(PAPER, "csv")) == (True, 3)
+    for style in ("ours", "lime", "kobo"):
+        assert survey_import(world, *table(answers_rows(world.indicator_id, style), "xlsx")) == (True, 3)
+    assert indicator_import(world, indicator_json(INDICATORS), "set.json") == (True, 2)
+    assert archive_import(world, exported)[0]

@@ -400,6 +400,7 @@ def move_notes(
         raise SpiraleError("error.move_already")
     sources = [_cluster(session, project_id, cid) for cid in sorted({where[i] for i in moving if i in where})]
     touched = [*sources, *([target] if target else [])]
+    label = clean_text(name, max_length=CLUSTER_NAME_MAX, required=False)  # refused before anything moves
 
     def apply() -> list[Cluster]:
         for source in sources:
@@ -408,10 +409,7 @@ def move_notes(
             source.active = bool(left)  # an emptied cluster leaves the board
         if target is None:
             first = session.get(Criterion, moving[0])
-            label = clean_text(name, max_length=CLUSTER_NAME_MAX, required=False) or (
-                first.corrected_text or first.text
-            )
-            return [_new_cluster(session, project_id, label[:60], moving)]
+            return [_new_cluster(session, project_id, (label or first.corrected_text or first.text)[:60], moving)]
         _set_members(session, project_id, target.id, _members_of(session, project_id, target.id) + moving)
         return []
 

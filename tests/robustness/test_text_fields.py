@@ -13,7 +13,7 @@ from actions import service as actions_service
 from groups import join
 from groups import service as groups_service
 from groups.models import ILLBEING, WELLBEING
-from indicators import board
+from indicators import board, scales
 from indicators import service as indicators_service
 from surveys import service as surveys_service
 from tests.robustness.conftest import call, examples, read
@@ -174,6 +174,46 @@ def test_indicator_texts(world: World, name: str, name_en: str, definition: str,
             assert stored_levels == {level: cleaned(t) for level, t in texts.items() if cleaned(t)}
 
 
+@EXAMPLES
+@given(name=hostile_text, new_name=hostile_text)
+def test_cluster_split_and_move_names(world: World, name: str, new_name: str) -> None:
+    view = read(world.url, board.load_board, project_id=world.project_id)
+    cluster = view.cluster(world.cluster_id)
+    ok, _ = call(world.url, board.split, project_id=world.project_id, cluster_id=cluster.id,
+                 criterion_ids=[cluster.notes[-1].criterion_id], seen=view.versions, name=name)  # fmt: skip
+    after = read(world.url, board.load_board, project_id=world.project_id)
+    if ok:  # a blank name keeps the cluster's own
+        assert after.clusters[-1].name == (cleaned(name)[: board.CLUSTER_NAME_MAX] or cluster.name)
+        moved = after.clusters[-1].notes[0].criterion_id
+        ok, _ = call(world.url, board.move_notes, project_id=world.project_id, criterion_ids=[moved],
+                     target_id=cluster.id, seen=after.versions)  # fmt: skip
+        assert ok  # back where it was, for the next example
+    ok, _ = call(world.url, board.move_notes, project_id=world.project_id, criterion_ids=[world.criterion_id],
+                 target_id=None, seen=after.versions, name=new_name)  # fmt: skip
+    if ok:
+        made = read(world.url, board.load_board, project_id=world.project_id).cluster_of(world.criterion_id)
+        assert made.name == (cleaned(new_name) or "Le bruit")[:60]
+        view = read(world.url, board.load_board, project_id=world.project_id)
+        assert call(world.url, board.move_notes, project_id=world.project_id, criterion_ids=[world.criterion_id],
+                    target_id=cluster.id, seen=view.versions)[0]  # fmt: skip
+
+
+@EXAMPLES
+@given(notes=st.lists(st.tuples(hostile_text, st.sampled_from([WELLBEING, ILLBEING, "action", "other"])), max_size=8),
+       lang=st.sampled_from(["fr", "en", "de"]))  # fmt: skip
+def test_level_drafts_from_hostile_notes(world: World, notes: list[tuple[str, str]], lang: str) -> None:
+    """The drafts made from notes always fit an indicator: five texts within the limit, accepted as they are."""
+    drafts = scales.draft_levels(notes, lang)
+    assert drafts == {} or sorted(drafts) == [1, 2, 3, 4, 5]
+    if drafts:
+        name = scales.draft_name([text for text, _ in notes]) or "Brouillon"
+        ok, made = call(world.url, indicators_service.create_indicator, project_id=world.project_id, name_fr=name,
+                        levels=drafts)  # fmt: skip
+        if ok:
+            stored = read(world.url, indicators_service.levels_of, project_id=world.project_id, indicator_id=made.id)
+            assert stored == {level: cleaned(text) for level, text in drafts.items() if cleaned(text)}
+
+
 # ---------- step 3: waves and profile questions ----------
 
 
@@ -274,3 +314,35 @@ def test_plenary_texts(world: World, title: str, presented: str, attendance: str
         stored = next(p for p in read(world.url, partners_service.list_plenaries, project_id=world.project_id)
                       if p.id == plenary.id)  # fmt: skip
         assert (stored.title, stored.presented) == (cleaned(title), cleaned(presented))
+
+
+# ---------- the same on PostgreSQL, where NUL and over-long text are refused by the database itself ----------
+
+
+@pytest.fixture
+def pg_world(pg_url: str) -> tuple[str, int, int]:
+    database.prepare(pg_url)
+    with database.session_scope(pg_url) as session:
+        project = projects.create_project(session=session, name="Quartier robuste", place="Testville")
+        group = groups_service.create_group(session=session, project_id=project.id, profile="Jeunes")
+    return pg_url, project.id, group.id
+
+
+@examples(10)
+@given(text=hostile_text, other=hostile_text)
+def test_hostile_text_on_postgresql(pg_world: tuple[str, int, int], text: str, other: str) -> None:
+    url, project_id, group_id = pg_world
+    ok, note = call(url, groups_service.add_criterion, project_id=project_id, group_id=group_id, question=ILLBEING,
+                    text=text, author=other)  # fmt: skip
+    if ok:
+        assert note.text == cleaned(text)
+    ok, made = call(url, indicators_service.create_indicator, project_id=project_id, name_fr=other, definition=text,
+                    levels=dict.fromkeys(range(1, 6), text))  # fmt: skip
+    if ok:
+        stored = read(url, indicators_service.get_indicator, project_id=project_id, indicator_id=made.id)
+        assert (stored.name_fr, stored.definition) == (cleaned(other), cleaned(text))
+    ok, action = call(url, actions_service.create_action, project_id=project_id, title=other, description=text)
+    if ok:
+        assert read(url, actions_service.get_action, project_id=project_id, action_id=action.id).title == (
+            cleaned(other)
+        )

@@ -423,7 +423,7 @@ def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
         raise SpiraleError("error.token_used")
     text = json.dumps(dict(draft), ensure_ascii=False)
     if len(text) > 20000:
-        raise SpiraleError("error.text_too_long", maximum=20000)
+        raise SpiraleError("error.text_too_long", limit=20000, length=len(text))
     row.draft = text
     session.add(row)
     session.flush()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from actions import partners as partners_service
@@ -13,7 +13,7 @@ from actions import service as actions_service
 from groups import join
 from groups import service as groups_service
 from groups.models import ILLBEING, WELLBEING
-from indicators import board, scales
+from indicators import board, mixed, scales
 from indicators import service as indicators_service
 from surveys import service as surveys_service
 from tests.robustness.conftest import call, examples, read
@@ -346,3 +346,40 @@ def test_hostile_text_on_postgresql(pg_world: tuple[str, int, int], text: str, o
         assert read(url, actions_service.get_action, project_id=project_id, action_id=action.id).title == (
             cleaned(other)
         )
+
+
+# ---------- a mixed group's delegates, a participant's questionnaire ----------
+
+
+@EXAMPLES
+@given(name=hostile_text, delegate=hostile_text)
+def test_mixed_group_and_delegate_names(world: World, name: str, delegate: str) -> None:
+    ok, group = call(world.url, mixed.create_mixed_group, project_id=world.project_id, profile=name)
+    if not ok:
+        return
+    ok, _ = call(world.url, mixed.compose, project_id=world.project_id, mixed_group_id=group.id,
+                 delegates={world.group_id: delegate})  # fmt: skip
+    table = read(world.url, mixed.composition, project_id=world.project_id, mixed_group_id=group.id)
+    assert table.group.profile == cleaned(name)
+    assert [d.name for d in table.delegates] == ([cleaned(delegate)] if ok else [])
+
+
+@EXAMPLES
+@given(place=hostile_text, extra=hostile_text, draft=hostile_text)
+@example(place="", extra="", draft="x" * 30_000)
+def test_a_participants_free_answers(world: World, place: str, extra: str, draft: str) -> None:
+    """What a phone sends: a half-answered draft, then the response with free-text profile answers."""
+    wave = read(world.url, surveys_service.create_wave, project_id=world.project_id, name="Vague")
+    (token,) = read(world.url, surveys_service.create_tokens, project_id=world.project_id, wave_id=wave.id, count=1)
+    ok, _ = call(world.url, surveys_service.save_draft, token=token, draft={"place": draft, "levels": {"1": 3}})
+    if ok:
+        assert read(world.url, surveys_service.token_state, token=token).draft["place"] == draft
+    profile = {"place": place, "quartier": extra}
+    ok, respondent = call(world.url, surveys_service.submit_token, token=token,
+                          levels={world.indicator_id: 4}, profile=profile)  # fmt: skip
+    if ok:
+        people = read(world.url, surveys_service.respondents_frame, project_id=world.project_id, wave_id=wave.id)
+        row = people.set_index("respondent").loc[respondent]
+        assert row["place"] == cleaned(place)
+        if cleaned(extra):  # a blank answer is not stored
+            assert row["quartier"] == cleaned(extra)

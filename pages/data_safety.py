@@ -138,6 +138,20 @@ def show_found(data: privacy.ParticipantData) -> None:
             hide_index=True,
             width="stretch",
         )
+    if data.seats:
+        st.subheader(t("privacy.seats"))
+        st.dataframe(
+            [
+                {
+                    t("privacy.col.mixed_group"): seat.mixed_group,
+                    t("privacy.col.represented"): seat.represented_group,
+                    t("privacy.col.author"): seat.name,
+                }
+                for seat in data.seats
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     if data.links:
         st.subheader(t("privacy.links"))
         st.dataframe(

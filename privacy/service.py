@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 
 import schema
 from groups.models import Criterion, Group
-from indicators.models import BoardEvent, Indicator, IndicatorCriterion
+from indicators.models import BoardEvent, Delegate, Indicator, IndicatorCriterion
 from privacy import REFERENCE_LENGTH, participant_reference
 from privacy.models import Erasure
 from surveys.models import Answer, Respondent, SurveyToken, Wave
@@ -111,11 +111,21 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Seat:
+    """A mixed group's seat held under their name, as the delegate of their homogeneous group."""
+
+    mixed_group: str
+    represented_group: str
+    name: str
+
+
+@dataclass(frozen=True)
 class ParticipantData:
     kind: str
     notes: list[Note]
     responses: list[Response]
     links: list[Link]
+    seats: list[Seat] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ class _Selection:
     criteria: list[Criterion]
     respondents: list[Respondent]
     tokens: list[SurveyToken]
+    seats: list[Delegate] = field(default_factory=list)
 
 
 # --- finding ------------------------------------------------------------------------------------
@@ -217,7 +228,8 @@ def _by_author(session: Session, project_id: int, group_id: int | None, author: 
     if len(phones) > 1:  # two phones chose the same alias: only their references tell them apart
         raise SpiraleError("error.privacy_author_ambiguous", count=len(phones))
     by_id = {c.id: c for c in [*named, *_criteria_of_phones(session, project_id, phones)]}
-    return _Selection(AUTHOR, list(by_id.values()), [], [])
+    seats = session.scalars(select(Delegate).where(Delegate.represented_group_id == group_id))
+    return _Selection(AUTHOR, list(by_id.values()), [], [], [d for d in seats if d.name and _same_name(d.name, author)])
 
 
 def _by_code(session: Session, project_id: int, wave_id: int | None, code: str) -> _Selection:
@@ -241,7 +253,7 @@ def _select(session: Session, project_id: int, selector: Selector) -> _Selection
         found = _by_author(session, project_id, selector.group_id, selector.author)
     else:
         found = _by_code(session, project_id, selector.wave_id, selector.respondent_code)
-    if not (found.criteria or found.respondents or found.tokens):
+    if not (found.criteria or found.respondents or found.tokens or found.seats):
         raise SpiraleError("error.privacy_nothing")
     found.criteria.sort(key=lambda c: c.id)
     found.respondents.sort(key=lambda r: r.id)
@@ -257,7 +269,14 @@ def find_participant(*, session: Session, project_id: int, selector: Selector) -
         notes=_notes(session, found.criteria),
         responses=_responses(session, found.respondents),
         links=_links(session, found.tokens),
+        seats=_seats(session, found.seats),
     )
+
+
+def _seats(session: Session, seats: list[Delegate]) -> list[Seat]:
+    ids = {d.mixed_group_id for d in seats} | {d.represented_group_id for d in seats}
+    names = {g.id: g.profile for g in session.scalars(select(Group).where(col(Group.id).in_(ids)))} if ids else {}
+    return [Seat(names.get(d.mixed_group_id, ""), names.get(d.represented_group_id, ""), d.name) for d in seats]
 
 
 def _notes(session: Session, criteria: list[Criterion]) -> list[Note]:
@@ -384,6 +403,8 @@ def _csv_rows(data: ParticipantData) -> list[list[object]]:
         for a in r.answers:
             rows.append(["answer", r.wave, a.indicator, "" if a.level is None else a.level, None, None, None,
                          r.code, r.created_at, None])  # fmt: skip
+    for seat in data.seats:
+        rows.append(["delegate", seat.mixed_group, seat.represented_group, "", None, seat.name, None, None, None, None])
     for link in data.links:
         state = "answered" if link.answered else "draft" if link.draft else "unused"
         draft = json.dumps(link.draft, ensure_ascii=False) if link.draft else ""
@@ -404,6 +425,7 @@ def export_participant(*, session: Session, project_id: int, selector: Selector)
         "notes": [asdict(n) for n in data.notes],
         "survey_responses": [asdict(r) for r in data.responses],
         "survey_links": [asdict(link) for link in data.links],
+        "delegate_seats": [asdict(seat) for seat in data.seats],
     }
     json_bytes = json.dumps(content, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8")
     buffer = io.StringIO()
@@ -459,6 +481,9 @@ def erase_participant(
     for link in found.tokens:  # the half-filled questionnaire goes; the link stays used, so it cannot answer again
         link.draft = ""
         session.add(link)
+    for seat in found.seats:  # the seat stays (the mixed group's make-up), without their name
+        seat.name = ""
+        session.add(seat)
     session.flush()
     for row in [*found.criteria, *found.respondents]:
         session.expunge(row)  # deleted below in bulk: the session must not write them back
@@ -475,7 +500,7 @@ def erase_participant(
         links=len(found.tokens),
         removed={k: v for k, v in sorted(removed.items()) if v},
     )
-    log = {**summary.removed, "survey_link": summary.links}
+    log = {**summary.removed, "survey_link": summary.links, "delegate_name": len(found.seats)}
     session.add(Erasure(project_id=project_id, account_id=account_id, selector=found.kind, removed=json.dumps(log)))
     session.flush()
     _forget_vectors()

@@ -405,3 +405,31 @@ def test_find_export_and_erase_on_postgres(pg_url):
         assert left == {world.paul, world.facilitator}
         answers = surveys_service.answers_frame(session=session, project_id=world.project_id, wave_id=world.wave_id)
         assert analysis.respondents(answers) == 2
+
+
+def test_a_delegates_name_is_found_exported_and_blanked(db_url, world):
+    from indicators import mixed
+
+    with database.session_scope(db_url) as session:
+        table = groups_service.create_group(
+            session=session, project_id=world.project_id, profile="Table 1", kind="mixed"
+        )
+        mixed.compose(
+            session=session, project_id=world.project_id, mixed_group_id=table.id,
+            delegates={world.group_a: "Marie", world.group_b: "Jacques"},
+        )  # fmt: skip
+        marie = Selector(group_id=world.group_a, author="Marie")
+        found = privacy.find_participant(session=session, project_id=world.project_id, selector=marie)
+        assert [(s.mixed_group, s.represented_group, s.name) for s in found.seats] == [("Table 1", "Jeunes", "Marie")]
+        export = privacy.export_participant(session=session, project_id=world.project_id, selector=marie)
+        assert json.loads(export.json_bytes)["delegate_seats"] == [
+            {"mixed_group": "Table 1", "represented_group": "Jeunes", "name": "Marie"}
+        ]
+        assert "Jacques" not in export.csv_bytes.decode("utf-8-sig")
+        privacy.erase_participant(session=session, project_id=world.project_id, selector=marie)
+    with database.session_scope(db_url) as session:
+        seats = mixed.composition(session=session, project_id=world.project_id, mixed_group_id=table.id).delegates
+        assert sorted(d.name for d in seats) == ["", "Jacques"]  # the seat stays, without her name
+        # a name that is only a delegate's (no note) is found too
+        jacques = Selector(group_id=world.group_b, author="jacques")
+        assert len(privacy.find_participant(session=session, project_id=world.project_id, selector=jacques).seats) == 1

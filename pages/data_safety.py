@@ -55,7 +55,7 @@ def backups_section() -> None:
         ]  # fmt: skip
         st.dataframe(rows, hide_index=True, width="stretch")
         chosen = st.selectbox(t("safety.backup_pick"), [b.name for b in found], key="backup_pick")
-        path = backup.find_backup(chosen).path
+        path = next(b.path for b in found if b.name == chosen)  # read only when the button is clicked
         st.download_button(
             t("safety.backup_download"), path.read_bytes, file_name=chosen, mime="application/octet-stream", icon="⬇️"
         )

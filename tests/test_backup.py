@@ -285,6 +285,18 @@ def test_postgres_backup_and_restore(pg_url, backups, tmp_path):
     assert _names(pg_url) == ["Après", "Quartier Sud"]
 
 
+def test_postgres_documented_restore_through_the_command_line(pg_url, backups):
+    database.prepare(pg_url)
+    _add(pg_url, "Quartier Nord")
+    made = _cli("now", url=pg_url, folder=backups)
+    assert made.returncode == 0, made.stderr
+    name = backup.list_backups(pg_url)[0].name
+    _delete(pg_url, "Quartier Nord")
+    restored = _cli("restore", str(backups / name), url=pg_url, folder=backups)
+    assert restored.returncode == 0, restored.stderr
+    assert _names(pg_url) == ["Quartier Nord"]
+
+
 def test_postgres_tools_missing_is_a_clear_message(pg_url, backups, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("SPIRALE_PG_BIN", "/nonexistent")

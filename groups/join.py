@@ -1,8 +1,8 @@
 """Participants' way in: a short join code per group, opened and closed by the facilitator.
 
 A participant has no account. The phone page holds the code and a random participant token
-(kept in the browser's session); every call here goes through the code, so a phone reaches
-that one group only, and only while its code is open.
+(kept in a cookie of the phone's browser, so a reload keeps it); every call here goes through the
+code, so a phone reaches that one group only, and only while its code is open.
 """
 
 import re
@@ -25,6 +25,7 @@ CODE_LENGTH = 6
 OPEN_HOURS = 4  # a code closes by itself after the meeting
 _NOT_CODE = re.compile(r"[\s\-_.]")
 CODE_PARAMETER = "code"  # the query parameter of a join link (app.py's PARTICIPANT_PAGES)
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}")  # what new_participant_token makes (32 characters)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ def join_link(code: str, request_url: str | None = None) -> str:
 
 def new_participant_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def participant_token(remembered: str | None) -> str:
+    """The token a phone remembered (its cookie) if it is one of ours, else a new one."""
+    if remembered and _TOKEN.fullmatch(remembered):
+        return remembered
+    return new_participant_token()
 
 
 def normalise_code(code: object) -> str:

@@ -132,10 +132,7 @@ with files.expander(t("step1.paper.title")):
     paper.paper_panel(project_id, by_id[group_id], groups)
 
 notes.undo_bar(project_id)
-for column, question in zip(st.columns(len(QUESTIONS)), QUESTIONS, strict=True):
-    with column:
-        notes.question_header(question, wordings)
-        notes.entry_form(project_id, group_id, question)
+notes.note_entry(project_id, group_id, wordings)
 
 notes.live_wall(project_id, group_id)
 

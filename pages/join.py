@@ -1,14 +1,15 @@
 """The participant's phone: join with a code, pick a question, write one idea, send; see and edit your own notes.
 
 No account and nothing else reachable: every call goes through the join code (groups.join), and the
-participant's notes are recognised by a random token kept in this browser session.
+participant's notes are recognised by a random token kept in a cookie, so a reload or a return finds them.
 """
 
 import streamlit as st
 
+import privacy
 from groups import join, service
 from groups.models import QUESTIONS, VALIDATED, CriterionRead
-from ui import notes, phone, shell
+from ui import cookies, notes, phone, shell
 from ui.shell import t
 from workshop.errors import SpiraleError
 from workshop.text import NOTE_MAX
@@ -17,13 +18,16 @@ CODE_KEY = "join_code"
 TOKEN_KEY = "participant_token"
 TEXT_KEY = "join_text"
 FLASH_KEY = "join_flash"  # (kind, message) shown once after a send
+PARTICIPANT_COOKIE = "spirale_participant"
+COOKIE_DAYS = 30
 
-phone.phone_page(extra_css="textarea { font-size: 1.1rem !important; }", language_key="join_language")
+phone.phone_page(extra_css="input, textarea { font-size: 1.1rem !important; }", language_key="join_language")
 st.title(t("join.title"))
 
-if TOKEN_KEY not in st.session_state:
-    st.session_state[TOKEN_KEY] = join.new_participant_token()
-token = st.session_state[TOKEN_KEY]
+# The token outlives a reload: read from the cookie the phone sent, written again on every run (30 days more).
+token = st.session_state.get(TOKEN_KEY) or join.participant_token(cookies.read(PARTICIPANT_COOKIE))
+st.session_state[TOKEN_KEY] = token
+cookies.write(PARTICIPANT_COOKIE, token, max_age_seconds=COOKIE_DAYS * 24 * 3600)
 code = st.session_state.get(CODE_KEY) or join.normalise_code(st.query_params.get(join.CODE_PARAMETER, ""))
 
 
@@ -47,6 +51,7 @@ try:
         wordings = service.question_wordings(session=session, project_id=joined.project_id, cycle=joined.cycle)
 except SpiraleError as error:
     st.session_state.pop(CODE_KEY, None)
+    st.session_state.pop(FLASH_KEY, None)  # a send refused by a closed code: the code box says why
     ask_code(error if code else None)
 st.session_state[CODE_KEY] = joined.code
 notes.warm_up()
@@ -94,7 +99,11 @@ def countdown() -> None:
 
 
 countdown()
-draft = st.text_area(t("join.write"), key=TEXT_KEY, max_chars=NOTE_MAX, height=110, placeholder=t("step1.note_hint"))
+# Live: each typing pause reruns the page, so the close notes on the wall show before anything is sent.
+draft = st.text_input(
+    t("join.write"), key=TEXT_KEY, max_chars=NOTE_MAX, live=notes.ENTRY_LIVE, placeholder=t("step1.note_hint")
+)
+notes.full_note(draft or "")
 notes.similar_list(notes.similar_notes(joined.project_id, joined.group_id, draft or ""))
 st.button(t("join.send"), type="primary", icon="📨", width="stretch", on_click=send)
 flash = st.session_state.pop(FLASH_KEY, None)
@@ -124,6 +133,7 @@ def act(action, **params) -> None:  # noqa: ANN001, ANN003 - a groups.join funct
 
 
 st.subheader(t("join.mine", count=len(own)))
+st.caption(t("join.reference", reference=privacy.participant_reference(token)), help=t("join.reference_help"))
 if not own:
     st.caption(t("join.none"))
 for criterion in reversed(own):

@@ -15,8 +15,8 @@ _SAFE = re.compile(r"^[A-Za-z0-9_\-.]{1,200}$")
 
 def read(name: str) -> str | None:
     """The cookie this browser sent when the session connected (None if absent or not one of ours)."""
-    value = st.context.cookies.get(name)
-    return value if value and _SAFE.match(value) else None
+    value = st.context.cookies.get(name)  # under AppTest, a stand-in object rather than a string
+    return value if isinstance(value, str) and _SAFE.match(value) else None
 
 
 def write(name: str, value: str, *, max_age_seconds: int) -> None:

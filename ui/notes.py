@@ -1,6 +1,7 @@
 """The notes of a group: fast entry, the live wall, validation, correction, delete with undo, "already said?"."""
 
 import io
+import json
 import threading
 from collections.abc import Sequence
 
@@ -20,6 +21,48 @@ UNDO_KEY = "undo_criterion"
 WALL_REFRESH_SECONDS = 2  # a phone's note is on the projected wall within this time
 SIMILAR_SHOWN = 3
 SIMILAR_MIN = 0.4  # below this, notes share words at most, not an idea
+SIMILAR_WAIT_SECONDS = 10  # the sentence model loads in ~1.5 s (up to seconds more on a loaded server)
+ENTRY_LIVE = "300ms"  # typing pause after which the close notes follow the draft (lookup ~13 ms on 10k notes)
+ENTRY_FRAGMENT = "note_entry"
+WALL_FRAGMENT = "live_wall"
+
+OUTBOX_KEPT = 20  # notes an outbox resends: far more than can be typed while the server is busy
+
+# Enter adds a note without waiting for the server, and none is lost:
+# - a live field commits on each typing pause, so Streamlit's own Enter is no signal to add, and a button
+#   clicked from a script would race the text's commit (React sends it after rendering);
+# - Streamlit merges commits that arrive while the server is busy (the wall redraws every 2 s): the newest
+#   value of a field wins, so a note sent as a field's value could be overwritten by the next one.
+# So Enter appends the note (with an id and the author) to a hidden "outbox" field that always holds the
+# last OUTBOX_KEPT notes: its newest value carries every note not yet stored, the server stores each id once.
+# The note field is emptied at once, before React sees the Enter: the next note can be typed straight away.
+ENTER_ADDS_JS = """
+(() => {
+  if (window.__spiraleEnterAdds) return;
+  window.__spiraleEnterAdds = true;
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+  const type = (field, value) => {
+    setValue.call(field, value);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || event.shiftKey) return;
+    const field = event.target;
+    if (!(field instanceof HTMLInputElement) || !field.closest('[class*="st-key-note_text_"]')) return;
+    const entry = field.closest('[class*="st-key-note_entry_"]');
+    const outbox = entry && entry.querySelector('[class*="st-key-note_outbox_"] input');
+    const author = entry && entry.querySelector('[class*="st-key-note_author_"] input');
+    if (!outbox || !field.value.trim()) return;
+    let notes = [];
+    try { notes = JSON.parse(outbox.value || "[]"); } catch (error) { notes = []; }
+    const id = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+    notes.push({ id: id, text: field.value, author: author ? author.value : "" });
+    type(outbox, JSON.stringify(notes.slice(-OUTBOX_KEPT)));
+    type(field, "");
+  }, true);
+})();
+""".replace("OUTBOX_KEPT", str(OUTBOX_KEPT))
+ENTRY_CSS = '[class*="st-key-note_outbox_"] { display: none; }'
 
 
 def wording(wordings: dict[str, dict[str, str]], question: str) -> str:
@@ -32,46 +75,131 @@ def question_header(question: str, wordings: dict[str, dict[str, str]]) -> None:
     st.caption(wording(wordings, question))
 
 
-def entry_form(project_id: int, group_id: int, question: str) -> None:
-    """Type, Enter, next note: the form clears itself and the cursor stays in the field."""
-    with st.form(f"note_{question}", clear_on_submit=True, border=False):
-        text = st.text_input(
-            t("step1.note"),
-            key=f"note_text_{question}",
-            max_chars=NOTE_MAX,
-            placeholder=t("step1.note_hint"),
-            label_visibility="collapsed",
-        )
-        author = st.text_input(
+@st.fragment(key=ENTRY_FRAGMENT)
+def note_entry(project_id: int, group_id: int, wordings: dict[str, dict[str, str]]) -> None:
+    """The three questions' fast entry, side by side; a typing pause reruns this alone, not the page."""
+    st.html(
+        f"<style>{ENTRY_CSS}</style><script>{ENTER_ADDS_JS}</script>", unsafe_allow_javascript=True, width="content"
+    )
+    for column, question in zip(st.columns(len(QUESTIONS)), QUESTIONS, strict=True):
+        with column:
+            question_header(question, wordings)
+            entry(project_id, group_id, question)
+
+
+def entry(project_id: int, group_id: int, question: str) -> None:
+    """Who says it (optional), then the idea; Enter adds it and the cursor stays for the next one."""
+    if st.session_state.pop(f"note_added_{question}", False):
+        # Emptied here, before the fields are drawn, so the browser is told to show them empty.
+        st.session_state[f"note_text_{question}"] = ""
+        st.session_state[f"note_author_{question}"] = ""
+    store = {"project_id": project_id, "group_id": group_id, "question": question}
+    with st.container(key=f"note_entry_{question}", gap="small"):
+        st.text_input(
             t("step1.author"),
             key=f"note_author_{question}",
             max_chars=60,
             placeholder=t("step1.author"),
-            label_visibility="collapsed",  # the wall, not the form, should fill the projected screen
+            label_visibility="collapsed",  # the wall, not the entry, should fill the projected screen
         )
-        submitted = st.form_submit_button(t("step1.add"), type="primary", width="stretch")
-    if submitted:
-        try:
-            with shell.session() as session:
-                added = service.add_criterion(
-                    session=session,
-                    project_id=project_id,
-                    group_id=group_id,
-                    question=question,
-                    text=text,
-                    author=author,
-                )
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
-            st.session_state[f"last_note_{question}"] = (group_id, added.id, added.text)
-            st.rerun()
+        draft = st.text_input(
+            t("step1.note"),
+            key=f"note_text_{question}",
+            max_chars=NOTE_MAX,
+            live=ENTRY_LIVE,
+            placeholder=t("step1.note_hint"),
+            label_visibility="collapsed",
+        )
+        with st.container(key=f"note_outbox_{question}"):
+            st.text_input(
+                t("step1.note"),
+                key=f"note_outbox_{question}_notes",
+                live="0ms",  # each Enter's outbox goes to the server at once
+                on_change=_outbox,
+                kwargs=store,
+                label_visibility="collapsed",
+            )
+        st.button(
+            t("step1.add"), key=f"note_add_{question}", type="primary", width="stretch", on_click=_add, kwargs=store
+        )
+    refusal = st.session_state.get(f"note_refusal_{question}")  # shown until the next attempt
+    if refusal:
+        shell.show_error(refusal[0])
+        st.text(t("step1.not_added", text=refusal[1]))  # what was typed, literally: nothing is lost
+    draft = draft or ""
+    full_note(draft)
     last = st.session_state.get(f"last_note_{question}")
-    if last and last[0] == group_id:
+    if draft.strip():
+        similar_list(similar_notes(project_id, group_id, draft))
+    elif last and last[0] == group_id:
         similar_list(similar_notes(project_id, group_id, last[2], exclude_id=last[1]))
 
 
-@st.fragment(run_every=WALL_REFRESH_SECONDS)
+def outbox_notes(raw: str) -> list[tuple[str, str, str]]:
+    """(id, text, author) of each note in an outbox's value; anything malformed is left out."""
+    try:
+        notes = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    if not isinstance(notes, list):
+        return []
+    return [
+        (note["id"], note["text"], note.get("author") or "")
+        for note in notes[-OUTBOX_KEPT:]
+        if isinstance(note, dict)
+        and isinstance(note.get("id"), str)
+        and 0 < len(note["id"]) <= 40
+        and isinstance(note.get("text"), str)
+        and isinstance(note.get("author") or "", str)
+    ]
+
+
+def _outbox(*, project_id: int, group_id: int, question: str) -> None:
+    """Store each note of the outbox not stored yet (the outbox resends the last ones every time)."""
+    done: set[str] = st.session_state.setdefault(f"note_done_{question}", set())
+    fresh = [n for n in outbox_notes(st.session_state.get(f"note_outbox_{question}_notes", "")) if n[0] not in done]
+    done.update(note_id for note_id, _, _ in fresh)
+    stored = [_store(project_id, group_id, question, text, author) for _, text, author in fresh]
+    if any(stored):
+        st.rerun([WALL_FRAGMENT, ENTRY_FRAGMENT])  # the wall first: the note is up at once
+
+
+def _add(*, project_id: int, group_id: int, question: str) -> None:
+    """The Add button: the note and author as the fields hold them."""
+    text = st.session_state.get(f"note_text_{question}") or ""
+    if _store(project_id, group_id, question, text, st.session_state.get(f"note_author_{question}") or ""):
+        st.rerun([WALL_FRAGMENT, ENTRY_FRAGMENT])
+
+
+def _store(project_id: int, group_id: int, question: str, text: str, author: str) -> bool:
+    """Add one note; a refusal is kept to be shown in the entry, with the text, so nothing typed is lost."""
+    st.session_state.pop(f"note_refusal_{question}", None)
+    try:
+        with shell.session() as session:
+            added = service.add_criterion(
+                session=session,
+                project_id=project_id,
+                group_id=group_id,
+                question=question,
+                text=text,
+                author=author,
+            )
+    except SpiraleError as error:
+        st.session_state[f"note_refusal_{question}"] = (error, text)
+        return False
+    # Not emptied here: values set in a callback that reruns named fragments never reach the browser.
+    st.session_state[f"note_added_{question}"] = True
+    st.session_state[f"last_note_{question}"] = (group_id, added.id, added.text)
+    return True
+
+
+def full_note(draft: str) -> None:
+    """At NOTE_MAX characters the field stops (or the note is refused): say so while typing."""
+    if len(draft) >= NOTE_MAX:
+        st.warning(t("step1.note_full", maximum=NOTE_MAX), icon="✂️")
+
+
+@st.fragment(run_every=WALL_REFRESH_SECONDS, key=WALL_FRAGMENT)
 def live_wall(project_id: int, group_id: int) -> None:
     """The group's notes by question, counts, countdown and authors; refreshed alone, not the page."""
     with shell.session() as session:
@@ -195,9 +323,14 @@ def _similar_index(texts: tuple[str, ...], ids: tuple[str, ...]) -> SimilarNotes
 
 
 def similar_notes(project_id: int, group_id: int, text: str, *, exclude_id: int | None = None) -> list[SimilarNote]:
-    """The notes of the group closest to `text`, closest first (only those that share an idea)."""
+    """The notes of the group closest to `text`, closest first (only those that share an idea).
+
+    In a server's first seconds, waits a little for the model rather than show nothing (typed text is safe
+    meanwhile: the browser keeps what is typed during a run).
+    """
     if not text.strip():
         return []
+    warm_up().join(timeout=SIMILAR_WAIT_SECONDS)
     with shell.session() as session:
         written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
     others = [c for c in written if c.id != exclude_id]

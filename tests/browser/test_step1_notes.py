@@ -24,14 +24,7 @@ def add_note(page, tr, text: str) -> None:
     from playwright.sync_api import expect
 
     expect(field).to_have_value(text)
-    rerun(
-        page,
-        lambda: (
-            page.locator(".st-key-FormSubmitter-note_wellbeing-Ajouter-le-post-it")
-            .get_by_role("button", name=tr("step1.add"))
-            .click()
-        ),
-    )
+    rerun(page, lambda: page.locator(".st-key-note_add_wellbeing").get_by_role("button", name=tr("step1.add")).click())
 
 
 def test_project_group_note_delete_and_undo(page, tr):

@@ -101,8 +101,10 @@ def step1(app):
 
 def add_note(app, text: str, index: int = 0):
     app.text_input(key=f"note_text_{('wellbeing', 'illbeing', 'action')[index]}").set_value(text)
-    forms = [b for b in app.button if b.label == fr("step1.add")]
-    forms[index].click().run()
+    adds = [b for b in app.button if b.label == fr("step1.add")]
+    adds[index].click().run()
+    if not app.error:  # an added note reruns the entry and the wall only (a refusal, the entry alone),
+        app.run()  # and AppTest then holds just those: draw the whole page again
 
 
 def notes_html(app) -> list[str]:

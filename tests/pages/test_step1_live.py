@@ -1,6 +1,7 @@
 """AppTest of step 1 live: the facilitator's meeting screen, the participant's phone page, paper files, synthesis."""
 
 import io
+import json
 
 import pandas as pd
 import pytest
@@ -53,7 +54,7 @@ def phone(code: str | None) -> AppTest:
 
 def send(app: AppTest, text: str, question: str = WELLBEING) -> AppTest:
     app.radio(key="join_question").set_value(question)
-    app.text_area(key="join_text").set_value(text)
+    app.text_input(key="join_text").set_value(text)
     by_label(app.button, fr("join.send")).click().run()
     assert not app.exception
     return app
@@ -94,7 +95,7 @@ def test_phone_sends_a_note_that_the_wall_shows(db_url, meeting):
     _, _, code = meeting
     app = send(phone(code), "<b>Un toit</b> **pour tous**", ILLBEING)
     assert app.success[0].value == fr("join.sent")
-    assert app.text_area(key="join_text").value == ""
+    assert app.text_input(key="join_text").value == ""
     assert app.subheader[0].value == fr("join.mine", count=1)
     mine = html_bodies(app, "spirale-note")
     assert len(mine) == 1 and "&lt;b&gt;Un toit&lt;/b&gt; **pour tous**" in mine[0]
@@ -109,13 +110,13 @@ def test_phone_bad_input_gets_clear_messages(db_url, meeting):
     _, _, code = meeting
     app = send(phone(code), "   ")
     assert app.error[0].value == fr("error.text_empty")
-    assert app.text_area(key="join_text").max_chars == NOTE_MAX  # the phone cannot type past a post-it
+    assert app.text_input(key="join_text").max_chars == NOTE_MAX  # the phone cannot type past a post-it
     for number in range(service.RATE_LIMIT_NOTES):
         send(app, f"Idée {number}")
         assert not app.error
     app = send(app, "Une de trop")
     assert app.error[0].value.startswith(fr("error.note_rate", seconds=0).split("0")[0])
-    assert app.text_area(key="join_text").value == "Une de trop"  # nothing typed is lost
+    assert app.text_input(key="join_text").value == "Une de trop"  # nothing typed is lost
 
 
 def test_wrong_and_closed_codes(db_url, meeting):
@@ -183,6 +184,7 @@ def test_facilitator_edits_wordings_timer_and_corrections(db_url, meeting):
     assert not html_bodies(app, "spirale-timer")
     app.text_input(key="note_text_wellbeing").set_value("Le marché du samedi")
     by_label(app.button, fr("step1.add")).click().run()
+    app.run()
     [t for t in app.text_input if t.value == "Le marché du samedi"][-1].set_value("Le marché du samedi matin")
     by_label(app.button, fr("step1.edit_save")).click().run()
     card = html_bodies(app, "spirale-note")[0]
@@ -201,6 +203,7 @@ def test_facilitator_sees_already_said(db_url, meeting):
     app = facilitator(db_url)
     app.text_input(key="note_text_illbeing").set_value("Trop de bruit le soir")
     [b for b in app.button if b.label == fr("step1.add")][1].click().run()
+    app.run()  # an added note reruns the entry and the wall only: draw the whole page again
     similar = html_bodies(app, "spirale-similar")
     assert len(similar) == 1 and "Le bruit la nuit" in similar[0]
     cards = html_bodies(app, "spirale-note")
@@ -218,7 +221,7 @@ def test_phone_sees_already_said(db_url, meeting):
             text="Avoir un logement décent",
         )
     app = phone(code)
-    app.text_area(key="join_text").set_value("un logement").run()
+    app.text_input(key="join_text").set_value("un logement").run()
     similar = html_bodies(app, "spirale-similar")
     assert len(similar) == 1 and "Avoir un logement décent" in similar[0]
 
@@ -302,3 +305,80 @@ def test_phone_shows_the_countdown_of_its_question(db_url, meeting):
     app.radio(key="join_question").set_value(ILLBEING).run()
     timer = html_bodies(app, "spirale-timer")
     assert len(timer) == 1 and ("3:00" in timer[0] or "2:5" in timer[0])
+
+
+def outbox(app: AppTest, question: str, *notes: tuple[str, str, str]) -> AppTest:
+    """What the browser's Enter sends: the last notes typed in a column, each with its id and author."""
+    value = json.dumps([{"id": i, "text": text, "author": author} for i, text, author in notes])
+    app.text_input(key=f"note_outbox_{question}_notes").set_value(value).run()
+    assert not app.exception
+    return app.run()  # an added note reruns the entry and the wall only: draw the whole page again
+
+
+def test_enter_outbox_stores_each_note_once(db_url, meeting):
+    project, group, _ = meeting
+    app = facilitator(db_url)
+    outbox(app, ILLBEING, ("a1", "<i>Le bruit</i> **la nuit**", "Ana"), ("a2", "Pas de bus le dimanche", ""))
+    # Sent again with one more (Streamlit may merge commits: the newest outbox carries the last notes).
+    outbox(app, ILLBEING, ("a1", "<i>Le bruit</i> **la nuit**", "Ana"), ("a2", "x", ""), ("a3", "Trop cher", "Léo"))
+    with database.session_scope(db_url) as session:
+        stored = service.list_criteria(session=session, project_id=project.id, group_id=group.id)
+    assert [(c.question, c.text, c.author) for c in stored] == [
+        (ILLBEING, "<i>Le bruit</i> **la nuit**", "Ana"),
+        (ILLBEING, "Pas de bus le dimanche", ""),
+        (ILLBEING, "Trop cher", "Léo"),
+    ]
+    assert "&lt;i&gt;Le bruit&lt;/i&gt; **la nuit**" in " ".join(html_bodies(app, "spirale-note"))
+    for broken in ("not json", '{"id": "a9"}', '[{"id": 4, "text": "x"}, {"text": "no id"}]'):
+        app.text_input(key=f"note_outbox_{ILLBEING}_notes").set_value(broken).run()
+        assert not app.exception and not app.error
+    outbox(app, WELLBEING, ("b1", "   ", ""))
+    assert app.error[0].value == fr("error.text_empty")  # a refusal is said, with what was typed
+    with database.session_scope(db_url) as session:
+        assert len(service.list_criteria(session=session, project_id=project.id, group_id=group.id)) == 3
+
+
+def test_facilitator_sees_close_notes_while_typing(db_url, meeting):
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        service.add_criterion(
+            session=session, project_id=project.id, group_id=group.id, question=ILLBEING, text="Le bruit la nuit"
+        )
+    app = facilitator(db_url)
+    app.text_input(key="note_text_illbeing").set_value("Trop de bruit le soir").run()  # typed, not added
+    similar = html_bodies(app, "spirale-similar")
+    assert len(similar) == 1 and "Le bruit la nuit" in similar[0]
+    with database.session_scope(db_url) as session:
+        assert len(service.list_criteria(session=session, project_id=project.id)) == 1
+
+
+def test_a_full_note_is_said_while_typing(db_url, meeting):
+    _, _, code = meeting
+    app = phone(code)
+    app.text_input(key="join_text").set_value("x" * NOTE_MAX).run()
+    assert app.warning[0].value == fr("step1.note_full", maximum=NOTE_MAX)
+    assert app.text_input(key="join_text").max_chars == NOTE_MAX
+    wall = facilitator(db_url)
+    assert wall.text_input(key="note_text_action").max_chars == NOTE_MAX
+
+
+def test_phone_shows_its_reference(db_url, meeting):
+    _, _, code = meeting
+    app = phone(code)
+    token = app.session_state["participant_token"]
+    assert len(token) >= 16
+    assert fr("join.reference", reference=token[:8].upper()) in [c.value for c in app.caption]
+    send(app, "Un banc")
+    assert app.session_state["participant_token"] == token  # the same phone, the same token
+
+
+def test_send_after_the_code_closes_is_refused(db_url, meeting):
+    project, group, code = meeting
+    app = phone(code)
+    with database.session_scope(db_url) as session:
+        join.close_join(session=session, project_id=project.id, group_id=group.id)
+    app = send(app, "Trop tard ?")
+    assert app.error[0].value == fr("error.join_code_closed", code=code)
+    assert not [b for b in app.button if b.label == fr("join.send")]
+    with database.session_scope(db_url) as session:
+        assert service.list_criteria(session=session, project_id=project.id) == []

@@ -32,7 +32,7 @@ from surveys.models import (
 from workshop import i18n
 from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
-from workshop.text import clean_name, clean_optional
+from workshop.text import clean_name, clean_optional, plain
 
 AGE_BANDS = ("16-25", "26-40", "41-60", "61-75", "76+")
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -334,9 +334,8 @@ def set_profile_questions(
         if key in keys:
             raise SpiraleError("error.question_duplicate", name=key)
         keys.add(key)
-        choices = "\n".join(
-            line.strip() for line in str(question.get("choices", "") or "").splitlines() if line.strip()
-        )
+        # Control characters out first: some (record separators) would otherwise split a choice in two.
+        choices = "\n".join(line.strip() for line in plain(question.get("choices", "")).splitlines() if line.strip())
         cleaned.append(
             ProfileQuestion(
                 project_id=project_id,

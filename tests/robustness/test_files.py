@@ -301,11 +301,18 @@ def pg_world(pg_url: str) -> World:
     return build_world(pg_url)
 
 
+@pytest.fixture
+def pg_exported(pg_world: World) -> bytes:
+    return export(pg_world)
+
+
 @examples(10)
 @given(data=st.data(), rows=mutated_rows(INDICATORS))
-def test_archive_and_indicator_set_on_postgresql(pg_world: World, data: st.DataObject, rows: list) -> None:
+def test_archive_and_indicator_set_on_postgresql(
+    pg_world: World, pg_exported: bytes, data: st.DataObject, rows: list
+) -> None:
     """PostgreSQL refuses NUL and over-long text itself: still a clear refusal, nothing written."""
-    archive_import(pg_world, hostile_archive(export(pg_world), data))
+    archive_import(pg_world, hostile_archive(pg_exported, data))
     indicator_import(pg_world, indicator_json(rows), "set.json")
 
 

@@ -230,6 +230,7 @@ def test_wave_names(world: World, name: str, name_en: str) -> None:
 @EXAMPLES
 @given(key=st.one_of(hostile_text, st.sampled_from(["quartier", "age2", "Ma_Question"])), label_fr=hostile_text,
        label_en=hostile_text, choices=hostile_text)  # fmt: skip
+@example(key="A", label_fr="", label_en="", choices="0\x1e0")  # a record separator is no line break
 def test_profile_questions(world: World, key: str, label_fr: str, label_en: str, choices: str) -> None:
     question = {"key": key, "label_fr": label_fr, "label_en": label_en, "choices": choices}
     ok, _ = call(world.url, surveys_service.set_profile_questions, project_id=world.project_id,

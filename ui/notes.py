@@ -156,6 +156,7 @@ def outbox_notes(raw: str) -> list[tuple[str, str, str]]:
 
 def _outbox(*, project_id: int, group_id: int, question: str) -> None:
     """Store each note of the outbox not stored yet (the outbox resends the last ones every time)."""
+    st.session_state.pop(f"note_refusal_{question}", None)
     done: set[str] = st.session_state.setdefault(f"note_done_{question}", set())
     fresh = [n for n in outbox_notes(st.session_state.get(f"note_outbox_{question}_notes", "")) if n[0] not in done]
     done.update(note_id for note_id, _, _ in fresh)
@@ -166,6 +167,7 @@ def _outbox(*, project_id: int, group_id: int, question: str) -> None:
 
 def _add(*, project_id: int, group_id: int, question: str) -> None:
     """The Add button: the note and author as the fields hold them."""
+    st.session_state.pop(f"note_refusal_{question}", None)
     text = st.session_state.get(f"note_text_{question}") or ""
     if _store(project_id, group_id, question, text, st.session_state.get(f"note_author_{question}") or ""):
         st.rerun([WALL_FRAGMENT, ENTRY_FRAGMENT])
@@ -173,7 +175,6 @@ def _add(*, project_id: int, group_id: int, question: str) -> None:
 
 def _store(project_id: int, group_id: int, question: str, text: str, author: str) -> bool:
     """Add one note; a refusal is kept to be shown in the entry, with the text, so nothing typed is lost."""
-    st.session_state.pop(f"note_refusal_{question}", None)
     try:
         with shell.session() as session:
             added = service.add_criterion(

@@ -11,7 +11,8 @@ import pytest
 from groups import join, service
 from groups.models import ILLBEING
 from surveys import service as surveys
-from tests.browser.conftest import RUN_COUNTER_JS, RUN_TIMEOUT_MS, rerun, wait_for_run
+from tests.browser.conftest import RUN_COUNTER_JS, RUN_TIMEOUT_MS, rerun
+from tests.browser.test_step1_notes import settled
 from workshop import database, projects
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ def phone(browser):
 
 def open_link(tab, url: str) -> None:
     tab.goto(url)
-    wait_for_run(tab)
+    settled(tab)
 
 
 def notes_of(db_url, project_id: int) -> list[str]:
@@ -88,7 +89,7 @@ def test_a_phone_finds_its_notes_after_a_reload(db_url, meeting, app_url, phone,
     assert "spirale_participant" in {cookie["name"] for cookie in phone.context.cookies()}
 
     phone.reload()
-    wait_for_run(phone)
+    settled(phone)
     expect(phone.get_by_test_id("note")).to_have_text(["<b>Un toit</b> pour chacun"])  # still its own
     expect(reference).to_contain_text(label + shown)  # the same reference
     phone.get_by_role("button", name=tr("join.edit")).click()
@@ -120,7 +121,7 @@ def test_a_join_link_stops_working_once_closed(db_url, meeting, app_url, phone, 
     expect(phone.get_by_text(closed)).to_be_visible()
     expect(phone.get_by_role("button", name=tr("join.send"))).to_have_count(0)
     phone.reload()
-    wait_for_run(phone)
+    settled(phone)
     expect(phone.get_by_text(closed)).to_be_visible()
     expect(phone.get_by_role("button", name=tr("join.send"))).to_have_count(0)
     assert notes_of(db_url, project_id) == ["Avoir un logement décent"]
@@ -147,7 +148,7 @@ def test_a_survey_link_stops_working_once_its_wave_closes(db_url, app_url, phone
     expect(phone.get_by_text(tr("answer.closed"))).to_be_visible()
     expect(phone.get_by_role("button", name=tr("answer.next"))).to_have_count(0)
     phone.reload()
-    wait_for_run(phone)
+    settled(phone)
     expect(phone.get_by_text(tr("answer.closed"))).to_be_visible()
     expect(phone.get_by_role("button", name=tr("answer.next"))).to_have_count(0)
     with database.session_scope(db_url) as session:

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from tests.browser.conftest import RUN_COUNTER_JS, RUN_TIMEOUT_MS, rerun, wait_for_run
+from tests.browser.test_step1_notes import settled
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +41,7 @@ def start_meeting(page, tr) -> str:
     sidebar.get_by_label(tr("project.name")).fill("Quartier des Tilleuls")
     rerun(page, lambda: sidebar.get_by_role("button", name=tr("project.create")).click())
     expect(sidebar.get_by_role("combobox", name=tr("project.current"))).to_have_value("Quartier des Tilleuls")
+    settled(page)
     rerun(page, lambda: page.get_by_role("link", name=tr("nav.step1")).click())
     expect(page.get_by_text(tr("step1.no_group"))).to_be_visible()
     page.get_by_label(tr("group.profile")).fill("Jeunes de 16 à 25 ans")
@@ -157,3 +159,11 @@ def test_fast_entry_type_enter_next(page, tr):
     expect(field).to_have_value("")
     expect(field).to_be_focused()
     expect(page.get_by_role("heading", name=re.compile(r"\(8\)$"))).to_have_count(1)
+
+    # The Add button, tapped twice in a hurry, stores the note once.
+    field.fill("Un banc devant l'école")
+    page.locator(".st-key-note_add_action").get_by_role("button").dblclick()
+    expect(notes.filter(has_text="Un banc devant l'école")).to_have_count(1)
+    expect(field).to_have_value("")
+    page.wait_for_timeout(2500)  # a wall redraw later, still one
+    expect(notes.filter(has_text="Un banc devant l'école")).to_have_count(1)

@@ -12,6 +12,15 @@ NOTE = "Un parc propre où les enfants jouent en sécurité"
 MARKUP = "<b>gras</b> **étoiles**"
 
 
+def settled(page) -> None:
+    """Idle, and still idle a moment later: a project's creation runs twice (create, then st.rerun), and a
+    click made during the second run starts no new run that `rerun` could count (the run counter only sees
+    the app leave 'notRunning'), so it would wait for ever."""
+    wait_for_run(page)
+    page.wait_for_timeout(300)
+    wait_for_run(page)
+
+
 def add_note(page, tr, text: str) -> None:
     """Type a note in the well-being column and submit it with the form's button.
 
@@ -36,6 +45,7 @@ def test_project_group_note_delete_and_undo(page, tr):
     rerun(page, lambda: sidebar.get_by_role("button", name=tr("project.create")).click())
     expect(sidebar.get_by_role("combobox", name=tr("project.current"))).to_have_value("Quartier des Tilleuls")
 
+    settled(page)
     rerun(page, lambda: page.get_by_role("link", name=tr("nav.step1")).click())
     expect(page.get_by_role("heading", name=tr("step1.title"))).to_be_visible()
     expect(page.get_by_text(tr("step1.no_group"))).to_be_visible()
@@ -67,6 +77,7 @@ def test_note_markup_is_shown_literally(page, tr):
     sidebar.get_by_label(tr("project.name")).fill("Centre-ville")
     rerun(page, lambda: sidebar.get_by_role("button", name=tr("project.create")).click())
     expect(sidebar.get_by_role("combobox", name=tr("project.current"))).to_have_value("Centre-ville")
+    settled(page)
     rerun(page, lambda: page.get_by_role("link", name=tr("nav.step1")).click())
     page.get_by_label(tr("group.profile")).fill("Commerçants")
     rerun(page, lambda: page.get_by_role("button", name=tr("step1.create_group")).click())

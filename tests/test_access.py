@@ -94,6 +94,45 @@ def test_lockout_after_five_failures_doubles_up_to_fifteen_minutes(session):
     assert session.get(Account, account.id).failed_logins == 0
 
 
+def test_an_unknown_name_is_made_to_wait_like_an_account_so_names_cannot_be_told_apart(session):
+    make(session)
+    start = database.utcnow()
+    for name in ("camille", "quelquun-inconnu"):
+        answers = []
+        for _ in range(6):
+            with pytest.raises(SpiraleError) as info:
+                access.authenticate(session=session, username=name, password="faux mot", now=start)
+            answers.append((info.value.key, info.value.params))
+        assert answers == [("error.login_failed", {})] * 4 + [("error.login_locked", {"seconds": 30})] * 2, name
+    access._UNKNOWN_TRIES.pop("quelquun-inconnu")
+
+
+def test_two_first_start_forms_at_once_make_one_administrator(pg_url):
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def first_start(name: str) -> None:
+        try:
+            with database.session_scope(pg_url) as opened:
+                barrier.wait()
+                access.first_administrator(session=opened, username=name, password=PASSWORD)
+            outcomes.append("created")
+        except SpiraleError as error:
+            outcomes.append(error.key)
+
+    database.prepare(pg_url)
+    threads = [threading.Thread(target=first_start, args=(name,)) for name in ("alice", "bruno")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["created", "error.first_admin_exists"]
+    with database.session_scope(pg_url) as opened:
+        assert len(access.list_accounts(session=opened)) == 1
+
+
 def test_sessions_expire_and_logout_revokes(session, monkeypatch):
     monkeypatch.setenv("SPIRALE_SESSION_HOURS", "2")
     make(session)

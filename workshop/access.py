@@ -14,12 +14,15 @@ import os
 import re
 import secrets
 import sys
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from workshop import database, i18n, settings
@@ -59,6 +62,12 @@ ADMIN_PASSWORD_VARIABLE = "SPIRALE_ADMIN_PASSWORD"
 # Letters (any alphabet), digits, and . _ @ - : an e-mail address fits, markup and spaces do not.
 _USERNAME = re.compile(rf"^\w[\w.@-]{{1,{USERNAME_MAX - 1}}}$")
 _hasher = PasswordHasher()
+
+# Wrong tries on names no account has, counted like an account's (in this process, newest 10,000 names):
+# after five, an unknown name is told to wait just as a real one is, so the messages reveal no username.
+_UNKNOWN_TRIES: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+_UNKNOWN_TRIES_KEPT = 10_000
+_unknown_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -138,11 +147,36 @@ def has_accounts(*, session: Session) -> bool:
 
 def first_administrator(*, session: Session, username: str, password: str, display_name: str = "") -> AccountRead:
     """The instance's first account, an administrator; refused as soon as any account exists."""
+    _serialise_first_account(session)
     if has_accounts(session=session):
         raise SpiraleError("error.first_admin_exists")
     return create_account(
         session=session, username=username, password=password, display_name=display_name, is_admin=True
     )
+
+
+def _serialise_first_account(session: Session) -> None:
+    """Two first-start forms sent at once make one administrator, not two.
+
+    SQLite already runs one writer at a time (BEGIN IMMEDIATE); PostgreSQL takes a transaction lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(7310001)"))
+
+
+def _unknown_name_try(name: str, now: datetime) -> SpiraleError:
+    """The refusal for a wrong try on a name without account: the same as for an account's wrong password."""
+    with _unknown_lock:
+        failures, locked_until = _UNKNOWN_TRIES.pop(name, (0, None))
+        if locked_until is not None and locked_until > now:
+            _UNKNOWN_TRIES[name] = (failures, locked_until)
+            return _locked((locked_until - now).total_seconds())
+        failures += 1
+        wait = _wait_after(failures)
+        _UNKNOWN_TRIES[name] = (failures, now + wait if wait else None)
+        while len(_UNKNOWN_TRIES) > _UNKNOWN_TRIES_KEPT:
+            _UNKNOWN_TRIES.popitem(last=False)
+    return _locked(wait.total_seconds()) if wait else SpiraleError("error.login_failed")
 
 
 def _wait_after(failures: int) -> timedelta:
@@ -173,7 +207,7 @@ def authenticate(
     account = session.exec(select(Account).where(Account.username == name).with_for_update()).first() if name else None
     if account is None or account.archived:
         _verify(_dummy_hash(), password)
-        raise SpiraleError("error.login_failed")
+        raise _unknown_name_try(name, now) if name else SpiraleError("error.login_failed")
     locked_until = _aware(account.locked_until)
     if locked_until is not None and locked_until > now:
         raise _locked((locked_until - now).total_seconds())

@@ -94,7 +94,12 @@ def wait_for_run(page: Any, *, since: int | None = None, timeout: int = RUN_TIME
 
 
 def rerun(page: Any, action: Callable[[], object], timeout: int = RUN_TIMEOUT_MS) -> None:
-    """Do something that makes Streamlit rerun the script (click, Enter), and wait for that run to finish."""
+    """Do something that makes Streamlit rerun the script (click, Enter), and wait for that run to finish.
+
+    Settles first: an action taken during a page's second run (after an st.rerun) starts no run of its own
+    that the counter could see, and the wait would never end.
+    """
+    wait_for_run(page, timeout=timeout)
     before = run_count(page)
     action()
     wait_for_run(page, since=before, timeout=timeout)

@@ -48,16 +48,26 @@ def situation_label(indicator_id: int, level: int) -> str:
     return shell.md_escape(situations[indicator_id].get(level, str(level)))
 
 
-def move(value: object, direction: int) -> None:
-    """Keep this screen's answer in the draft (so the link resumes here) and go to the next or previous one."""
+def refused(error: SpiraleError) -> None:
+    """A survey closed meanwhile: draw the page again, which then says so and offers nothing to send."""
+    if error.key == "error.wave_closed":
+        st.rerun()
+    shell.show_error(error)
+    st.stop()
+
+
+def keep(new_draft: dict) -> None:
     try:
         with shell.session() as session:
-            new = questionnaire.with_answer(draft, steps[step], value, direction)
-            service.save_draft(session=session, token=token, draft=new)
+            service.save_draft(session=session, token=token, draft=new_draft)
     except SpiraleError as error:
-        shell.show_error(error)
-        st.stop()
+        refused(error)
     st.rerun()
+
+
+def move(value: object, direction: int) -> None:
+    """Keep this screen's answer in the draft (so the link resumes here) and go to the next or previous one."""
+    keep(questionnaire.with_answer(draft, steps[step], value, direction))
 
 
 st.progress(step / len(steps), text=t("answer.progress", done=step, total=len(steps)))
@@ -107,14 +117,11 @@ else:
     st.write(t("answer.review", answered=len(levels), total=len(names)))
     back, send = st.columns(2)
     if back.button(t("answer.back"), icon="⬅️", width="stretch"):
-        with shell.session() as session:
-            service.save_draft(session=session, token=token, draft={**draft, "step": len(steps) - 1})
-        st.rerun()
+        keep({**draft, "step": len(steps) - 1})
     if send.button(t("answer.send"), icon="✅", type="primary", width="stretch"):
         try:
             with shell.session() as session:
                 service.submit_token(session=session, token=token, levels=levels, profile=profile)
         except SpiraleError as error:
-            shell.show_error(error)
-        else:
-            st.rerun()
+            refused(error)
+        st.rerun()

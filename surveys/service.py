@@ -420,6 +420,9 @@ def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
     row = _token(session, token)
     if row.used_at is not None:
         raise SpiraleError("error.token_used")
+    wave = session.get(Wave, row.wave_id)
+    if wave is None or wave.status == CLOSED:  # a closed survey takes nothing more, not even a draft
+        raise SpiraleError("error.wave_closed", name=wave.name if wave else "")
     text = json.dumps(dict(draft), ensure_ascii=False)
     if len(text) > 20000:
         raise SpiraleError("error.text_too_long", limit=20000, length=len(text))

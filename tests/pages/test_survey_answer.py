@@ -67,3 +67,16 @@ def test_unknown_link_and_closed_wave(db_url):
     with database.session_scope(db_url) as session:
         service.set_wave_status(session=session, project_id=pid, wave_id=wid, status="closed")
     assert participant(token).info[0].value == fr("answer.closed")
+
+
+def test_a_survey_closed_while_answering_takes_nothing_more(db_url):
+    pid, wid, token = demo_token(db_url)
+    phone = participant(token)
+    phone.radio[0].set_value("Commerçants")
+    with database.session_scope(db_url) as session:
+        service.set_wave_status(session=session, project_id=pid, wave_id=wid, status="closed")
+    by_label(phone.button, fr("answer.next")).click().run()
+    assert not phone.exception and phone.info[0].value == fr("answer.closed")
+    assert not [b for b in phone.button if b.label in (fr("answer.next"), fr("answer.send"))]
+    with database.session_scope(db_url) as session:
+        assert service.token_state(session=session, token=token).draft == {}  # not even the screen left

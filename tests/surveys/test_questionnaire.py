@@ -59,6 +59,9 @@ def test_token_answers_once_and_resumes(session, demo):
     with pytest.raises(SpiraleError) as closed:
         service.submit_token(session=session, token=other, levels={iid: 3}, profile={})
     assert closed.value.key == "error.wave_closed"
+    with pytest.raises(SpiraleError) as closed:
+        service.save_draft(session=session, token=other, draft={"step": 2})
+    assert closed.value.key == "error.wave_closed"
 
 
 def test_profile_questions_default_then_configured(session, demo):

@@ -4,6 +4,7 @@ project archives. Each file is imported whole or refused with a clear message, t
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from hypothesis import example, given
@@ -171,7 +172,7 @@ def indicator_json(rows: list[list[object]]) -> bytes:
     header, *body = rows
     records = []
     for row in body:
-        item = dict(zip(header, row, strict=False))
+        item = dict(zip(map(str, header), row, strict=False))  # JSON keys are text, even a mutated header cell
         item["levels"] = {str(level): item.pop(f"level{level}", "") for level in range(1, 6)}
         records.append(item)
     return json.dumps({"format": transfer.FORMAT, "version": 1, "indicators": records}, default=str).encode()
@@ -211,6 +212,7 @@ def _with(rows: list[list[object]], line: int, column: int, value: object) -> li
 @given(rows=mutated_rows(INDICATORS), kind=st.sampled_from(["csv", "xlsx", "json"]), encoding=encodings)
 @example(rows=_with(INDICATORS, 1, 5, "\x07"), kind="csv", encoding="utf-8")  # a level of control characters only
 @example(rows=_with(INDICATORS, 2, 0, "\x01"), kind="json", encoding="utf-8")  # a name of control characters only
+@example(rows=_with(INDICATORS, 0, 0, datetime(2000, 1, 1)), kind="json", encoding="utf-8")  # a date as a header
 def test_indicator_set_hostile_cells(world: World, rows: list, kind: str, encoding: str) -> None:
     data, name = (indicator_json(rows), "set.json") if kind == "json" else table(rows, kind, encoding=encoding)
     indicator_import(world, data, name)

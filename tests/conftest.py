@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,32 +74,49 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on a free local port; yields a URL prefix without database name."""
+@contextmanager
+def throwaway_postgres(*settings: str) -> Iterator[str]:
+    """A PostgreSQL cluster in a temporary folder on a free local port (as the `postgres` user when run as
+    root), stopped and removed at the end; yields a URL prefix without database name. `settings` are
+    server settings such as "fsync=off". Raises LookupError when the server binaries are missing."""
     binaries = _pg_binaries()
     if binaries is None:
-        skip_or_fail("PostgreSQL server binaries (initdb) not found", "SPIRALE_REQUIRE_POSTGRES")
+        raise LookupError("PostgreSQL server binaries (initdb) not found: apt-get install postgresql")
     workdir = Path(tempfile.mkdtemp(prefix="spirale-pg-"))
     os.chmod(workdir, 0o777)
     data, port = workdir / "data", free_port()
     run = lambda cmd: subprocess.run(_as_postgres(cmd), check=True, capture_output=True, timeout=120)  # noqa: E731
     run([str(binaries / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(data)])
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+    options = " ".join([f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1", *(f"-c {s}" for s in settings)])
     run([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start"])
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), timeout=60)
+        stop = [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]
+        subprocess.run(_as_postgres(stop), capture_output=True, timeout=60)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def new_database(server: str, name: str | None = None) -> str:
+    """A new, empty database on a server given by its URL prefix; its URL."""
+    import psycopg
+
+    name = name or f"spirale_{os.getpid()}_{time.monotonic_ns()}"
+    with psycopg.connect(f"{server.replace('+psycopg', '')}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole test session (fsync off: its data is thrown away)."""
+    if _pg_binaries() is None:
+        skip_or_fail("PostgreSQL server binaries (initdb) not found", "SPIRALE_REQUIRE_POSTGRES")
+    with throwaway_postgres("fsync=off") as server:
+        yield server
 
 
 @pytest.fixture
 def pg_url(postgres_server: str) -> str:
     """A new, empty database on the throwaway server."""
-    import psycopg
-
-    name = f"spirale_{os.getpid()}_{time.monotonic_ns()}"
-    with psycopg.connect(f"{postgres_server.replace('+psycopg', '')}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{postgres_server}/{name}"
+    return new_database(postgres_server)

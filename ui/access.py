@@ -174,8 +174,17 @@ def login_form() -> None:
         )
         if not st.form_submit_button(t("access.login.submit"), type="primary", icon="🔑"):
             return
+    _log_in(username, password)
+
+
+def _log_in(username: str, password: str, *, first_display_name: str | None = None) -> None:
+    """Open a login (after creating the first administrator when `first_display_name` is given), then rerun."""
     try:
         with shell.session() as session:
+            if first_display_name is not None:
+                access.first_administrator(
+                    session=session, username=username, password=password, display_name=first_display_name
+                )
             _account, token = access.authenticate(session=session, username=username, password=password)
     except SpiraleError as error:
         shell.show_error(error)
@@ -202,15 +211,7 @@ def first_administrator_form() -> None:
     if password != again:
         shell.show_error(SpiraleError("error.password_mismatch"))
         return
-    try:
-        with shell.session() as session:
-            access.first_administrator(session=session, username=username, password=password, display_name=display_name)
-            _account, token = access.authenticate(session=session, username=username, password=password)
-    except SpiraleError as error:
-        shell.show_error(error)
-        return
-    _open(token)
-    st.rerun()
+    _log_in(username, password, first_display_name=display_name)
 
 
 def refused_page() -> None:

@@ -17,6 +17,7 @@ from actions.models import (
     FULFILMENTS,
     KEPT,
     PARTNER_KINDS,
+    PENDING,
     Action,
     ActionRead,
     ActionTarget,
@@ -291,6 +292,27 @@ def add_commitment(
         session.add(ReciprocalCommitment(project_id=project_id, commitment_id=commitment.id, reciprocal_id=other.id))
         session.flush()
     return commitment.id
+
+
+def remove_commitment(
+    *, session: Session, project_id: int, commitment_id: int, expected_version: int | None = None
+) -> None:
+    """Take back a commitment entered by mistake, with its reciprocal links.
+
+    Only while nothing is recorded on it: a commitment kept or missing is the partners' history
+    (co-responsibility is accountable), so it stays.
+    """
+    commitment = _editable(session, Commitment, commitment_id, project_id, expected_version)
+    if commitment.fulfilment != PENDING:
+        raise SpiraleError("error.commitment_recorded", name=_label(session, commitment))
+    links = select(ReciprocalCommitment).where(
+        (ReciprocalCommitment.commitment_id == commitment.id) | (ReciprocalCommitment.reciprocal_id == commitment.id)
+    )
+    for link in session.exec(links):
+        session.delete(link)
+    session.flush()  # the links go first: no relationship tells the unit of work their order
+    session.delete(commitment)
+    session.flush()
 
 
 def reciprocals(*, session: Session, project_id: int) -> dict[int, int]:

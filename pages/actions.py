@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from actions import charts, followup, partners, priorities, service
-from actions.models import ACTION_STATUSES, COMMITMENT_KINDS, FULFILMENTS
+from actions.models import ACTION_STATUSES, COMMITMENT_KINDS, FULFILMENTS, PENDING
 from indicators import service as indicators_service
 from ui import access, shell
 from ui.shell import t
@@ -398,3 +398,17 @@ with commitment_tab:
                 reciprocal_id=reciprocal,
             ):
                 st.rerun()
+        pending_ids = set(commitments.loc[commitments["fulfilment"] == PENDING, "id"])
+        pending = {i: label for i, label in commitment_labels.items() if i in pending_ids}
+        if pending:
+            with st.expander(t("commitment.remove_title")), st.form("remove_commitment"):
+                st.caption(t("commitment.remove_help"))
+                chosen = st.selectbox(t("commitment.which"), list(pending), format_func=pending.get)
+                confirmed = st.checkbox(t("commitment.remove_confirm"))
+                if st.form_submit_button(t("commitment.remove"), icon="🗑️") and confirmed and saved(
+                    service.remove_commitment,
+                    commitment_id=chosen,
+                    expected_version=drawn.get(f"commitment:{chosen}"),
+                ):
+                    st.toast(t("commitment.removed"))
+                    st.rerun()

@@ -97,6 +97,32 @@ def test_commitments_reciprocal_due_and_fulfilment(session, setting):
     assert len(frame) == 2  # nothing half-written by the refusals
 
 
+def test_a_commitment_entered_by_mistake_is_removed_with_its_links_but_a_recorded_one_stays(session, setting):
+    s = setting
+    action = service.create_action(
+        session=session, project_id=s.project_id, title="Contrat", targets={s.work: 4}, pilot_partner_id=s.town
+    )
+    common = {"session": session, "project_id": s.project_id, "action_id": action.id}
+    money = service.add_commitment(**common, partner_id=s.town, kind="funding", amount="100", unit="EUR")
+    pledge = service.add_commitment(**common, partner_id=s.people, kind="participation", reciprocal_id=money)
+    kept = service.add_commitment(**common, partner_id=s.people, kind="volunteers", amount="3", unit="personnes")
+    service.set_fulfilment(session=session, project_id=s.project_id, commitment_id=kept, fulfilment="kept")
+    frame = service.commitments_frame(session=session, project_id=s.project_id, details=True).set_index("id")
+    version = frame.loc[pledge, "version"]
+    refused("error.stale_commitment", service.remove_commitment, session=session, project_id=s.project_id,
+            commitment_id=pledge, expected_version=int(version) + 1)  # fmt: skip
+    service.remove_commitment(session=session, project_id=s.project_id, commitment_id=pledge,
+                              expected_version=int(version))  # fmt: skip
+    frame = service.commitments_frame(session=session, project_id=s.project_id, details=True).set_index("id")
+    assert sorted(frame.index) == [money, kept] and frame["reciprocal_id"].isna().all()
+    assert service.reciprocals(session=session, project_id=s.project_id) == {}
+    refused("error.commitment_recorded", service.remove_commitment, session=session, project_id=s.project_id,
+            commitment_id=kept)  # fmt: skip
+    refused("error.commitment_missing", service.remove_commitment, session=session, project_id=s.project_id,
+            commitment_id=pledge)  # fmt: skip
+    assert len(service.commitments_frame(session=session, project_id=s.project_id, details=True)) == 2
+
+
 def test_funding_per_action_and_partner(session, setting):
     s = setting
     one = service.create_action(session=session, project_id=s.project_id, title="A", targets={s.work: 4})

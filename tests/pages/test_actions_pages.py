@@ -79,6 +79,19 @@ def test_commitment_with_reciprocal_and_followup_record(app):
     assert {m.label: m.value for m in app.metric}[fr("commitment.state.missing")] == "2"
 
 
+def test_a_pending_commitment_is_removed_after_a_confirmation(app):
+    load_demo(app)
+    app.switch_page("pages/actions.py").run()
+    pending = int({m.label: m.value for m in app.metric}[fr("commitment.state.pending")])
+    form = by_label(app.button, fr("commitment.remove"))
+    form.click().run()  # not confirmed: nothing goes
+    assert int({m.label: m.value for m in app.metric}[fr("commitment.state.pending")]) == pending
+    by_label(app.checkbox, fr("commitment.remove_confirm")).check()
+    submit(app, "commitment.remove")
+    assert not app.error and not app.exception
+    assert int({m.label: m.value for m in app.metric}[fr("commitment.state.pending")]) == pending - 1
+
+
 def test_partner_with_commitments_is_archived_not_deleted(app):
     load_demo(app)
     app.switch_page("pages/partners.py").run()

@@ -88,27 +88,20 @@ with st.form(f"create_account_{st.session_state.get('accounts_created', 0)}"):
     left, right = st.columns(2)
     username = left.text_input(t("access.username"), max_chars=USERNAME_MAX, autocomplete="off")
     display_name = right.text_input(t("access.display_name"), max_chars=120)
-    password = left.text_input(
-        t("access.password"), type="password", max_chars=accounts.PASSWORD_MAX, autocomplete="new-password"
-    )
-    again = right.text_input(
-        t("access.password_again"), type="password", max_chars=accounts.PASSWORD_MAX, autocomplete="new-password"
-    )
+    password, again = access.new_password_fields(left=left, right=right)
     is_admin = st.checkbox(t("accounts.is_admin"))
-    if st.form_submit_button(t("accounts.create_submit"), type="primary", icon="➕"):
-        if password != again:
-            shell.show_error(SpiraleError("error.password_mismatch"))
-        else:
-            ok, created = shell.attempt(
-                accounts.create_account,
-                username=username,
-                password=password,
-                display_name=display_name,
-                is_admin=is_admin,
-            )
-            if ok:
-                st.session_state["accounts_created"] = st.session_state.get("accounts_created", 0) + 1
-                done(t("accounts.created", username=shell.md_escape(created.username)))
+    submitted = st.form_submit_button(t("accounts.create_submit"), type="primary", icon="➕")
+    if submitted and access.same_passwords(password, again):
+        ok, created = shell.attempt(
+            accounts.create_account,
+            username=username,
+            password=password,
+            display_name=display_name,
+            is_admin=is_admin,
+        )
+        if ok:
+            st.session_state["accounts_created"] = st.session_state.get("accounts_created", 0) + 1
+            done(t("accounts.created", username=shell.md_escape(created.username)))
 
 others = {k: v for k, v in names.items() if k != me.id}
 st.header(t("accounts.manage"))

@@ -193,6 +193,23 @@ def _log_in(username: str, password: str, *, first_display_name: str | None = No
     st.rerun()
 
 
+def new_password_fields(label_key: str = "access.password", *, left=st, right=st) -> tuple[str, str]:  # noqa: ANN001
+    """A new password typed twice (inside a form); `left`/`right` are where each field goes (columns or st)."""
+    fields = ((left, label_key), (right, "access.password_again"))
+    password, again = (
+        where.text_input(t(key), type="password", max_chars=access.PASSWORD_MAX, autocomplete="new-password")
+        for where, key in fields
+    )
+    return password, again
+
+
+def same_passwords(password: str, again: str) -> bool:
+    """True when both typings agree; otherwise the refusal is shown."""
+    if password != again:
+        shell.show_error(SpiraleError("error.password_mismatch"))
+    return password == again
+
+
 def first_administrator_form() -> None:
     """Shown only while the instance has no account at all: its first administrator, with a password of theirs."""
     st.title(t("access.first.title"))
@@ -200,18 +217,11 @@ def first_administrator_form() -> None:
     with st.form("first_admin"):
         username = st.text_input(t("access.username"), max_chars=USERNAME_MAX, autocomplete="username")
         display_name = st.text_input(t("access.display_name"), max_chars=120)
-        password = st.text_input(
-            t("access.password"), type="password", max_chars=access.PASSWORD_MAX, autocomplete="new-password"
-        )
-        again = st.text_input(
-            t("access.password_again"), type="password", max_chars=access.PASSWORD_MAX, autocomplete="new-password"
-        )
+        password, again = new_password_fields()
         if not st.form_submit_button(t("access.first.create"), type="primary"):
             return
-    if password != again:
-        shell.show_error(SpiraleError("error.password_mismatch"))
-        return
-    _log_in(username, password, first_display_name=display_name)
+    if same_passwords(password, again):
+        _log_in(username, password, first_display_name=display_name)
 
 
 def refused_page() -> None:
@@ -228,16 +238,8 @@ def change_password_form() -> None:
         current = st.text_input(
             t("access.change.current"), type="password", max_chars=access.PASSWORD_MAX, autocomplete="current-password"
         )
-        new = st.text_input(
-            t("access.change.new"), type="password", max_chars=access.PASSWORD_MAX, autocomplete="new-password"
-        )
-        again = st.text_input(
-            t("access.password_again"), type="password", max_chars=access.PASSWORD_MAX, autocomplete="new-password"
-        )
-        if not st.form_submit_button(t("access.change.submit")):
-            return
-        if new != again:
-            shell.show_error(SpiraleError("error.password_mismatch"))
+        new, again = new_password_fields("access.change.new")
+        if not st.form_submit_button(t("access.change.submit")) or not same_passwords(new, again):
             return
         ok, _ = shell.attempt(access.change_password, account_id=account.id, current_password=current, new_password=new)
         if ok:

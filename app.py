@@ -77,4 +77,5 @@ if account is not None:
     access.logout_button()
 access.keep_cookie()
 shell.apply_projector_mode()
+shell.show_flash()
 navigation.run()

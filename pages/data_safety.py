@@ -71,9 +71,7 @@ def archive_section() -> None:
         return
     ok, new_id = shell.attempt(archive.import_project, metadata=schema.metadata, data=upload.getvalue())
     if ok:
-        st.session_state[shell.PROJECT_KEY] = new_id
-        st.session_state.pop("project_choice", None)
-        st.toast(t("archive.imported"))
+        shell.make_current(new_id, t("archive.imported"))
         st.rerun()
 
 

@@ -19,6 +19,7 @@ with shell.session() as session:
     wordings = service.question_wordings(session=session, project_id=project_id, cycle=project.cycle)
 
 by_id = {g.id: g for g in groups}
+shell.settle_choice("group_id")  # a group just created is the one shown
 if groups and st.session_state.get("group_id") not in by_id:
     st.session_state["group_id"] = groups[0].id
 
@@ -58,7 +59,7 @@ def new_group_form() -> None:
     except SpiraleError as error:
         shell.show_error(error)
     else:
-        st.session_state["group_id"] = created.id
+        shell.choose_later("group_id", created.id)
         st.rerun()
 
 

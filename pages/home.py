@@ -29,8 +29,7 @@ if access.can(access.ADMIN):  # the demo is a new project: an administrator's to
         except SpiraleError as error:
             shell.show_error(error)
         else:
-            st.session_state[shell.PROJECT_KEY] = project.id
-            st.session_state.pop("project_choice", None)
+            shell.make_current(project.id, t("project.now_current", name=project.name))
             st.rerun()
 
 if shell.project_id() is None:

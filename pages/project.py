@@ -82,7 +82,5 @@ if upload is not None and st.button(t("archive.import"), type="primary"):
     except SpiraleError as error:
         shell.show_error(error)
     else:
-        st.session_state[shell.PROJECT_KEY] = new_id
-        st.session_state.pop("project_choice", None)
-        st.toast(t("archive.imported"))
+        shell.make_current(new_id, t("archive.imported"))
         st.rerun()

@@ -156,6 +156,7 @@ with grid_tab:
             st.warning(t("step3.grid_empty"))
         else:
             mapping = dict(zip(columns, targets, strict=True))
+            written, checked = 0, None
             try:
                 with shell.session() as session:
                     checked = imports.check(
@@ -166,14 +167,7 @@ with grid_tab:
                         mapping=mapping,
                         first_row=1,
                     )
-                    if checked.problems:
-                        problems = pd.DataFrame(
-                            [{"row": p.row, "column": p.column, "value": p.value,
-                              "problem": t(p.key, **p.params)} for p in checked.problems]
-                        )  # fmt: skip
-                        st.error(t("error.import_invalid", count=checked.total_problems), icon="⚠️")
-                        st.dataframe(problems, hide_index=True, width="stretch")
-                    else:
+                    if not checked.problems:
                         written = imports.import_frame(
                             session=session,
                             project_id=project_id,
@@ -182,11 +176,20 @@ with grid_tab:
                             mapping=mapping,
                             first_row=1,
                         )
-                        st.session_state["step3_grid_flash"] = t("step3.grid_saved", count=written)
-                        st.session_state["grid_round"] = st.session_state.get("grid_round", 0) + 1
-                        st.rerun()
             except SpiraleError as error:
                 shell.show_error(error)
+            else:
+                if checked.problems:
+                    problems = pd.DataFrame(
+                        [{"row": p.row, "column": p.column, "value": p.value,
+                          "problem": t(p.key, **p.params)} for p in checked.problems]
+                    )  # fmt: skip
+                    st.error(t("error.import_invalid", count=checked.total_problems), icon="⚠️")
+                    st.dataframe(problems, hide_index=True, width="stretch")
+                else:  # committed: only now may the run be thrown away
+                    st.session_state["step3_grid_flash"] = t("step3.grid_saved", count=written)
+                    st.session_state["grid_round"] = st.session_state.get("grid_round", 0) + 1
+                    st.rerun()
     if flash := st.session_state.pop("step3_grid_flash", None):
         st.success(flash)
 

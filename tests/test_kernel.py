@@ -128,3 +128,20 @@ def test_markdown_escaping_keeps_every_character():
     escaped = md_escape(text)
     assert escaped.replace("\\", "") == text
     assert "**" not in escaped and "](" not in escaped
+
+
+def test_streamlit_control_flow_inside_a_session_rolls_back(db_url):
+    """st.rerun() raises a BaseException: session_scope rolls back (documented), so pages rerun after the block."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+    for leaving in (RerunException(None), StopException(), KeyboardInterrupt()):
+        name = f"Quartier {type(leaving).__name__}"
+        with pytest.raises(type(leaving)), database.session_scope(db_url) as session:
+            projects.create_project(session=session, name=name, place="", language="fr")
+            raise leaving
+        with database.session_scope(db_url) as session:
+            assert name not in {p.name for p in projects.list_projects(session=session)}
+    with database.session_scope(db_url) as session:
+        projects.create_project(session=session, name="Quartier gardé", place="", language="fr")
+    with database.session_scope(db_url) as session:
+        assert "Quartier gardé" in {p.name for p in projects.list_projects(session=session)}

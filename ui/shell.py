@@ -13,6 +13,8 @@ from workshop.errors import SpiraleError
 LANG_KEY = "lang"
 PROJECT_KEY = "project_id"
 PROJECTOR_KEY = "projector"
+PROJECT_CHOICE_KEY = "project_choice"  # the sidebar's project picker
+FLASH_KEY = "_flash"
 
 
 def lang() -> str:
@@ -59,6 +61,39 @@ def attempt(
     except SpiraleError as error:
         (on_refusal or show_error)(error)
         return False, None
+
+
+def choose_later(key: str, value: Any) -> None:
+    """Give the widget keyed `key` this value on the next run (a drawn widget's key cannot be set in its run).
+
+    Setting a widget's key after it is drawn raises StreamlitAPIException; popping it is undone by the
+    browser, which sends the widget's old value back. So the value waits under another key, and
+    `settle_choice(key)` gives it to the widget before it is drawn again.
+    """
+    st.session_state[f"_next_{key}"] = value
+
+
+def settle_choice(key: str) -> None:
+    """Before drawing the widget keyed `key`: the value `choose_later` left for it, if any."""
+    pending = f"_next_{key}"
+    if pending in st.session_state:
+        st.session_state[key] = st.session_state.pop(pending)
+
+
+def make_current(project_id: int, message: str) -> None:
+    """The project just created, loaded or imported becomes the current one, with a message that says so.
+
+    Call st.rerun() after it (outside any session block): the navigation and the picker follow next run.
+    """
+    st.session_state[PROJECT_KEY] = project_id
+    choose_later(PROJECT_CHOICE_KEY, project_id)
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """The message left by the run before a rerun (a toast, so it stays a few seconds whatever the page)."""
+    if message := st.session_state.pop(FLASH_KEY, None):
+        st.toast(message, icon="✅")
 
 
 def project_id() -> int | None:

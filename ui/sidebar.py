@@ -46,8 +46,9 @@ def settle_project() -> None:
 
     One the person has a role on; the picker's new choice counts already in the run it causes.
     """
+    shell.settle_choice(shell.PROJECT_CHOICE_KEY)  # a project just created or loaded wins over the picker
     known = [p.id for p in _visible_projects()]
-    choice = st.session_state.get("project_choice")
+    choice = st.session_state.get(shell.PROJECT_CHOICE_KEY)
     current = choice if choice in known else shell.project_id()
     st.session_state[shell.PROJECT_KEY] = current if current in known else (known[0] if known else None)
 
@@ -58,12 +59,10 @@ def project_picker() -> None:
     if shell.project_id() not in names:
         st.session_state[shell.PROJECT_KEY] = known[0].id if known else None
     if known:
+        # The widget's value is the current project (set before it is drawn, so no `index` beside it).
+        st.session_state[shell.PROJECT_CHOICE_KEY] = shell.project_id()
         chosen = st.sidebar.selectbox(
-            t("project.current"),
-            list(names),
-            index=list(names).index(shell.project_id()),
-            format_func=names.get,
-            key="project_choice",
+            t("project.current"), list(names), format_func=names.get, key=shell.PROJECT_CHOICE_KEY
         )
         st.session_state[shell.PROJECT_KEY] = chosen
     elif not access.can(access.ADMIN):
@@ -90,8 +89,7 @@ def project_form() -> None:
     except SpiraleError as error:
         shell.show_error(error)
         return
-    st.session_state[shell.PROJECT_KEY] = project.id
-    st.session_state.pop("project_choice", None)
+    shell.make_current(project.id, t("project.now_current", name=project.name))
     st.rerun()
 
 

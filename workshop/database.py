@@ -212,14 +212,19 @@ def _engine(url: str) -> Engine:
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
-    """A short session that commits on success and rolls back on any error."""
+    """A short session that commits when its block ends normally, and rolls back otherwise.
+
+    "Otherwise" includes BaseException: KeyboardInterrupt, and Streamlit's st.rerun(), st.stop() and
+    st.switch_page(), which raise BaseException subclasses. A page that reruns inside this block loses
+    its writes: leave the block first (tests/test_control_flow.py reads every page for that).
+    """
     with Session(get_engine(url), expire_on_commit=False) as session:
         try:
             yield session
-            session.commit()
-        except Exception:
+        except BaseException:
             session.rollback()
             raise
+        session.commit()
 
 
 def check_connection(url: str | None = None) -> None:

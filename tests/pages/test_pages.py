@@ -231,3 +231,42 @@ def test_hostile_names_are_shown_literally(app):
     app.switch_page("pages/project.py").run()
     title = app.title[0].value
     assert "\\*\\*Gras\\*\\*" in title and "\\<b\\>" in title and "\\:red\\[rouge\\]" in title and "\\$x\\$" in title
+
+
+def test_three_groups_in_a_row_each_becomes_the_one_shown(step1, db_url):
+    from groups import service as groups_service
+    from workshop import database
+
+    app = step1
+    for profile in ("Jeunes 16-25 ans", "Retraités"):
+        by_label(app.text_input, fr("group.profile")).set_value(profile)
+        submit(app, "step1.create_group")
+        assert not app.exception and not app.error
+        app.run()
+        assert not app.exception
+        chosen = by_label(app.selectbox, fr("step1.group"))
+        assert chosen.format_func(chosen.value).startswith(profile)
+    with database.session_scope(db_url) as session:
+        stored = groups_service.list_groups(session=session, project_id=app.session_state["project_id"])
+    assert [g.profile for g in stored] == ["Parents seuls", "Jeunes 16-25 ans", "Retraités"]
+
+
+def _current_project_name(app) -> str:
+    picker = by_label(app.sidebar.selectbox, fr("project.current"))
+    return picker.format_func(picker.value)
+
+
+def test_a_new_project_and_the_demo_become_current_while_another_exists(app):
+    for name in ("Quartier Drouot", "Quartier Nord"):
+        by_label(app.sidebar.text_input, fr("project.name")).set_value(name)
+        submit(app, "project.create")
+        assert not app.exception and not app.error
+        assert _current_project_name(app) == name
+        assert fr("project.now_current", name=name) in [toast.value for toast in app.toast]
+        app.switch_page("pages/groups.py").run()
+        assert _current_project_name(app) == name  # and it stays so on the next page
+        app.switch_page("pages/home.py").run()
+    load_demo(app)
+    assert _current_project_name(app) == DEMO_NAME
+    app.switch_page("pages/survey.py").run()
+    assert app.metric[0].value == "208"  # the demo's data, not the empty project's

@@ -44,3 +44,43 @@ def test_paper_grid_is_offered(app):
     assert fr("step3.grid_help") in [c.value for c in app.caption]
     by_label(app.button, fr("step3.grid_save")).click().run()
     assert app.warning[0].value == fr("step3.grid_empty")
+
+
+
+def test_paper_grid_rows_are_stored(app, db_url):
+    """Two typed questionnaires are saved: the message shows and the database holds both, with their levels."""
+    from sqlmodel import select
+
+    from indicators import service as indicators_service
+    from surveys import service
+    from surveys.models import Answer, Respondent
+    from workshop import database
+
+    load_demo(app)
+    app.switch_page("pages/survey.py").run()
+    project_id, wave_id = app.session_state["project_id"], app.session_state["wave_id"]
+    with database.session_scope(db_url) as session:
+        before = service.respondent_count(session=session, project_id=project_id, wave_id=wave_id)
+        first, second = [
+            i.id for i in indicators_service.list_indicators(session=session, project_id=project_id, usable_only=True)
+        ][:2]
+    app.session_state[f"paper_grid_{wave_id}_0"] = {
+        "edited_rows": {
+            0: {"code": "PAPIER-1", f"ind{first}": 2, f"ind{second}": 4},
+            1: {"code": "PAPIER-2", f"ind{first}": 5},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    by_label(app.button, fr("step3.grid_save")).click().run()
+    assert not app.exception
+    assert fr("step3.grid_saved", count=2) in [s.value for s in app.success]
+    with database.session_scope(db_url) as session:
+        after = service.respondent_count(session=session, project_id=project_id, wave_id=wave_id)
+        stored = session.exec(
+            select(Respondent.code, Answer.indicator_id, Answer.level)
+            .join(Answer, Answer.respondent_id == Respondent.id)
+            .where(Respondent.wave_id == wave_id, Respondent.code.in_(["PAPIER-1", "PAPIER-2"]))
+        ).all()
+    assert after == before + 2
+    assert sorted(stored) == sorted([("PAPIER-1", first, 2), ("PAPIER-1", second, 4), ("PAPIER-2", first, 5)])

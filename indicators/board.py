@@ -409,7 +409,8 @@ def move_notes(
             source.active = bool(left)  # an emptied cluster leaves the board
         if target is None:
             first = session.get(Criterion, moving[0])
-            return [_new_cluster(session, project_id, (label or first.corrected_text or first.text)[:60], moving)]
+            # A typed name is kept whole (checked above); a note's text (NOTE_MAX) is cut to the limit by _new_cluster.
+            return [_new_cluster(session, project_id, label or first.corrected_text or first.text, moving)]
         _set_members(session, project_id, target.id, _members_of(session, project_id, target.id) + moving)
         return []
 

@@ -8,7 +8,6 @@ from sqlmodel import Session, select
 
 from groups import service as groups_service
 from indicators import board, scales
-from indicators.clustering import DEFAULT_THRESHOLD, suggest_clusters
 from indicators.models import (
     ACTIVE,
     DRAFT,
@@ -24,27 +23,6 @@ from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
 
 INDICATOR_NAME_MAX = 200
-
-
-@dataclass(frozen=True)
-class SuggestedCluster:
-    label: int
-    criteria: pd.DataFrame  # rows of groups_service.criteria_frame
-
-
-def suggested_clusters(
-    *,
-    session: Session,
-    project_id: int,
-    threshold: float = DEFAULT_THRESHOLD,
-) -> list[SuggestedCluster]:
-    """The project's notes grouped by similarity, largest groups first."""
-    frame = groups_service.criteria_frame(session=session, project_id=project_id)
-    if frame.empty:
-        return []
-    frame = frame.assign(cluster=suggest_clusters(frame["text"].tolist(), threshold=threshold))
-    clusters = [SuggestedCluster(int(label), rows.drop(columns="cluster")) for label, rows in frame.groupby("cluster")]
-    return sorted(clusters, key=lambda c: (-len(c.criteria), int(c.criteria["id"].min())))
 
 
 def _levels(levels: Mapping[int, str]) -> dict[int, str]:

@@ -207,10 +207,3 @@ def fit_vectorizer(
     return NoteVectorizer(weights or VectorWeights(), resolve_embedding(use_embedding), word_tfidf,
                           char_tfidf)
 
-
-def note_vectors(
-    texts: Sequence[str], *, weights: VectorWeights | None = None, use_embedding: bool | None = None
-) -> NoteVectors:
-    """Combined vectors of the notes, TF-IDF fitted on these same notes."""
-    return fit_vectorizer(texts, weights=weights, use_embedding=use_embedding).transform(texts)
-

@@ -94,15 +94,6 @@ def test_mixed_groups_listed_apart(session, project, group):
     ]
 
 
-def test_similar_notes_are_suggested_together(session, project, group):
-    for text in ["le chômage", "le chomage", "chômage des jeunes", "respirer un air pur", "un air pur"]:
-        add(session, project, group, ILLBEING, text)
-    clusters = indicators_service.suggested_clusters(session=session, project_id=project.id)
-    together = [set(c.criteria["text"]) for c in clusters if len(c.criteria) > 1]
-    assert any({"le chômage", "le chomage"} <= members for members in together)
-    assert not any({"le chômage", "un air pur"} <= members for members in together)
-
-
 def make_indicator(session, project, group, levels=LEVELS):
     notes = [
         add(session, project, group, WELLBEING, "Un logement à soi"),

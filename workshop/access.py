@@ -249,11 +249,6 @@ def account_for_token(*, session: Session, token: str | None, now: datetime | No
     return None if account is None or account.archived else _read(account)
 
 
-def session_expires(*, session: Session, token: str) -> datetime | None:
-    login = _login(session, token)
-    return _aware(login.expires_at) if login is not None else None
-
-
 def logout(*, session: Session, token: str | None) -> None:
     login = _login(session, token)
     if login is not None and login.revoked_at is None:

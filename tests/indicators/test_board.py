@@ -10,6 +10,7 @@ from indicators import board
 from indicators.board import SuggestedGroup
 from indicators.models import BoardEvent, Cluster
 from workshop.errors import SpiraleError
+from workshop.text import NOTE_MAX
 
 NOTES = [
     ("Jeunes", WELLBEING, "Avoir un logement à soi"),
@@ -175,6 +176,24 @@ def test_move_to_a_new_cluster(session, project, notes, laid_out):
     with pytest.raises(SpiraleError) as error:
         board.move_notes(session=session, project_id=project.id, criterion_ids=[], target_id=None, seen=after.versions)
     assert error.value.key == "error.move_empty"
+
+
+def test_a_new_clusters_name_is_cut_only_at_the_limit(session, project, notes, laid_out):
+    """A typed name up to the limit is kept whole; a note's own text (up to NOTE_MAX) is cut at the limit."""
+    assert NOTE_MAX > board.CLUSTER_NAME_MAX
+    typed = "Se sentir chez soi dans son immeuble, " * 5 + "x" * 10
+    assert len(typed) == board.CLUSTER_NAME_MAX
+    board.move_notes(session=session, project_id=project.id, criterion_ids=[notes[3]], target_id=None,
+                     seen=laid_out.versions, name=typed)  # fmt: skip
+    assert view(session, project).cluster_of(notes[3]).name == typed
+    group = groups_service.create_group(session=session, project_id=project.id, profile="Parents")
+    long_note = "Un logement trop petit pour nous quatre " * 7
+    assert board.CLUSTER_NAME_MAX < len(long_note) <= NOTE_MAX
+    note = groups_service.add_criterion(session=session, project_id=project.id, group_id=group.id, question=ILLBEING,
+                                        text=long_note)  # fmt: skip
+    board.move_notes(session=session, project_id=project.id, criterion_ids=[note.id], target_id=None,
+                     seen=view(session, project).versions)  # fmt: skip
+    assert view(session, project).cluster_of(note.id).name == long_note.strip()[: board.CLUSTER_NAME_MAX]
 
 
 def test_a_note_another_screen_just_moved_is_refused_and_nothing_changes(session, project, notes, laid_out):

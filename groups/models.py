@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workshop.database import utcnow
@@ -19,6 +19,10 @@ QUESTIONS = (WELLBEING, ILLBEING, ACTION)
 PROPOSED = "proposed"
 VALIDATED = "validated"
 CRITERION_STATUSES = (PROPOSED, VALIDATED)
+
+HIDE = "hide"
+SHOW = "show"
+MODERATION_ACTIONS = (HIDE, SHOW)
 
 
 class GroupBase(SQLModel):
@@ -64,6 +68,9 @@ class CriterionBase(SQLModel):
 
 
 class Criterion(CriterionBase, table=True):
+    # The wall's "what changed since" reads the newest change of a group's notes from this index alone.
+    __table_args__ = (Index("ix_criterion_group_updated", "group_id", "updated_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     group_id: int = Field(foreign_key="citizen_group.id", index=True)
@@ -72,6 +79,8 @@ class Criterion(CriterionBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None  # soft delete: nothing said is ever lost
+    # Moderation: kept off the projected wall (the note stays everywhere else); logged in note_moderation.
+    hidden_at: datetime | None = None
 
 
 class CriterionRead(CriterionBase):
@@ -81,6 +90,7 @@ class CriterionRead(CriterionBase):
     participant_token: str | None = None
     created_at: datetime
     deleted_at: datetime | None
+    hidden_at: datetime | None = None
 
     @property
     def shown_text(self) -> str:
@@ -99,3 +109,42 @@ class QuestionWording(SQLModel, table=True):
     question: str = Field(max_length=20)
     text_fr: str = Field(default="", max_length=300)
     text_en: str = Field(default="", max_length=300)
+
+
+class WallQuestion(SQLModel, table=True):
+    """How one question's notes show on a group's projected wall: veiled (a count only) until revealed.
+
+    "Individual, then collective": everyone writes alone while the question is veiled, then the facilitator
+    reveals the notes to the group. No row: the notes show as they arrive.
+    """
+
+    __tablename__ = "wall_question"
+    __table_args__ = (UniqueConstraint("group_id", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    group_id: int = Field(foreign_key="citizen_group.id", index=True)
+    question: str = Field(max_length=20)
+    veiled: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NoteModeration(SQLModel, table=True):
+    """The log of a note hidden from or shown again on the wall: who, when (the note itself is untouched)."""
+
+    __tablename__ = "note_moderation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id", index=True)
+    action: str = Field(max_length=10)  # HIDE or SHOW
+    account_id: int | None = None  # the facilitator's account (an instance table: no foreign key, as erasure's log)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class NoteModerationRead(SQLModel):
+    id: int
+    criterion_id: int
+    action: str
+    account_id: int | None
+    at: datetime

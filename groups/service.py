@@ -11,14 +11,19 @@ from sqlmodel import Session, col, select
 from groups.models import (
     CRITERION_STATUSES,
     GROUP_KINDS,
+    HIDE,
     HOMOGENEOUS,
     QUESTIONS,
+    SHOW,
     VALIDATED,
     Criterion,
     CriterionRead,
     Group,
     GroupRead,
+    NoteModeration,
+    NoteModerationRead,
     QuestionWording,
+    WallQuestion,
 )
 from workshop import i18n
 from workshop.database import project_row, utcnow
@@ -240,7 +245,7 @@ def classify_criterion(
 def delete_criterion(*, session: Session, project_id: int, criterion_id: int) -> CriterionRead:
     """Soft delete: the note disappears from the wall but stays in the database, for undo."""
     criterion = _criterion(session, project_id, criterion_id)
-    criterion.deleted_at = utcnow()
+    criterion.deleted_at = criterion.updated_at = utcnow()  # updated_at: the wall sees the change
     session.add(criterion)
     session.flush()
     return CriterionRead.model_validate(criterion)
@@ -248,7 +253,7 @@ def delete_criterion(*, session: Session, project_id: int, criterion_id: int) ->
 
 def restore_criterion(*, session: Session, project_id: int, criterion_id: int) -> CriterionRead:
     criterion = _criterion(session, project_id, criterion_id)
-    criterion.deleted_at = None
+    criterion.deleted_at, criterion.updated_at = None, utcnow()
     session.add(criterion)
     session.flush()
     return CriterionRead.model_validate(criterion)
@@ -400,3 +405,119 @@ def synthesis(*, session: Session, project_id: int) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     counted = frame.groupby(["group_id", "group", "question", "family"], as_index=False).size()
     return counted.rename(columns={"size": "notes"})[columns]
+
+
+# ---------- the projected wall: veiled questions, moderation, "what changed since" ----------
+
+
+def wall_veils(*, session: Session, project_id: int, group_id: int) -> dict[str, bool]:
+    """{question: veiled}: a veiled question's notes show on the wall as a count only, until revealed."""
+    _group(session, project_id, group_id)
+    veils = dict.fromkeys(QUESTIONS, False)
+    rows = session.exec(select(WallQuestion).where(WallQuestion.group_id == group_id))
+    veils.update({row.question: row.veiled for row in rows if row.question in veils})
+    return veils
+
+
+def set_veil(*, session: Session, project_id: int, group_id: int, question: str, veiled: bool) -> dict[str, bool]:
+    """Veil a question's notes on the wall (everyone writes alone), or reveal them to the group."""
+    if question not in QUESTIONS:
+        raise SpiraleError("error.question", question=question)
+    _group(session, project_id, group_id)
+    row = session.exec(
+        select(WallQuestion).where(WallQuestion.group_id == group_id, WallQuestion.question == question)
+    ).first() or WallQuestion(project_id=project_id, group_id=group_id, question=question)
+    row.veiled, row.updated_at = bool(veiled), utcnow()
+    session.add(row)
+    session.flush()
+    return wall_veils(session=session, project_id=project_id, group_id=group_id)
+
+
+def _moderate(
+    session: Session, project_id: int, criterion_id: int, action: str, account_id: int | None
+) -> CriterionRead:
+    criterion = _criterion(session, project_id, criterion_id)
+    if criterion.deleted_at is not None:
+        raise SpiraleError("error.criterion_missing")
+    now = utcnow()
+    criterion.hidden_at, criterion.updated_at = (now if action == HIDE else None), now
+    session.add(criterion)
+    session.add(
+        NoteModeration(project_id=project_id, criterion_id=criterion.id, action=action, account_id=account_id, at=now)
+    )
+    session.flush()
+    return CriterionRead.model_validate(criterion)
+
+
+def hide_criterion(
+    *, session: Session, project_id: int, criterion_id: int, account_id: int | None = None
+) -> CriterionRead:
+    """Keep a note off the projected wall; the note and its author's words stay, the hiding is logged."""
+    return _moderate(session, project_id, criterion_id, HIDE, account_id)
+
+
+def show_criterion(
+    *, session: Session, project_id: int, criterion_id: int, account_id: int | None = None
+) -> CriterionRead:
+    """Put a hidden note back on the wall (logged too)."""
+    return _moderate(session, project_id, criterion_id, SHOW, account_id)
+
+
+def moderation_log(*, session: Session, project_id: int, criterion_id: int | None = None) -> list[NoteModerationRead]:
+    """Every hiding and showing of the project's notes (of one note if given), oldest first."""
+    query = select(NoteModeration).where(NoteModeration.project_id == project_id)
+    if criterion_id is not None:
+        query = query.where(NoteModeration.criterion_id == criterion_id)
+    return [NoteModerationRead.model_validate(row) for row in session.exec(query.order_by(NoteModeration.id))]
+
+
+@dataclass(frozen=True)
+class WallColumn:
+    """One question on the projected wall: its notes in arrival order (none while veiled) and their count."""
+
+    question: str
+    veiled: bool
+    count: int
+    notes: tuple[CriterionRead, ...]
+
+
+def wall(*, session: Session, project_id: int, group_id: int) -> list[WallColumn]:
+    """What the room sees of a group: per question, the notes not hidden, or only their count while veiled."""
+    veils = wall_veils(session=session, project_id=project_id, group_id=group_id)
+    shown = [c for c in list_criteria(session=session, project_id=project_id, group_id=group_id) if not c.hidden_at]
+    columns = []
+    for question in QUESTIONS:
+        notes = tuple(c for c in shown if c.question == question)
+        columns.append(WallColumn(question, veils[question], len(notes), () if veils[question] else notes))
+    return columns
+
+
+# One statement: the group's own row (code, countdown) and the newest change of its notes and veils, read from
+# the indexes on criterion (group_id, updated_at) and wall_question (group_id); no note row is read.
+_WALL_CHANGE = sql_text(
+    """
+    SELECT g.join_code, g.join_until, g.timer_question, g.timer_ends_at,
+      (SELECT count(*) FROM criterion c WHERE c.group_id = g.id),
+      (SELECT max(c.updated_at) FROM criterion c WHERE c.group_id = g.id),
+      (SELECT max(w.updated_at) FROM wall_question w WHERE w.group_id = g.id)
+    FROM citizen_group g WHERE g.id = :group_id AND g.project_id = :project_id
+    """
+)
+
+
+def wall_change(*, session: Session, project_id: int, group_id: int) -> tuple | None:
+    """A value that changes whenever anything the wall shows of the group changes: compare it, redraw if new.
+
+    Every change of a note bumps its updated_at (added, corrected, validated, classified, removed, restored,
+    hidden, shown); an erased note lowers the count. None when the group is not (or no longer) there.
+    """
+    row = session.execute(_WALL_CHANGE, {"group_id": group_id, "project_id": project_id}).first()
+    return tuple(row) if row is not None else None
+
+
+_PROJECT_CHANGE = sql_text("SELECT count(*), max(updated_at) FROM criterion WHERE project_id = :project_id")
+
+
+def project_change(*, session: Session, project_id: int) -> tuple:
+    """The same for all the project's notes (the mutual-knowledge view): their count and newest change."""
+    return tuple(session.execute(_PROJECT_CHANGE, {"project_id": project_id}).one())

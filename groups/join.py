@@ -24,7 +24,7 @@ ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 OPEN_HOURS = 4  # a code closes by itself after the meeting
 _NOT_CODE = re.compile(r"[\s\-_.]")
-CODE_PARAMETER = "code"  # the query parameter of a join link (app.py's PARTICIPANT_PAGES)
+CODE_PARAMETER = "code"  # of the join links printed before the phone routes: /?code=… leads to /p/…
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}")  # what new_participant_token makes (32 characters)
 
 
@@ -40,8 +40,8 @@ class JoinedGroup:
 
 
 def join_link(code: str, request_url: str | None = None) -> str:
-    """The link a phone opens: SPIRALE_PUBLIC_URL, else the address the facilitator's browser uses."""
-    return settings.participant_link(CODE_PARAMETER, code, request_url)
+    """The link a phone opens (the participants' route): SPIRALE_PUBLIC_URL, else the facilitator's address."""
+    return settings.phone_link(f"p/{code}", request_url)
 
 
 def new_participant_token() -> str:

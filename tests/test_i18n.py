@@ -8,9 +8,9 @@ from workshop import i18n
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     p
-    for folder in ("pages", "ui", "workshop", "groups", "indicators", "surveys", "actions", "demo")
+    for folder in ("pages", "ui", "participants", "workshop", "groups", "indicators", "surveys", "actions", "demo")
     for p in (ROOT / folder).glob("*.py")
-] + [ROOT / "app.py"]
+] + [ROOT / "router.py", ROOT / "app.py"]
 
 
 def test_every_key_has_french_and_english():

@@ -32,12 +32,36 @@ def default_language() -> str:
     return lang if lang in LANGUAGES else "fr"
 
 
-def participant_link(parameter: str, value: str, request_url: str | None = None) -> str:
-    """A link for phones: SPIRALE_PUBLIC_URL, else the site the facilitator's browser uses, else localhost."""
+def public_site(request_url: str | None = None) -> str:
+    """Where phones reach the server: SPIRALE_PUBLIC_URL, else the site the facilitator's browser uses."""
     parts = urlsplit(request_url or "")
     site = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
-    base = os.environ.get(PUBLIC_URL_VARIABLE, "").strip() or site or LOCAL_URL
-    return f"{base.rstrip('/')}/?{urlencode({parameter: value})}"
+    return (os.environ.get(PUBLIC_URL_VARIABLE, "").strip() or site or LOCAL_URL).rstrip("/")
+
+
+def participant_link(parameter: str, value: str, request_url: str | None = None) -> str:
+    """A link for phones with a query parameter (`/?survey=…`)."""
+    return f"{public_site(request_url)}/?{urlencode({parameter: value})}"
+
+
+def phone_link(path: str, request_url: str | None = None) -> str:
+    """A link to a participants' route (`/p/ACK3R9`)."""
+    return f"{public_site(request_url)}/{path.lstrip('/')}"
+
+
+def unreachable_by_phones(link: str) -> bool:
+    """A link on this machine only (localhost, 127.x, ::1): phones in the room cannot open it."""
+    host = (urlsplit(link).hostname or "").lower()
+    return host in {"localhost", "::1", "0.0.0.0"} or host.startswith("127.")
+
+
+PHONE_RATE_VARIABLE = "SPIRALE_PHONE_RATE"
+PHONE_RATE_DEFAULT = 300
+
+
+def phone_requests_per_second() -> int:
+    """Requests a second one address may make to the phone routes (a venue's phones may share one address)."""
+    return _whole_number(PHONE_RATE_VARIABLE, PHONE_RATE_DEFAULT, 10, 100_000)
 
 
 # --- backups (workshop/backup.py) ------------------------------------------------------------------
@@ -89,3 +113,17 @@ def session_hours() -> float:
     except ValueError:
         return 12.0
     return min(max(hours, 1 / 12), 720.0) if hours == hours else 12.0  # NaN -> the default
+
+
+# --- database connections (workshop/database.py) ------------------------------------------------
+
+DB_POOL_VARIABLE = "SPIRALE_DB_POOL"
+# Every thread that may hold a session at once: Streamlit's script threads (one per session while its script
+# or fragment runs, a dozen at once in a busy workshop) plus the anyio threadpool that runs the participants'
+# routes (Streamlit 1.67 sets its limiter to 28 tokens: starlette_server_config.ANYIO_STATIC_FILE_THREAD_TOKENS).
+DB_POOL_DEFAULT = 40
+
+
+def db_pool() -> int:
+    """Database connections per server process (SPIRALE_DB_POOL, 40 by default, 2 to 1,000)."""
+    return _whole_number(DB_POOL_VARIABLE, DB_POOL_DEFAULT, 2, 1000)

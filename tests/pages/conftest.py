@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ui.access import TOKEN_KEY
 from workshop import access, database, i18n
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "router.py"
 PREFIXES = "|".join(sorted({key.split(".")[0] for key in i18n.catalog()}))
 KEY_PATTERN = re.compile(rf"\b(?:{PREFIXES})\.[a-z0-9_.-]+")
 

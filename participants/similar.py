@@ -1,0 +1,104 @@
+""" "Already said?" for phones: the group's notes closest to a draft, from an index kept per group.
+
+Each query reads one cheap signature of the group's notes (count, newest id, newest change); the index is
+rebuilt in the background when the signature changes, and queries meanwhile use the previous one (a hint
+a few seconds old is still a good hint). So a query costs one indexed read and one embedding of the draft.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from groups import join
+from groups.models import Criterion
+from indicators.engine import SimilarNotesIndex
+from participants.web import reading
+
+SHOWN = 3
+MIN_SIMILARITY = 0.4  # below this, notes share words at most, not an idea (as on the facilitator's screen)
+FIRST_BUILD_WAIT = 3.0  # seconds a group's very first query waits for its index
+GROUPS_KEPT = 256
+
+
+@dataclass
+class _Entry:
+    signature: tuple
+    index: SimilarNotesIndex | None
+    building: threading.Thread | None = None
+    used: float = 0.0
+
+
+_entries: dict[int, _Entry] = {}
+_lock = threading.Lock()
+
+
+def _signature(session: object, group_id: int) -> tuple:
+    row = session.exec(
+        select(func.count(), func.max(Criterion.id), func.max(Criterion.updated_at)).where(
+            Criterion.group_id == group_id, col(Criterion.deleted_at).is_(None)
+        )
+    ).one()
+    return tuple(row)
+
+
+def _texts(group_id: int) -> tuple[list[str], list[str]]:
+    with reading() as session:
+        rows = session.exec(
+            select(Criterion.id, Criterion.text, Criterion.corrected_text)
+            .where(Criterion.group_id == group_id, col(Criterion.deleted_at).is_(None))
+            .order_by(Criterion.id)
+        ).all()
+    return [corrected or text for _, text, corrected in rows], [str(i) for i, _, _ in rows]
+
+
+def _build(group_id: int, signature: tuple) -> None:
+    texts, ids = _texts(group_id)
+    index = SimilarNotesIndex(texts, ids=ids)
+    with _lock:
+        entry = _entries.get(group_id)
+        if entry is not None:
+            entry.index, entry.signature, entry.building = index, signature, None
+
+
+def _index_for(group_id: int, signature: tuple) -> SimilarNotesIndex | None:
+    with _lock:
+        entry = _entries.get(group_id)
+        if entry is None:
+            if len(_entries) >= GROUPS_KEPT:  # the least recently asked group goes
+                del _entries[min(_entries, key=lambda g: _entries[g].used)]
+            entry = _entries[group_id] = _Entry(signature=(), index=None)
+        entry.used = time.monotonic()
+        if entry.signature != signature and entry.building is None:
+            entry.building = threading.Thread(target=_build, args=(group_id, signature), daemon=True)
+            entry.building.start()
+        index, building = entry.index, entry.building
+    if index is None and building is not None:
+        building.join(timeout=FIRST_BUILD_WAIT)
+        with _lock:
+            index = _entries[group_id].index if group_id in _entries else None
+    return index
+
+
+def closest(code: str, text: str) -> list[str]:
+    """The texts of the group's notes that say what `text` says, closest first (at most SHOWN)."""
+    if not text.strip():
+        return []
+    with reading() as session:
+        joined = join.find_group(session=session, code=code)
+        signature = _signature(session, joined.group_id)
+    if not signature[0]:
+        return []
+    index = _index_for(joined.group_id, signature)
+    if index is None:
+        return []
+    return [note.text for note in index.similar(text, SHOWN) if note.similarity >= MIN_SIMILARITY]
+
+
+def warm_up() -> threading.Thread:
+    """Load the sentence model in the background when the server starts, not at a room's first keystroke."""
+    thread = threading.Thread(target=lambda: SimilarNotesIndex(["échauffement", "warm-up"]), daemon=True)
+    thread.start()
+    return thread

@@ -54,8 +54,9 @@ def test_a_wrong_username_costs_an_argon2_check_like_a_wrong_password(session, m
     real = access._verify
     monkeypatch.setattr(access, "_verify", lambda stored, given: checked.append(stored) or real(stored, given))
     for username in ("camille", "personne", "<script>"):
-        with pytest.raises(SpiraleError):
+        with pytest.raises(SpiraleError) as refused:
             access.authenticate(session=session, username=username, password="pas le bon")
+        assert refused.value.key == "error.login_failed"  # the same words whether the name exists or not
     assert len(checked) == 3 and all(h.startswith("$argon2id$") for h in checked)
 
 
@@ -63,8 +64,9 @@ def test_failures_are_counted_even_when_the_callers_session_rolls_back(db_url):
     with database.session_scope(db_url) as session:
         make(session)
     for _ in range(2):
-        with pytest.raises(SpiraleError), database.session_scope(db_url) as session:
+        with pytest.raises(SpiraleError) as refused, database.session_scope(db_url) as session:
             access.authenticate(session=session, username="camille", password="mauvais mot")
+        assert refused.value.key == "error.login_failed"
     with database.session_scope(db_url) as session:
         assert session.exec(select(Account)).one().failed_logins == 2
 

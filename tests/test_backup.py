@@ -273,9 +273,10 @@ def test_postgres_backup_and_restore(pg_url, backups, tmp_path):
     _add(pg_url, "Après")
     stranger = tmp_path / "x.dump"
     stranger.write_bytes(b"PGDMP" + os.urandom(2000))
-    for path in (stranger, tmp_path / "nothing.dump"):
-        with pytest.raises(SpiraleError):
+    for path, key in ((stranger, "error.backup_corrupt"), (tmp_path / "nothing.dump", "error.backup_missing")):
+        with pytest.raises(SpiraleError) as refused:
             backup.restore(path, pg_url)
+        assert refused.value.key == key
     assert _names(pg_url) == ["Après", "Quartier Sud"]
     before = backup.restore(copy.path, pg_url)
     assert _names(pg_url) == ["Quartier Nord", "Quartier Sud"]

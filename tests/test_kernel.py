@@ -5,7 +5,7 @@ import pytest
 
 from workshop import database, grid, projects, settings
 from workshop.errors import SpiraleError
-from workshop.text import NOTE_MAX, clean_name, clean_note, clean_optional
+from workshop.text import NAME_MAX, NOTE_MAX, clean_name, clean_note, clean_optional
 
 
 @pytest.mark.parametrize("value", ["", "   ", "\n\t ", None, "\x00\x01"])
@@ -26,8 +26,9 @@ def test_long_text_refused_with_its_length():
         clean_note("x" * 10_000)
     assert info.value.key == "error.text_too_long"
     assert info.value.params == {"limit": NOTE_MAX, "length": 10_000}
-    with pytest.raises(SpiraleError):
-        clean_name("n" * 121)
+    with pytest.raises(SpiraleError) as info:
+        clean_name("n" * (NAME_MAX + 1))
+    assert (info.value.key, info.value.params) == ("error.text_too_long", {"limit": NAME_MAX, "length": NAME_MAX + 1})
 
 
 def test_project_gets_its_own_copy_of_the_grid(session, project):
@@ -82,10 +83,12 @@ def test_projects_listed_and_names_unique(session, project):
     with pytest.raises(SpiraleError) as info:
         projects.create_project(session=session, name="  Quartier test ")
     assert info.value.key == "error.project_exists"
-    with pytest.raises(SpiraleError):
+    with pytest.raises(SpiraleError) as info:
         projects.create_project(session=session, name="x", language="de")
-    with pytest.raises(SpiraleError):
+    assert (info.value.key, info.value.params) == ("error.language", {"language": "de"})
+    with pytest.raises(SpiraleError) as info:
         projects.get_project(session=session, project_id=999)
+    assert info.value.key == "error.project_missing"
 
 
 def test_unreachable_database_gives_a_clear_error():
@@ -109,9 +112,10 @@ def test_default_database_is_sqlite_in_var(monkeypatch):
 
 
 def test_rollback_on_error_keeps_nothing(db_url):
-    with pytest.raises(SpiraleError), database.session_scope(db_url) as session:
+    with pytest.raises(SpiraleError) as info, database.session_scope(db_url) as session:
         projects.create_project(session=session, name="Half")
         raise SpiraleError("error.text_empty")
+    assert info.value.key == "error.text_empty"  # the refusal itself passes through, after the rollback
     with database.session_scope(db_url) as session:
         assert projects.list_projects(session=session) == []
 

@@ -43,8 +43,9 @@ def test_bad_notes_refused(session, project, group):
         with pytest.raises(SpiraleError) as info:
             add(session, project, group, WELLBEING, text)
         assert info.value.key == key
-    with pytest.raises(SpiraleError):
+    with pytest.raises(SpiraleError) as info:
         add(session, project, group, "other", "texte")
+    assert (info.value.key, info.value.params) == ("error.question", {"question": "other"})
     assert groups_service.list_criteria(session=session, project_id=project.id) == []
 
 
@@ -125,8 +126,9 @@ def test_indicator_without_five_levels_is_a_draft(session, project, group):
 
 
 def test_indicator_with_unknown_notes_refused(session, project, group):
-    with pytest.raises(SpiraleError):
+    with pytest.raises(SpiraleError) as info:
         indicators_service.create_indicator(session=session, project_id=project.id, name_fr="X", criterion_ids=[999])
+    assert (info.value.key, info.value.params) == ("error.criterion_missing", {"ids": [999]})
 
 
 def test_survey_means_weighted_and_dont_know_left_out(session, project, group):
@@ -153,8 +155,9 @@ def test_bad_survey_answers_refused(session, project, group):
             surveys_service.add_response(session=session, project_id=project.id, wave_id=wave.id, levels=levels)
         assert info.value.key == key
     surveys_service.add_response(session=session, project_id=project.id, wave_id=wave.id, levels={}, code="r1")
-    with pytest.raises(SpiraleError):
+    with pytest.raises(SpiraleError) as info:
         surveys_service.add_response(session=session, project_id=project.id, wave_id=wave.id, levels={}, code="r1")
+    assert (info.value.key, info.value.params) == ("error.respondent_exists", {"code": "r1"})
 
 
 def test_indicator_means_of_no_answer_is_empty():

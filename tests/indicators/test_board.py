@@ -217,7 +217,7 @@ def test_a_note_another_screen_just_moved_is_refused_and_nothing_changes(session
     board.move_notes(
         session=session, project_id=project.id, criterion_ids=[notes[5]], target_id=housing.id, seen=before.versions
     )
-    with pytest.raises(SpiraleError):
+    with pytest.raises(SpiraleError) as error:
         board.move_notes(
             session=session,
             project_id=project.id,
@@ -225,6 +225,7 @@ def test_a_note_another_screen_just_moved_is_refused_and_nothing_changes(session
             target_id=neighbours.id,
             seen=before.versions,
         )
+    assert error.value.key == "error.board_changed"
 
 
 def test_an_old_screen_cannot_rename_merge_or_undo(session, project, laid_out):
@@ -354,8 +355,9 @@ def test_notes_of_clusters_for_an_indicator(session, project, notes, laid_out):
     housing, neighbours = laid_out.clusters
     ids = board.notes_of_clusters(session=session, project_id=project.id, cluster_ids=[neighbours.id, housing.id])
     assert ids == notes[3:5] + notes[0:3]
-    with pytest.raises(SpiraleError):
+    with pytest.raises(SpiraleError) as error:
         board.notes_of_clusters(session=session, project_id=project.id, cluster_ids=[999])
+    assert error.value.key == "error.cluster_missing"
 
 
 def test_cluster_family_suggestion_learns_from_classified_notes(session, project, notes, no_embedding):

@@ -64,8 +64,9 @@ def test_draft_from_a_cluster_then_create_keeps_its_notes_and_groups(session, se
     assert (row["notes"], row["groups"]) == (3, 2)
     support = indicators_service.supporting_notes(session=session, project_id=pid, indicator_id=created.id)
     assert sorted(support["group"].unique()) == ["Aînés", "Jeunes"]
-    with pytest.raises(SpiraleError):
+    with pytest.raises(SpiraleError) as error:
         indicators_service.draft_from_clusters(session=session, project_id=pid, cluster_ids=[])
+    assert error.value.key == "error.cluster_missing"
 
 
 def test_edit_keeps_draft_until_five_levels(session, setup):
@@ -90,11 +91,16 @@ def test_edit_keeps_draft_until_five_levels(session, setup):
     assert back.status == DRAFT
     usable = indicators_service.list_indicators(session=session, project_id=pid, usable_only=True)
     assert made.id not in [i.id for i in usable]
-    for bad in ({"family_code": "Z"}, {"name_fr": "  "}, {"criterion_ids": [99999]}):
-        with pytest.raises(SpiraleError):
+    for bad, key in (
+        ({"family_code": "Z"}, "error.grid_unknown_family"),
+        ({"name_fr": "  "}, "error.text_empty"),
+        ({"criterion_ids": [99999]}, "error.criterion_missing"),
+    ):
+        with pytest.raises(SpiraleError) as error:
             indicators_service.update_indicator(
                 session=session, project_id=pid, indicator_id=made.id, **{"name_fr": "x", **bad}
             )
+        assert error.value.key == key
 
 
 def test_reorder_retire_and_restore(session, setup):

@@ -84,9 +84,10 @@ def test_profile_questions_default_then_configured(session, demo):
     )
     assert [(q.key, q.options) for q in configured] == [("profile", ["A", "B"]), ("bus", ["oui", "non"])]
     assert configured[1].label("en") == "Do you take the bus?"
-    for bad in ("1abc", "a b", ""):
-        with pytest.raises(SpiraleError):
+    for bad, key in (("1abc", "error.question_key"), ("a b", "error.question_key"), ("", "error.text_empty")):
+        with pytest.raises(SpiraleError) as refused:
             service.set_profile_questions(session=session, project_id=pid, questions=[{"key": bad, "label_fr": "x"}])
+        assert refused.value.key == key
     with pytest.raises(SpiraleError) as twice:
         service.set_profile_questions(session=session, project_id=pid, questions=[{"key": "a"}, {"key": "a"}])
     assert twice.value.key == "error.question_duplicate"

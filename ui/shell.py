@@ -48,6 +48,14 @@ def session():  # noqa: ANN201 - a context manager yielding a Session
     return database.session_scope()
 
 
+def read_session():  # noqa: ANN201 - a context manager yielding a Session
+    """For a block that only reads: takes no writer's turn, so it never waits behind a phone's send.
+
+    Any write in it (an added or changed row, an UPDATE) raises: use session() for those.
+    """
+    return database.read_scope()
+
+
 def attempt(
     action: Callable[..., Any], /, *, on_refusal: Callable[[SpiraleError], None] | None = None, **params: Any
 ) -> tuple[bool, Any]:

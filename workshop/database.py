@@ -9,8 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.util import queue as sqla_queue
 from sqlmodel import Session, SQLModel, create_engine
@@ -21,6 +22,8 @@ from workshop.errors import SpiraleError
 Row = TypeVar("Row", bound=SQLModel)
 MIGRATIONS_DIR = settings.ROOT / "migrations"
 SQLITE_BUSY_MS = 30_000
+POOL_WAIT_SECONDS = 60.0  # a thread waits this long for a pooled connection, then gets error.database_busy
+READ_ONLY = "spirale_read_only"  # execution option of read_scope's connections, noted in the connection's info
 _schema_lock = threading.Lock()
 
 
@@ -40,14 +43,18 @@ def project_row(session: Session, model: type[Row], row_id: int, project_id: int
     return row
 
 
+_QUERY_ONLY = "spirale_query_only"  # in a SQLite connection's info while PRAGMA query_only is on
+
+
 class _WriterTurn:
     """SQLite's one writing transaction at a time, queued inside this process in arrival order.
 
     With BEGIN IMMEDIATE alone, a transaction that finds the write lock taken sleeps in SQLite's busy
     handler (backing off up to 100 ms a try), so under a crowd of phones the lock often sits free while
     waiters sleep, and a few unlucky sends wait seconds. Here a thread takes its turn before BEGIN
-    IMMEDIATE and hands it to the next in line at COMMIT/ROLLBACK, at once. Every transaction begins
-    IMMEDIATE, so reads queue as they already did. Other processes are still held off by busy_timeout.
+    IMMEDIATE and hands it to the next in line at COMMIT/ROLLBACK, at once. Every session_scope transaction
+    begins IMMEDIATE, reads included; read_scope's transactions take no turn. Other processes are still held
+    off by busy_timeout.
     """
 
     def __init__(self, timeout: float) -> None:
@@ -134,6 +141,14 @@ class _FairQueuePool(QueuePool):
     _queue_class = _FairQueue
 
 
+def _info(connection: object) -> dict:
+    """The pooled connection's info (kept for its DBAPI connection's life); a throwaway dict for an ad hoc one."""
+    try:
+        return connection.info
+    except (AttributeError, NotImplementedError):  # the dialect's first-connect probe, a raw DBAPI connection
+        return {}
+
+
 def _driver(connection: object) -> object:
     """The sqlite3 connection behind a pool's proxy (the same object from BEGIN to COMMIT)."""
     return getattr(connection, "driver_connection", None) or connection
@@ -151,13 +166,30 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _note_mode(connection: Connection) -> None:
+        # Runs just before do_begin below, which sees only the pooled DBAPI connection: tell it the mode.
+        connection.connection.info[READ_ONLY] = bool(connection.get_execution_options().get(READ_ONLY))
+
     dialect, turns = engine.dialect, _WriterTurn(SQLITE_BUSY_MS / 1000)
     commit, rollback, close = dialect.do_commit, dialect.do_rollback, dialect.do_close
 
+    def end_reading(dbapi_connection) -> None:  # noqa: ANN001
+        # The connection goes back to writing once its read transaction ends (info is cleared with it).
+        if _info(dbapi_connection).pop(_QUERY_ONLY, False):
+            _driver(dbapi_connection).execute("PRAGMA query_only=OFF")
+
     def do_begin(dbapi_connection) -> None:  # noqa: ANN001
+        driver = _driver(dbapi_connection)
+        if _info(dbapi_connection).get(READ_ONLY):
+            # A reader: deferred BEGIN, no writer's turn (with WAL it reads its snapshot while a writer writes),
+            # and query_only so that a write in it fails at once instead of quietly taking the write lock.
+            driver.execute("PRAGMA query_only=ON")
+            _info(dbapi_connection)[_QUERY_ONLY] = True
+            driver.execute("BEGIN")
+            return
         # IMMEDIATE takes the write lock up front, so concurrent writers wait their turn
         # instead of failing with "database is locked" when a read turns into a write.
-        driver = _driver(dbapi_connection)
         turns.take(driver)
         try:
             driver.execute("BEGIN IMMEDIATE")
@@ -170,12 +202,14 @@ def _configure_sqlite(engine: Engine) -> None:
             commit(dbapi_connection)
         finally:
             turns.give_back(_driver(dbapi_connection))
+            end_reading(dbapi_connection)
 
     def do_rollback(dbapi_connection) -> None:  # noqa: ANN001 - also the pool's reset when a connection returns
         try:
             rollback(dbapi_connection)
         finally:
             turns.give_back(_driver(dbapi_connection))
+            end_reading(dbapi_connection)
 
     def do_close(dbapi_connection) -> None:  # noqa: ANN001 - an invalidated connection ends its transaction too
         try:
@@ -195,19 +229,63 @@ def get_engine(url: str | None = None) -> Engine:
 
 @cache
 def _engine(url: str) -> Engine:
+    size = settings.db_pool()  # (read before the URL: a bad setting says so, whatever the URL)
     try:
         if url.startswith("sqlite"):
             pool = {}
             if url.startswith("sqlite:///") and not url.endswith(":memory:"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-                pool = {"poolclass": _FairQueuePool}  # (an in-memory database keeps SQLAlchemy's one-connection pool)
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+                # (an in-memory database keeps SQLAlchemy's one-connection pool)
+                pool = {"poolclass": _FairQueuePool, "pool_size": size, "max_overflow": 0}
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": 30}, pool_timeout=POOL_WAIT_SECONDS, **pool
+            )
             _configure_sqlite(engine)
         else:
-            engine = create_engine(url, poolclass=_FairQueuePool, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # A server process per connection: ten kept open, the rest opened under load and closed after it.
+            kept = min(size, 10)
+            engine = create_engine(
+                url,
+                poolclass=_FairQueuePool,
+                pool_pre_ping=True,
+                pool_size=kept,
+                max_overflow=size - kept,
+                pool_timeout=POOL_WAIT_SECONDS,
+            )
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise SpiraleError("error.database_url", detail=str(exc).splitlines()[0]) from exc
     return engine
+
+
+@cache
+def _read_engine(url: str) -> Engine:
+    """The same engine and pool, whose connections begin read-only transactions (see read_scope)."""
+    engine = _engine(url)
+    if engine.dialect.name == "postgresql":
+        # BEGIN READ ONLY through psycopg's read_only, reset when the connection returns to the pool.
+        return engine.execution_options(**{READ_ONLY: True, "postgresql_readonly": True})
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A write attempted in read_scope: a programming error (use session_scope), never shown to a person."""
+
+
+class ReadSession(Session):
+    """read_scope's session: a flush with anything to write fails before reaching the database."""
+
+
+@event.listens_for(ReadSession, "before_flush")
+def _refuse_writes(session: Session, _context: object, _instances: object) -> None:
+    changed = len(session.new) + len(session.dirty) + len(session.deleted)
+    raise ReadOnlySessionError(f"read_scope cannot write ({changed} changed rows): use session_scope")
+
+
+def _busy(exc: BaseException) -> SpiraleError | None:
+    """A readable refusal for a server too busy to give this request a connection or SQLite's write lock in time."""
+    if isinstance(exc, PoolTimeout) or (isinstance(exc, OperationalError) and "database is locked" in str(exc)):
+        return SpiraleError("error.database_busy")
+    return None
 
 
 @contextmanager
@@ -221,10 +299,32 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
     with Session(get_engine(url), expire_on_commit=False) as session:
         try:
             yield session
-        except BaseException:
+            session.commit()
+        except BaseException as exc:
             session.rollback()
+            if busy := _busy(exc):
+                raise busy from exc
             raise
-        session.commit()
+
+
+@contextmanager
+def read_scope(url: str | None = None) -> Iterator[Session]:
+    """A short session for reading only: no writer's turn, and a write in it fails loudly.
+
+    On SQLite its transaction begins with a plain (deferred) BEGIN, takes no turn in _WriterTurn, and runs
+    with PRAGMA query_only, so readers go on while a writer holds the write lock (WAL: each reads its own
+    snapshot). On PostgreSQL it is a READ ONLY transaction. Everywhere, a flush with changes raises
+    ReadOnlySessionError, and a write statement is refused by the database. Use session_scope for writes.
+    """
+    with ReadSession(_read_engine(url or settings.database_url()), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException as exc:
+            session.rollback()
+            if busy := _busy(exc):
+                raise busy from exc
+            raise
 
 
 def check_connection(url: str | None = None) -> None:

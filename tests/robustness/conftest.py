@@ -7,11 +7,13 @@ must hold inside the service, not only thanks to the page's rollback).
 
 import os
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -19,17 +21,48 @@ import schema
 from workshop import database, i18n, projects
 from workshop.errors import SpiraleError
 
+# Reproducible properties. Locally, every failing example is kept in .hypothesis/ (git-ignored) and tried
+# first on the next run, and the run's random seed is printed with any failure (see the hook below). In CI
+# (CI=true) the examples are derandomised: the same ones on every run, so a red CI run is red on any machine.
+EXAMPLE_DATABASE = Path(__file__).resolve().parents[2] / ".hypothesis" / "examples"
+settings.register_profile("spirale-dev", database=DirectoryBasedExampleDatabase(EXAMPLE_DATABASE), print_blob=True)
+settings.register_profile("spirale-ci", derandomize=True, database=None, print_blob=True)
+CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+if settings.get_current_profile_name() == "default":  # a --hypothesis-profile given on the command line wins
+    settings.load_profile("spirale-ci" if CI else "spirale-dev")
+
 # One database per test (function-scoped fixtures), reused by every example of that test.
 ROBUST = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-    database=None,
 )
 
 
 def examples(count: int) -> settings:
     """`count` examples per test in CI; SPIRALE_ROBUST_SCALE=10 hunts ten times longer (a nightly run)."""
     return settings(ROBUST, max_examples=count * int(os.environ.get("SPIRALE_ROBUST_SCALE", "1")))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failing property says how to draw the same examples again.
+
+    Hypothesis prints the seed only when a test fails in an unexpected way; a @seed would switch the example
+    database off, so the seed it drew is read back from the test after the run.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    test = getattr(item, "obj", None)
+    if not (report.failed and getattr(test, "is_hypothesis_test", False)):
+        return
+    drawn = getattr(test, "_hypothesis_internal_use_generated_seed", None)
+    if settings.default.derandomize:
+        how = f"derandomised (CI=true): CI=true python -m pytest '{item.nodeid}'"
+    elif drawn is not None:
+        how = f"seed {drawn}: python -m pytest '{item.nodeid}' --hypothesis-seed={drawn}"
+    else:
+        how = f"the failing example is in {EXAMPLE_DATABASE} (or given above): python -m pytest '{item.nodeid}'"
+    report.sections.append(("Hypothesis", f"Same examples again, {how}"))
 
 
 def snapshot(url: str) -> dict[str, list[tuple]]:

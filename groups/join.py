@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from groups import service
@@ -147,6 +148,18 @@ def own_notes(*, session: Session, code: object, participant_token: str) -> list
         .order_by(col(Criterion.id))
     )
     return [CriterionRead.model_validate(c) for c in rows]
+
+
+def own_note_count(*, session: Session, code: object, participant_token: str) -> int:
+    """How many live notes this phone has in the group (its list's heading after a send)."""
+    joined = find_group(session=session, code=code)
+    return session.exec(
+        select(func.count()).where(
+            Criterion.group_id == joined.group_id,
+            Criterion.participant_token == participant_token,
+            col(Criterion.deleted_at).is_(None),
+        )
+    ).one()
 
 
 def _own(session: Session, code: object, participant_token: str, criterion_id: int) -> tuple[JoinedGroup, Criterion]:

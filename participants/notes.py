@@ -56,7 +56,7 @@ async def typed_code(request: Request) -> Response:
 
 
 def _find(code: str) -> join.JoinedGroup:
-    with web.reading() as session:
+    with database.read_scope() as session:
         return join.find_group(session=session, code=code)
 
 
@@ -72,7 +72,7 @@ def _code_refused(who: Phone, error: SpiraleError, *, typed: str) -> Response:
 
 
 def _group_page_data(code: str, token: str) -> tuple[join.JoinedGroup, list[CriterionRead], dict, int | None, str]:
-    with web.reading() as session:
+    with database.read_scope() as session:
         joined = join.find_group(session=session, code=code)
         own = join.own_notes(session=session, code=code, participant_token=token)
         wordings = service.question_wordings(session=session, project_id=joined.project_id, cycle=joined.cycle)
@@ -108,7 +108,7 @@ def note_item(who: Phone, code: str, criterion: CriterionRead) -> str:
     return f"""<li class="note q-{criterion.question}" id="note-{criterion.id}">{head}
 <details><summary>{e(who.t("join.edit"))}</summary>
 <form method="post" action="{base}">{web.hidden(who)}
-<label for="edit-{criterion.id}">{e(who.t("join.write"))}</label>
+<label for="edit-{criterion.id}">{e(who.t("join.edit_label"))}</label>
 <textarea id="edit-{criterion.id}" name="text" rows="3" data-limit="{NOTE_MAX}">{e(criterion.shown_text)}</textarea>
 <button type="submit">{e(who.t("join.save"))}</button></form></details>
 <form method="post" action="{base}/retirer" class="inline">{web.hidden(who)}
@@ -189,13 +189,14 @@ ALIAS_COOKIE = "spirale_alias"
 # ---------- writing ----------
 
 
-def _send(code: str, token: str, question: str, text: str, alias: str) -> tuple[CriterionRead, str]:
+def _send(code: str, token: str, question: str, text: str, alias: str) -> tuple[CriterionRead, str, int]:
+    """The note stored, the group's code as written, and how many live notes this phone now has there."""
     with database.session_scope() as session:
         note = join.send_note(
             session=session, code=code, participant_token=token, question=question, text=text, alias=alias
         )
-        joined = join.find_group(session=session, code=code)
-    return note, joined.code
+        mine = join.own_note_count(session=session, code=code, participant_token=token)
+    return note, join.normalise_code(code), mine
 
 
 async def send(request: Request) -> Response:
@@ -209,7 +210,7 @@ async def send(request: Request) -> Response:
     question, text = fields.get("question", ""), fields.get("text", "")
     alias = web.squeeze(fields.get("alias", ""))[:ALIAS_MAX]
     try:
-        note, code = await run_in_threadpool(_send, code, who.token, question, text, alias)
+        note, code, mine = await run_in_threadpool(_send, code, who.token, question, text, alias)
     except SpiraleError as error:
         if who.wants_json or error.key in {"error.join_code_closed", "error.join_code_unknown"}:
             return web.refusal(who, error, status=_status(error))
@@ -218,7 +219,15 @@ async def send(request: Request) -> Response:
             group_page, who, code, chosen=question, draft=text, alias=alias, message=message, status=_status(error)
         )
     response = (
-        web.json_answer(who, {"message": who.t("join.sent"), "html": note_item(who, code, note), "id": note.id})
+        web.json_answer(
+            who,
+            {
+                "message": who.t("join.sent"),
+                "html": note_item(who, code, note),
+                "id": note.id,
+                "heading": who.t("join.mine", count=mine),
+            },
+        )
         if who.wants_json
         else web.redirect(who, f"/p/{quote(code)}?{urlencode({'envoye': 1, 'question': question})}#write")
     )

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from groups import join
 from groups.models import Criterion
 from indicators.engine import SimilarNotesIndex
-from participants.web import reading
+from workshop import database
 
 SHOWN = 3
 MIN_SIMILARITY = 0.4  # below this, notes share words at most, not an idea (as on the facilitator's screen)
@@ -45,7 +45,7 @@ def _signature(session: object, group_id: int) -> tuple:
 
 
 def _texts(group_id: int) -> tuple[list[str], list[str]]:
-    with reading() as session:
+    with database.read_scope() as session:
         rows = session.exec(
             select(Criterion.id, Criterion.text, Criterion.corrected_text)
             .where(Criterion.group_id == group_id, col(Criterion.deleted_at).is_(None))
@@ -86,7 +86,7 @@ def closest(code: str, text: str) -> list[str]:
     """The texts of the group's notes that say what `text` says, closest first (at most SHOWN)."""
     if not text.strip():
         return []
-    with reading() as session:
+    with database.read_scope() as session:
         joined = join.find_group(session=session, code=code)
         signature = _signature(session, joined.group_id)
     if not signature[0]:

@@ -28,12 +28,12 @@ LANG_COOKIE = "spirale_lang"
 COOKIE_DAYS = 30
 BODY_MAX = 16 * 1024  # a note is at most 280 characters: a form 60 times larger is not one of ours
 CSRF_FIELD = "csrf"
-STATIC_VERSION = "1"  # in the assets' URLs, so that a phone's cache never holds an old script
+STATIC_VERSION = "3"  # in the assets' URLs, so that a phone's cache never holds an old script
 
 
 def reading():  # noqa: ANN201 - a context manager yielding a Session
-    """A transaction that only reads (no writer's turn on SQLite), where the kernel offers one."""
-    return getattr(database, "read_scope", database.session_scope)()
+    """A transaction that only reads: no writer's turn on SQLite (database.read_scope)."""
+    return database.read_scope()
 
 
 class Refused(Exception):
@@ -158,7 +158,7 @@ def page(who: Phone, *, title: str, body: str, status: int = 200, here: str = ""
 <script src="/p/static/phone.js?v={STATIC_VERSION}" defer></script>
 </head>
 <body>
-<header class="bar"><span class="brand" aria-hidden="true">🌀 Spirale</span>
+<header class="bar"><span class="brand">Spirale</span>
 <a class="lang" href="{e(switch)}" lang="{other}" hreflang="{other}">{switch_label}</a></header>
 <main id="main">
 <h1>{e(title)}</h1>

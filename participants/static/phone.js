@@ -86,6 +86,8 @@
           area.dispatchEvent(new Event("input"));
           var list = document.getElementById("mine");
           var none = document.getElementById("none");
+          var heading = document.getElementById("mine-title");
+          if (heading && data.heading) heading.textContent = data.heading;
           if (none) none.remove();
           if (list && data.html) {
             list.insertAdjacentHTML("afterbegin", data.html);

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import RUN_COUNTER_JS, RUN_TIMEOUT_MS, rerun, wait_for_run
+from tests.browser.conftest import RUN_TIMEOUT_MS, rerun
 from tests.browser.test_step1_notes import settled
 
 pytestmark = pytest.mark.browser
@@ -24,12 +24,11 @@ PHONES = [
 
 
 def open_phone(browser, url: str):
+    """A phone on the participants' light route (plain HTML: no Streamlit run to wait for)."""
     context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True)
     context.set_default_timeout(RUN_TIMEOUT_MS)
-    context.add_init_script(RUN_COUNTER_JS)
     tab = context.new_page()
     tab.goto(url)
-    wait_for_run(tab)
     return context, tab
 
 
@@ -58,15 +57,12 @@ def send_from_phone(tab, tr, alias: str, question: str, text: str) -> None:
 
     if alias:
         tab.get_by_label(tr("step1.author")).fill(alias)
-        tab.get_by_label(tr("step1.author")).press("Enter")
-        wait_for_run(tab)
-    tab.get_by_test_id("stRadio").get_by_text(question, exact=True).click()
-    wait_for_run(tab)
-    tab.locator(".st-key-join_text input").fill(text)
-    rerun(tab, lambda: tab.get_by_role("button", name=tr("join.send")).click())
-    expect(tab.get_by_text(tr("join.sent"))).to_be_visible()
-    expect(tab.get_by_test_id("note")).to_have_text([text])
-    expect(tab.locator(".st-key-join_text input")).to_have_value("")
+    tab.get_by_role("radio", name=re.compile("^" + re.escape(question))).check()
+    tab.get_by_label(tr("join.write")).fill(text)
+    tab.get_by_role("button", name=tr("join.send")).click()
+    expect(tab.locator("#outcome")).to_have_text(tr("join.sent"))
+    expect(tab.locator("#mine .note-text")).to_have_text([text])
+    expect(tab.get_by_label(tr("join.write"))).to_have_value("")
 
 
 def test_facilitator_and_three_phones(browser, page, app_url, tr):
@@ -76,16 +72,17 @@ def test_facilitator_and_three_phones(browser, page, app_url, tr):
     notes = page.get_by_test_id("note")
     expect(notes).to_have_count(0)
 
-    wrong_context, wrong = open_phone(browser, f"{app_url}/?code=ZZZZZZ")
+    wrong_context, wrong = open_phone(browser, f"{app_url}/?code=ZZZZZZ")  # an old link: to the phone route
     expect(wrong.get_by_text(tr("error.join_code_unknown").format(code="ZZZZZZ"))).to_be_visible()
     expect(wrong.get_by_test_id("stSidebar")).to_have_count(0)
     wrong_context.close()
 
-    phones = [open_phone(browser, f"{app_url}/?code={code.lower()}") for _ in PHONES]
+    phones = [open_phone(browser, f"{app_url}/p/rejoindre?code={code.lower()}") for _ in PHONES]
     try:
         for (_, tab), (alias, question, text) in zip(phones, PHONES, strict=True):
             expect(tab.get_by_text(tr("join.welcome").format(group="Jeunes de 16 à 25 ans"))).to_be_visible()
             expect(tab.get_by_test_id("stSidebar")).to_have_count(0)  # nothing else to reach
+            expect(tab.locator("script[src*='/static/js/']")).to_have_count(0)  # no Streamlit bundle on phones
             sent = time.monotonic()
             send_from_phone(tab, tr, alias, question, text)
             # No click on the facilitator's screen: its wall refreshes by itself.
@@ -110,11 +107,10 @@ def test_facilitator_and_three_phones(browser, page, app_url, tr):
 
         # A phone edits its own note; the wall shows the correction with the words first written.
         _, first = phones[0]
-        first.get_by_role("button", name=tr("join.edit")).click()
-        editor = first.get_by_test_id("stPopoverBody").locator("textarea")
-        editor.fill("Un parc propre et ombragé")
-        rerun(first, lambda: first.get_by_role("button", name=tr("join.save")).click())
-        expect(first.get_by_test_id("note")).to_contain_text("Un parc propre et ombragé")
+        first.get_by_text(tr("join.edit"), exact=True).click()
+        first.locator("#mine textarea").fill("Un parc propre et ombragé")
+        first.get_by_role("button", name=tr("join.save")).click()
+        expect(first.locator("#mine .note-text")).to_contain_text(["Un parc propre et ombragé"])
         expect(notes.filter(has_text="Un parc propre et ombragé")).to_have_count(1, timeout=WALL_SECONDS * 1000)
     finally:
         for context, _ in phones:

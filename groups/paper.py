@@ -6,7 +6,7 @@ are written in the caller's one transaction only when the whole file is valid.
 
 import io
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlmodel import Session
@@ -16,6 +16,7 @@ from groups.models import ACTION, ILLBEING, WELLBEING, GroupRead
 from workshop import uploads
 from workshop.errors import SpiraleError
 from workshop.text import NAME_MAX, clean_note, clean_optional
+from workshop.uploads import Problem  # the one problem type of every import (ui/paper.py names it paper.Problem)
 
 MAX_BYTES = 5 * 1024 * 1024
 COLUMNS = ("group", "question", "text", "author")
@@ -43,15 +44,6 @@ _QUESTIONS = {
     "action": ACTION,
     "actions": ACTION,
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong on one line of the file (line 1 is the header)."""
-
-    line: int
-    key: str
-    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,9 +96,8 @@ def check_file(*, session: Session, project_id: int, name: str, data: bytes) -> 
     known = sorted(g.profile for g in groups.values())
     notes: list[PaperNote] = []
     problems: list[Problem] = []
-    for position, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-        line = position + 2  # line 1 is the header; blank lines between post-its keep their number
-        found = _check_line(line, row, groups, known, problems)
+    for line, row in zip(uploads.rows(frame), frame.itertuples(index=False), strict=True):
+        found = _check_line(line, row, groups, known, problems)  # blank lines between post-its keep their number
         if found:
             notes.append(found)
     if not notes and not problems:

@@ -4,7 +4,7 @@ another's set. Import is all or nothing: every problem is reported with its row,
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlmodel import Session
@@ -14,6 +14,7 @@ from indicators.models import ACTIVE, LEVELS
 from workshop import grid, uploads
 from workshop.errors import SpiraleError
 from workshop.text import plain
+from workshop.uploads import Problem  # row as a spreadsheet shows it: 1 = column names, 2 = first indicator
 
 FORMAT = "spirale-indicators"
 VERSION = 1
@@ -61,15 +62,6 @@ def export_indicators(*, session: Session, project_id: int, fmt: str) -> bytes:
 
 
 # ---------- import ----------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a row cannot be imported: a message key, its parameters, the row (1 = first data row)."""
-
-    row: int
-    key: str
-    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,7 +134,8 @@ def check_import(*, session: Session, project_id: int, data: bytes, filename: st
     rows = frame.to_dict("records")
     if not rows:
         raise SpiraleError("error.indicator_file_no_rows")
-    for number, row in enumerate(rows, start=1):
+    # A JSON set's indicators are numbered like the same set exported as CSV: the first one is row 2.
+    for number, row in zip(uploads.rows(frame), rows, strict=True):
         problems += _row_problems(number, row, entries)
         name = row["name_fr"].casefold()
         if name and (name in existing or name in seen):

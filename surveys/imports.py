@@ -9,7 +9,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlmodel import Session
@@ -19,6 +19,7 @@ from surveys.exports import DONT_KNOW_CODE, LEVELS, variable
 from surveys.service import ResponseIn
 from workshop import i18n, uploads
 from workshop.errors import SpiraleError
+from workshop.uploads import Problem
 
 MAX_BYTES = 10 * 1024 * 1024
 CODE, WEIGHT, IGNORE = "code", "weight", ""
@@ -30,7 +31,8 @@ DONT_KNOW_WORDS = (
     "do not know", "i don't know", "na", "n/a", "-oth-", "sans avis", "no opinion",
 )  # fmt: skip
 MAX_PROBLEMS = 500
-FIRST_ROW = 2  # row 1 holds the column names
+FIRST_ROW = uploads.FIRST_DATA_ROW  # problems at a spreadsheet's rows: 1 = the column names (HEADER), 2 = first answer
+HEADER = uploads.HEADER_ROW
 
 
 def normalise(text: object) -> str:
@@ -49,7 +51,7 @@ def _header(text: str) -> str:
 
 def read_table(data: bytes, filename: str) -> pd.DataFrame:
     """The file as a frame of strings; refused by size before any parsing."""
-    frame = uploads.read_table(data, filename, max_bytes=MAX_BYTES).reset_index(drop=True)
+    frame = uploads.read_table(data, filename, max_bytes=MAX_BYTES)  # its index keeps each row's place (blank rows)
     if frame.empty or not len(frame.columns):
         raise SpiraleError("error.survey_file_no_rows")
     return frame
@@ -105,15 +107,6 @@ def guess_mapping(columns: Sequence[str], target: Target) -> dict[str, str]:
 
 
 # --- validation ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Problem:
-    row: int  # as a spreadsheet shows it: 1 = column names, 2 = first answer
-    column: str
-    value: str
-    key: str
-    params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -186,23 +179,27 @@ def validate(
     existing_codes: set[str] = frozenset(),
     first_row: int = FIRST_ROW,
 ) -> Checked:
-    """Every cell checked; the responses are usable only when there is no problem."""
+    """Every cell checked; the responses are usable only when there is no problem.
+
+    Problems name the spreadsheet row: the frame's index (read_table's, blank rows counted) + `first_row`.
+    """
     problems: list[Problem] = []
     add = problems.append
     chosen = {c: m for c, m in mapping.items() if m and c in frame.columns}
     ignored = [c for c in frame.columns if c not in chosen]
     for column in ignored:
         if re.fullmatch(r"ind\d+", normalise(_header(column))):
-            add(Problem(1, column, column, "error.import_indicator_unknown"))
+            add(Problem(HEADER, "error.import_indicator_unknown", column=column, value=column))
     targets = list(chosen.values())
     for duplicate in sorted({t for t in targets if targets.count(t) > 1}):
-        add(Problem(1, ", ".join(c for c, m in chosen.items() if m == duplicate), duplicate, "error.import_twice"))
+        twice = ", ".join(c for c, m in chosen.items() if m == duplicate)
+        add(Problem(HEADER, "error.import_twice", column=twice, value=duplicate))
     indicator_columns = {c: int(m[2:]) for c, m in chosen.items() if m.startswith("i:")}
     for column, iid in indicator_columns.items():
         if iid not in target.indicators:
-            add(Problem(1, column, str(iid), "error.import_indicator_unknown"))
+            add(Problem(HEADER, "error.import_indicator_unknown", column=column, value=str(iid)))
     if not indicator_columns:
-        add(Problem(1, "", "", "error.import_no_indicator"))
+        add(Problem(HEADER, "error.import_no_indicator"))
     if problems:
         return Checked([], problems, ignored, len(problems))
     lookups = {c: _level_lookup(target.indicators[iid]) for c, iid in indicator_columns.items()}
@@ -213,8 +210,7 @@ def validate(
     weight_column = next((c for c, m in chosen.items() if m == WEIGHT), None)
     seen: dict[str, int] = {}
     responses = []
-    for index, record in enumerate(frame.to_dict("records")):
-        row = index + first_row
+    for row, record in zip(uploads.rows(frame, first_row), frame.to_dict("records"), strict=True):
         levels: dict[int, int | None] = {}
         for column, iid in indicator_columns.items():
             value = str(record[column]).strip()
@@ -222,7 +218,7 @@ def validate(
                 continue  # not answered
             level = _level(value, lookups[column])
             if level == "bad":
-                add(Problem(row, column, value, "error.import_level"))
+                add(Problem(row, "error.import_level", column=column, value=value))
             else:
                 levels[iid] = level
         profile: dict[str, str] = {}
@@ -231,25 +227,26 @@ def validate(
             if value and choices:
                 canonical = choice_maps[column].get(normalise(value))
                 if canonical is None:
-                    add(Problem(row, column, value, "error.import_choice", {"choices": " / ".join(choices)}))
+                    choice = {"choices": " / ".join(choices)}
+                    add(Problem(row, "error.import_choice", choice, column=column, value=value))
                 value = canonical or value
             profile[key] = value
         code = str(record[code_column]).strip() if code_column else ""
         if code_column and not code:
-            add(Problem(row, code_column, "", "error.import_code_empty"))
+            add(Problem(row, "error.import_code_empty", column=code_column, value=""))
         elif code in seen:
-            add(Problem(row, code_column, code, "error.import_code_twice", {"first": seen[code]}))
+            add(Problem(row, "error.import_code_twice", {"first": seen[code]}, column=code_column, value=code))
         elif code in existing_codes:
-            add(Problem(row, code_column, code, "error.import_code_exists"))
+            add(Problem(row, "error.import_code_exists", column=code_column, value=code))
         elif looks_personal(code):
-            add(Problem(row, code_column, code, "error.import_code_personal"))
+            add(Problem(row, "error.import_code_personal", column=code_column, value=code))
         if code:
             seen.setdefault(code, row)
         weight = _weight(str(record[weight_column])) if weight_column else 1.0
         if weight is None:
-            add(Problem(row, weight_column, str(record[weight_column]), "error.import_weight"))
+            add(Problem(row, "error.import_weight", column=weight_column, value=str(record[weight_column])))
         if len(code) > 64:
-            add(Problem(row, code_column, code[:64], "error.import_code_long"))
+            add(Problem(row, "error.import_code_long", column=code_column, value=code[:64]))
         responses.append(
             ResponseIn(
                 levels=levels,

@@ -6,6 +6,8 @@ Refusals come before any parsing where they can (size, emptiness, type), with on
 import io
 import math
 import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import pandas as pd
@@ -17,6 +19,36 @@ CSV_SUFFIXES = (".csv", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SEPARATORS = (",", ";", "\t")
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # what a workbook's parts may unpack to: a zip bomb is refused unread
+HEADER_ROW = 1  # a spreadsheet's row 1 holds the column names
+FIRST_DATA_ROW = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason an imported file is refused, at the row a person sees in a spreadsheet.
+
+    Every import numbers the same way: row 1 is the column names, row 2 the first data row, and a blank
+    line keeps its number (see `rows`). `column` and `value` say where, when the import knows.
+    """
+
+    row: int
+    key: str
+    params: dict = field(default_factory=dict)
+    column: str = ""
+    value: str = ""
+
+    @property
+    def line(self) -> int:
+        """The paper import's former name for `row` (ui/paper.py still reads it)."""
+        return self.row
+
+
+def rows(frame: pd.DataFrame, first: int = FIRST_DATA_ROW) -> Iterable[int]:
+    """The spreadsheet row of each of the frame's rows: `read_table`'s index counts data rows from 0 (blank
+    ones included), so row = index + 2. A frame with another index is numbered in order from `first`."""
+    if pd.api.types.is_integer_dtype(frame.index) and frame.index.is_monotonic_increasing and frame.index.is_unique:
+        return (int(position) + first for position in frame.index)
+    return range(first, first + len(frame))
 
 
 def suffix(filename: str) -> str:

@@ -59,12 +59,12 @@ def test_missing_levels_and_unknown_families_give_a_report_and_write_nothing(ses
     )
     report = transfer.check_import(session=session, project_id=other, data=csv, filename="set.csv")
     found = [(p.row, p.key) for p in report.problems]
-    assert found == [
-        (2, "import.problem.levels"),
-        (3, "import.problem.family"),
-        (4, "import.problem.component_family"),
-        (5, "import.problem.name"),
-        (6, "import.problem.duplicate"),
+    assert found == [  # spreadsheet rows: the column names are row 1, "Bon" row 2
+        (3, "import.problem.levels"),
+        (4, "import.problem.family"),
+        (5, "import.problem.component_family"),
+        (6, "import.problem.name"),
+        (7, "import.problem.duplicate"),
     ]
     assert report.problems[0].params == {"levels": "3"}
     with pytest.raises(SpiraleError) as error:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 import demo
 import schema
+from tests.archive_tables import INSTANCE, project_rows, project_tables
 from workshop import archive, database, projects
 from workshop.errors import SpiraleError
 
@@ -47,8 +48,8 @@ def _rows(url, project_id):
     """Every row of a project, without its ids, so two databases can be compared."""
     result = {}
     with database.session_scope(url) as session:
-        for table in archive._tables(schema.metadata):  # instance tables (accounts, roles) are not a project's
-            query = archive._scope(table, project_id)
+        for table in project_tables():  # instance tables (accounts, roles) are not a project's
+            query = project_rows(table, project_id)
             rows = [
                 {k: v for k, v in row._mapping.items() if k not in REMAPPED and not k.endswith("_id")}
                 for row in session.execute(query)
@@ -66,8 +67,11 @@ def test_archive_round_trip_loses_nothing(db_url, demo_project, tmp_path):
         projects.create_project(session=session, name="Occupe l'id 1")
         new_id = archive.import_project(session=session, metadata=schema.metadata, data=data)
     assert new_id != demo_project.id
+    with zipfile.ZipFile(io.BytesIO(data)) as handle:
+        carried = {name.removeprefix("tables/").removesuffix(".json") for name in handle.namelist()}
+    assert carried - {"manifest"} == {t.name for t in project_tables()}
     before, after = _rows(db_url, demo_project.id), _rows(other, new_id)
-    assert set(before) == set(after)
+    assert set(before) == set(after) == {t.name for t in project_tables()}
     for table in before:
         assert before[table] == after[table], table
     assert sum(map(len, after.values())) > 3000
@@ -83,7 +87,7 @@ def test_archive_leaves_accounts_and_roles_behind(db_url, demo_project, tmp_path
         data = archive.export_project(session=session, metadata=schema.metadata, project_id=demo_project.id)
     with zipfile.ZipFile(io.BytesIO(data)) as handle:
         names = set(handle.namelist())
-    assert not {f"tables/{name}.json" for name in archive.INSTANCE_TABLES} & names
+    assert not {f"tables/{name}.json" for name in INSTANCE} & names
     other = f"sqlite:///{tmp_path / 'roles.db'}"
     database.prepare(other)
     with database.session_scope(other) as session:

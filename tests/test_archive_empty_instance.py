@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 import demo
 import schema
+from tests.archive_tables import project_rows, project_tables
 from workshop import archive, database, projects
 from workshop.models import Project
 
 
 def _archived_tables(url: str, project_id: int) -> Iterator:
-    for table in archive._tables(schema.metadata):
-        yield table, archive._scope(table, project_id)
+    for table in project_tables():
+        yield table, project_rows(table, project_id)
 
 
 def _content(url: str, project_id: int) -> dict[str, list[tuple]]:
@@ -56,7 +57,7 @@ def _restore_onto_empty(source: str, target: str) -> None:
     with database.session_scope(target) as session:
         new_id = archive.import_project(session=session, metadata=schema.metadata, data=data)
     before, after = _content(source, project.id), _content(target, new_id)
-    per_project = {t.name for t in archive._tables(schema.metadata)}
+    per_project = {t.name for t in project_tables()}
     assert set(before) == set(after) == per_project
     for table in before:
         assert before[table] == after[table], table

@@ -21,6 +21,16 @@ def test_text_kept_as_written_but_trimmed():
     assert clean_optional("   ") == ""
 
 
+def test_control_characters_go_tabs_line_breaks_and_other_characters_stay():
+    """Stated without the product's regex: the ASCII controls (C0 and DEL) but tab, LF and CR."""
+    controls = [chr(c) for c in (*range(0x20), 0x7F) if chr(c) not in "\t\n\r"]
+    assert len(controls) == 30
+    for control in controls:
+        assert clean_note(f"un{control} toit") == "un toit", repr(control)
+    assert clean_note("un\ttoit\r\nsûr") == "un\ttoit\r\nsûr"
+    assert clean_note("un\x85toit\u200b\u202e😀") == "un\x85toit\u200b\u202e😀"  # C1, format marks, emoji kept
+
+
 def test_long_text_refused_with_its_length():
     with pytest.raises(SpiraleError) as info:
         clean_note("x" * 10_000)

@@ -8,6 +8,7 @@ from surveys import charts, imports, questionnaire, service
 from surveys.models import WAVE_KINDS
 from ui import access, shell
 from ui.shell import t
+from workshop import settings
 from workshop.errors import SpiraleError
 
 access.require_page(__file__)
@@ -194,6 +195,22 @@ with grid_tab:
         st.success(flash)
 
 with links:
+    # The room's QR code, to project: anyone in the room answers, one response per phone.
+    with shell.session() as session:
+        room_code = service.room_code(session=session, project_id=project_id, wave_id=wave_id)
+    room_link = service.room_link(room_code, st.context.url)
+    st.subheader(t("step3.room_title"))
+    if is_open:
+        st.caption(t("step3.room_help"))
+        qr_col, text_col = st.columns([2, 3])
+        qr_col.image(questionnaire.qr_png(room_link), width=420)
+        text_col.markdown("## " + t("step3.room_code", code=room_code))  # our own code: no user text
+        text_col.code(room_link, language=None)
+        if settings.unreachable_by_phones(room_link):
+            text_col.warning(t("step1.join.local", variable=settings.PUBLIC_URL_VARIABLE), icon="📵")
+    else:
+        st.info(t("step3.room_closed"))
+    st.divider()
     st.caption(t("step3.links_help"))
     count_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
     count = count_col.number_input(t("step3.links_count"), min_value=1, max_value=service.MAX_TOKENS, value=10)

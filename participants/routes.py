@@ -15,7 +15,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from groups import join
-from participants import notes, similar
+from participants import notes, similar, survey
+from surveys import questionnaire
 from workshop import settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -53,7 +54,8 @@ async def static(request: Request) -> Response:
     return Response(found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
-ROUTES = [Route("/p/static/{name}", static, methods=["GET"]), *notes.ROUTES]
+# The survey's routes first: /p/q/… and /p/enquete/… are not group codes.
+ROUTES = [Route("/p/static/{name}", static, methods=["GET"]), *survey.ROUTES, *notes.ROUTES]
 
 
 class FloodLimit:
@@ -116,8 +118,11 @@ class ParticipantGuard:
 
 
 def _moved(query: bytes) -> str | None:
-    """Join links printed before the phone routes (`/?code=ACK3R9`) still lead to their group."""
+    """Links printed or mailed before the phone routes still work: `/?code=ACK3R9` to its group, `/?survey=…`."""
     params = parse_qs(query.decode("latin-1"))
+    token = (params.get(questionnaire.PARAMETER) or [""])[0].strip()[:40]
+    if token:
+        return f"{PREFIX}/q/{quote(token, safe='')}"
     code = join.normalise_code((params.get(join.CODE_PARAMETER) or [""])[0])[:40]
     return f"{PREFIX}/{quote(code)}" if code else None
 

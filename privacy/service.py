@@ -1,7 +1,8 @@
 """Data-protection requests: what one participant wrote, exported or erased, and nobody else's.
 
 A participant is designated one way at a time (a `Selector`):
-- a phone participant by their participant token, or the short reference their phone showed them;
+- a phone participant by their participant token, or the short reference their phone showed them (their
+  notes, and their answers through a room's survey code);
 - a participant by the name or alias they gave within a group (with every other note of that phone);
 - a survey respondent by their pseudonymous code in a wave, or by their survey link (token or whole link).
 
@@ -17,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import Table, delete, func, or_, select, update
 from sqlmodel import Session, col
@@ -34,7 +35,8 @@ from workshop.errors import SpiraleError
 from workshop.models import Project
 
 TOKEN, AUTHOR, RESPONDENT = "token", "author", "respondent"
-SURVEY_PARAMETER = "survey"  # the query parameter of a survey link (app.py's PARTICIPANT_PAGES)
+SURVEY_PARAMETER = "survey"  # the query parameter of the survey links mailed before the phone routes
+_LINK_PATH = re.compile(r"/p/q/([^/?#]+)/?$")  # a survey link now: /p/q/TOKEN (participants/survey.py)
 _TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_\-]+")
 TOKEN_MAX = 64
 FORMAT = "spirale-participant-data"
@@ -157,10 +159,12 @@ class _Selection:
 
 
 def _token_text(value: str) -> str:
-    """A token, a reference, or a whole survey link pasted as it was received."""
+    """A token, a reference, or a whole survey link pasted as it was received (`/p/q/TOKEN` or `/?survey=TOKEN`)."""
     text = str(value or "").strip()
-    if "?" in text or text.lower().startswith(("http://", "https://")):
-        found = parse_qs(urlsplit(text).query).get(SURVEY_PARAMETER)
+    if "?" in text or "/p/q/" in text or text.lower().startswith(("http://", "https://")):
+        parts = urlsplit(text)
+        path = _LINK_PATH.search(parts.path)
+        found = [unquote(path.group(1))] if path else parse_qs(parts.query).get(SURVEY_PARAMETER)
         if not found:
             raise SpiraleError("error.privacy_link")
         text = found[0].strip()
@@ -187,17 +191,29 @@ def _by_token(session: Session, project_id: int, value: str) -> _Selection:
             .distinct()
         )
     )
-    links = list(
-        session.scalars(
-            select(SurveyToken).where(SurveyToken.project_id == project_id, _matches(SurveyToken.token, text))
-        )
-    )
-    if len(phones | {link.token for link in links}) > 1:
+    # A survey link by its own token, or the room responses of a phone (bound to its participant token).
+    by_link_or_phone = or_(_matches(SurveyToken.token, text), _matches(SurveyToken.participant_token, text))
+    links = list(session.scalars(select(SurveyToken).where(SurveyToken.project_id == project_id, by_link_or_phone)))
+    if len(phones | {link.participant_token or link.token for link in links}) > 1:
         raise SpiraleError("error.privacy_ambiguous")
+    phones |= {link.participant_token for link in links if link.participant_token}
+    links = _links_of_phones(session, project_id, phones, links)
     criteria = _criteria_of_phones(session, project_id, phones)
     respondent_ids = [link.respondent_id for link in links if link.respondent_id is not None]
     respondents = _respondents(session, project_id, respondent_ids)
     return _Selection(TOKEN, criteria, respondents, links)
+
+
+def _links_of_phones(
+    session: Session, project_id: int, tokens: set[str], found: list[SurveyToken]
+) -> list[SurveyToken]:
+    """The links found, with every room response of the same phone (one per wave)."""
+    if not tokens:
+        return found
+    query = select(SurveyToken).where(
+        SurveyToken.project_id == project_id, col(SurveyToken.participant_token).in_(sorted(tokens))
+    )
+    return list({link.id: link for link in [*found, *session.scalars(query)]}.values())
 
 
 def _criteria_of_phones(session: Session, project_id: int, tokens: Iterable[str]) -> list[Criterion]:

@@ -24,6 +24,9 @@ class WaveBase(SQLModel):
     status: str = Field(default=OPEN, max_length=20)
     opened_on: date | None = None
     closed_on: date | None = None
+    # The room-wide QR code's code (/p/enquete/CODE): anyone in the room answers, one response per phone.
+    # Not unique: an archive imported into the same database keeps its code (the newest wave answers it).
+    room_code: str = Field(default="", max_length=12, index=True)
 
 
 class Wave(WaveBase, table=True):
@@ -93,18 +96,26 @@ class ProfileQuestionRead(ProfileQuestionBase):
         return self.label_en if lang == "en" and self.label_en else self.label_fr
 
 
+ROOM_ONE_PER_PHONE = "uq_survey_token_wave_phone"
+
+
 class SurveyToken(SQLModel, table=True):
     """A participant link: one response per token; the draft keeps a half-answered questionnaire."""
 
     __tablename__ = "survey_token"
     # Unique per project, not globally: a project archive imported into the same database keeps its links
     # (the newest copy answers them, see service.token_state).
-    __table_args__ = (UniqueConstraint("project_id", "token"),)
+    # A response through the room's code is bound to the phone's participant token: one per phone and wave.
+    __table_args__ = (
+        UniqueConstraint("project_id", "token"),
+        UniqueConstraint("wave_id", "participant_token", name=ROOM_ONE_PER_PHONE),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     wave_id: int = Field(foreign_key="wave.id", index=True)
     token: str = Field(max_length=40, index=True)
+    participant_token: str | None = Field(default=None, max_length=64)  # None: a per-person link
     draft: str = Field(default="", max_length=20000)  # JSON of the answers so far
     respondent_id: int | None = Field(default=None, foreign_key="respondent.id")
     created_at: datetime = Field(default_factory=utcnow)

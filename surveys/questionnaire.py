@@ -2,18 +2,26 @@
 
 import io
 from collections.abc import Mapping, Sequence
+from urllib.parse import quote
 
 import segno
 
 from workshop import settings
+from workshop.errors import SpiraleError
+from workshop.text import plain
 
-PARAMETER = "survey"  # app.py's PARTICIPANT_PAGES key: /?survey=TOKEN
+PARAMETER = "survey"  # of the links mailed before the phone routes: /?survey=TOKEN now leads to /p/q/TOKEN
+LINK_PATH = "p/q"  # the participants' route of a per-person link: /p/q/TOKEN
 DONT_KNOW = 0  # in a draft and in the radio; stored as None
+LEVELS = (1, 2, 3, 4, 5)
+FREE_MAX = 120  # a free-text profile answer (a neighbourhood, a job)
+
+Step = tuple[str, str | int]
 
 
 def survey_link(token: str, request_url: str | None = None) -> str:
-    """SPIRALE_PUBLIC_URL, else the address the facilitator's browser uses, then ?survey=TOKEN."""
-    return settings.participant_link(PARAMETER, token, request_url)
+    """SPIRALE_PUBLIC_URL, else the address the facilitator's browser uses, then /p/q/TOKEN."""
+    return settings.phone_link(f"{LINK_PATH}/{quote(str(token), safe='')}", request_url)
 
 
 def qr_png(link: str) -> bytes:
@@ -25,6 +33,41 @@ def qr_png(link: str) -> bytes:
 def steps(question_keys: Sequence[str], indicator_ids: Sequence[int]) -> list[tuple[str, str | int]]:
     """Profile questions first, then one screen per indicator."""
     return [("q", key) for key in question_keys] + [("i", iid) for iid in indicator_ids]
+
+
+def step_key(step: Step) -> str:
+    """What a screen's form says it answers ("q:place", "i:12"): a screen drawn before a change is recognised."""
+    return f"{step[0]}:{step[1]}"
+
+
+def answer_value(step: Step, raw: str, options: Sequence[str] = ()) -> str | int | None:
+    """One screen's answer as a form sent it, checked: a level (1-5 or don't know), a listed choice, or free text.
+
+    Nothing chosen is None (the question stays unanswered); anything else refused with the reason.
+    """
+    raw = str(raw or "")
+    if step[0] == "i":
+        if raw == "":
+            return None
+        if not (raw.isascii() and raw.isdigit()) or int(raw) not in (*LEVELS, DONT_KNOW):
+            raise SpiraleError("error.level_range", value=raw[:12])
+        return int(raw)
+    if options:
+        if raw and raw not in options:
+            raise SpiraleError("error.choice_unknown", value=raw[:60])
+        return raw or None
+    text = plain(raw)
+    if len(text) > FREE_MAX:
+        raise SpiraleError("error.text_too_long", limit=FREE_MAX, length=len(text))
+    return text or None
+
+
+def current_answers(draft: Mapping, steps: Sequence[Step]) -> tuple[dict[str, str], dict[int, int | None]]:
+    """The draft's answers to the questions still asked (an indicator retired meanwhile is left out, not refused)."""
+    profile, levels = answers_of(draft)
+    keys = {key for kind, key in steps if kind == "q"}
+    ids = {key for kind, key in steps if kind == "i"}
+    return {k: v for k, v in profile.items() if k in keys}, {k: v for k, v in levels.items() if k in ids}
 
 
 def answers_of(draft: Mapping) -> tuple[dict[str, str], dict[int, int | None]]:

@@ -11,8 +11,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from sqlalchemy import Select, func, insert
-from sqlmodel import Session, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
+from groups import join as groups_join
 from groups import service as groups_service
 from indicators import service as indicators_service
 from surveys.exports import Dataset
@@ -29,7 +31,7 @@ from surveys.models import (
     Wave,
     WaveRead,
 )
-from workshop import i18n
+from workshop import i18n, settings
 from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional, plain
@@ -37,6 +39,7 @@ from workshop.text import clean_name, clean_optional, plain
 AGE_BANDS = ("16-25", "26-40", "41-60", "61-75", "76+")
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MAX_TOKENS = 2000
+ROOM_CODE_LENGTH = 6
 
 
 def create_wave(
@@ -60,6 +63,7 @@ def create_wave(
         kind=kind,
         opened_on=opened_on,
         closed_on=closed_on,
+        room_code=_new_room_code(session),
     )
     session.add(wave)
     session.flush()
@@ -365,12 +369,13 @@ def split_profile(answers: Mapping[str, str]) -> dict:
 
 @dataclass
 class TokenState:
-    token: str
+    token: str  # "" for a phone that has not answered anything yet through the room's code
     project_id: int
     wave_id: int
     wave_open: bool
     answered: bool
     draft: dict
+    participant_token: str | None = None  # the phone a room response belongs to; None for a per-person link
 
 
 def create_tokens(*, session: Session, project_id: int, wave_id: int, count: int) -> list[str]:
@@ -385,26 +390,28 @@ def create_tokens(*, session: Session, project_id: int, wave_id: int, count: int
 
 
 def tokens_frame(*, session: Session, project_id: int, wave_id: int) -> pd.DataFrame:
+    """The per-person links (room responses are not links anyone may be given)."""
     query = (
         select(SurveyToken.token, SurveyToken.used_at)
         .where(SurveyToken.project_id == project_id, SurveyToken.wave_id == wave_id)
+        .where(col(SurveyToken.participant_token).is_(None))
         .order_by(SurveyToken.id)
     )
     frame = pd.DataFrame(session.execute(query).all(), columns=["token", "used_at"])
     return frame.assign(answered=frame["used_at"].notna())[["token", "answered"]]
 
 
-def _token(session: Session, token: str) -> SurveyToken:
+def _token(session: Session, token: str, *, lock: bool = False) -> SurveyToken:
     query = select(SurveyToken).where(SurveyToken.token == str(token)[:40]).order_by(SurveyToken.id.desc())
+    if lock:  # a draft and a response sent at once from two tabs: one after the other (SQLite: one writer anyway)
+        query = query.with_for_update().execution_options(populate_existing=True)
     row = session.exec(query).first()  # the newest copy when a project archive was imported twice
     if row is None:
         raise SpiraleError("error.token_unknown")
     return row
 
 
-def token_state(*, session: Session, token: str) -> TokenState:
-    row = _token(session, token)
-    wave = session.get(Wave, row.wave_id)
+def _state(row: SurveyToken, wave: Wave | None) -> TokenState:
     return TokenState(
         token=row.token,
         project_id=row.project_id,
@@ -412,12 +419,18 @@ def token_state(*, session: Session, token: str) -> TokenState:
         wave_open=wave is not None and wave.status != CLOSED,
         answered=row.used_at is not None,
         draft=json.loads(row.draft) if row.draft else {},
+        participant_token=row.participant_token,
     )
+
+
+def token_state(*, session: Session, token: str) -> TokenState:
+    row = _token(session, token)
+    return _state(row, session.get(Wave, row.wave_id))
 
 
 def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
     """Keep a half-answered questionnaire so the participant can come back to it."""
-    row = _token(session, token)
+    row = _token(session, token, lock=True)
     if row.used_at is not None:
         raise SpiraleError("error.token_used")
     wave = session.get(Wave, row.wave_id)
@@ -433,7 +446,7 @@ def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
 
 def submit_token(*, session: Session, token: str, levels: Mapping[int, int | None], profile: Mapping[str, str]) -> int:
     """The participant's response; a token answers once."""
-    row = _token(session, token)
+    row = _token(session, token, lock=True)
     if row.used_at is not None:
         raise SpiraleError("error.token_used")
     respondent_id = add_response(
@@ -448,6 +461,80 @@ def submit_token(*, session: Session, token: str, levels: Mapping[int, int | Non
     session.add(row)
     session.flush()
     return respondent_id
+
+
+# --- the room's code: one QR code on the projector, one response per phone ----------------------
+
+
+def _new_room_code(session: Session) -> str:
+    """Six characters that read well from the back of a room (the join codes' alphabet), unused by any wave."""
+    while True:
+        code = "".join(secrets.choice(groups_join.ALPHABET) for _ in range(ROOM_CODE_LENGTH))
+        if session.exec(select(Wave.id).where(Wave.room_code == code)).first() is None:
+            return code
+
+
+def room_code(*, session: Session, project_id: int, wave_id: int) -> str:
+    """The wave's room code; a wave made before room codes existed gets one the first time it is asked for."""
+    wave = project_row(session, Wave, wave_id, project_id, "error.wave_missing")
+    if not wave.room_code:
+        wave.room_code = _new_room_code(session)
+        session.add(wave)
+        session.flush()
+    return wave.room_code
+
+
+def room_link(code: str, request_url: str | None = None) -> str:
+    """The address the room's QR code opens (the participants' route)."""
+    return settings.phone_link(f"p/enquete/{code}", request_url)
+
+
+def _room_wave(session: Session, code: str) -> Wave:
+    code = groups_join.normalise_code(code)[:12]
+    query = select(Wave).where(Wave.room_code == code).order_by(col(Wave.id).desc())  # newest copy of an archive
+    wave = session.exec(query).first() if code else None
+    if wave is None:
+        raise SpiraleError("error.room_code_unknown")
+    return wave
+
+
+def _phone_response(session: Session, wave_id: int, participant_token: str) -> SurveyToken | None:
+    query = select(SurveyToken).where(
+        SurveyToken.wave_id == wave_id, SurveyToken.participant_token == participant_token
+    )
+    return session.exec(query).first()
+
+
+def room_state(*, session: Session, code: str, participant_token: str) -> TokenState:
+    """Where this phone is in the wave behind a room code: nothing yet (token ""), a draft, or its response."""
+    wave = _room_wave(session, code)
+    row = _phone_response(session, wave.id, participant_token)
+    if row is None:
+        return TokenState("", wave.project_id, wave.id, wave.status != CLOSED, False, {}, participant_token)
+    return _state(row, wave)
+
+
+def room_response(*, session: Session, code: str, participant_token: str) -> str:
+    """This phone's own response to the wave behind a room code (its token), made at its first answer."""
+    wave = _room_wave(session, code)
+    if groups_join.participant_token(participant_token) != participant_token:
+        raise SpiraleError("error.token_unknown")  # not a token a phone's cookie could hold: never stored
+    if (row := _phone_response(session, wave.id, participant_token)) is not None:
+        return row.token
+    if wave.status == CLOSED:
+        raise SpiraleError("error.wave_closed", name=wave.name)
+    token = secrets.token_urlsafe(12)
+    try:
+        with session.begin_nested():  # two first answers from one phone at once: the second finds the first
+            row = SurveyToken(project_id=wave.project_id, wave_id=wave.id, token=token)
+            row.participant_token = participant_token
+            session.add(row)
+    except IntegrityError:
+        found = _phone_response(session, wave.id, participant_token)
+        if found is None:
+            raise
+        return found.token
+    return token
 
 
 def export_dataset(

@@ -1,5 +1,7 @@
 """AppTest of the survey screen: waves (two languages, closing), participant links with a QR code, the paper grid."""
 
+import re
+
 from tests.pages.conftest import by_label, load_demo, raw_keys
 from workshop import i18n
 
@@ -14,11 +16,26 @@ def test_links_and_qr_for_a_wave(app):
     by_label(app.number_input, fr("step3.links_count")).set_value(3)
     by_label(app.button, fr("step3.links_create")).click().run()
     assert not app.exception
-    assert "/?survey=" in app.code[0].value
+    room, first = app.code[0].value, app.code[1].value
+    assert re.fullmatch(r"http://\S+/p/enquete/[A-Z0-9]{6}", room), room  # the room's code, projected
+    assert re.fullmatch(r"http://\S+/p/q/[\w-]+", first), first  # a person's own link
+    assert fr("step3.room_code", code=room.rsplit("/", 1)[1]) in [m.value.lstrip("# ") for m in app.markdown]
     assert fr("step3.links_counts", total=3, answered=0) in [c.value for c in app.caption]
-    assert app.get("image")  # the QR code of the next unused link
+    assert len(app.get("image")) == 2  # the room's QR code and the one of the next unused link
     labels = [b.label for b in app.get("download_button")]
     assert fr("step3.links_sheet") in labels and fr("step3.links_download") in labels
+
+
+def test_the_room_code_is_kept_and_closes_with_its_wave(app):
+    load_demo(app)
+    app.switch_page("pages/survey.py").run()
+    room = app.code[0].value
+    app.run()
+    assert app.code[0].value == room  # the same code on every run: a projected QR code stays valid
+    by_label(app.toggle, fr("step3.wave_open")).set_value(False).run()
+    app.run()
+    assert fr("step3.room_closed") in [i.value for i in app.info]
+    assert not any("/p/enquete/" in c.value for c in app.code)  # no dead code to project
 
 
 def test_new_wave_in_two_languages_then_closed(app):

@@ -152,8 +152,11 @@ def test_survey_respondents_by_link_or_code(session, world):
         ("Transports", None),
     }
     assert by_link.responses[0].age_band == "26-40" and by_link.links[0].answered
-    pasted = f"https://spirale.example.org/?survey={world.link_answered}"
+    pasted = f"https://spirale.example.org/?survey={world.link_answered}"  # mailed before the phone routes
     assert _find(session, world, token=pasted).responses == by_link.responses
+    for pasted in (f"https://spirale.example.org/p/q/{world.link_answered}", f"/p/q/{world.link_answered}/"):
+        assert _find(session, world, token=pasted).responses == by_link.responses
+    _refused("error.privacy_link", _find, session, world, token="https://spirale.example.org/p/enquete/ACK3R9")
     draft = _find(session, world, token=world.link_draft)
     assert draft.responses == [] and draft.links[0].draft == {"levels": {str(world.indicator_id): 2}, "place": "Nord"}
     by_code = _find(session, world, wave_id=world.wave_id, respondent_code="R-017")

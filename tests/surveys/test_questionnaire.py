@@ -10,15 +10,39 @@ from workshop.errors import SpiraleError
 def test_link_and_qr(monkeypatch):
     monkeypatch.delenv(settings.PUBLIC_URL_VARIABLE, raising=False)
     assert questionnaire.survey_link("abc", "https://spirale.example.org/enquete?x=1") == (
-        "https://spirale.example.org/?survey=abc"
+        "https://spirale.example.org/p/q/abc"
     )
     monkeypatch.setenv(settings.PUBLIC_URL_VARIABLE, "https://atelier.example/")
-    assert questionnaire.survey_link("abc") == "https://atelier.example/?survey=abc"
+    assert questionnaire.survey_link("a-b_c") == "https://atelier.example/p/q/a-b_c"
+    assert service.room_link("ACK3R9") == "https://atelier.example/p/enquete/ACK3R9"
     assert questionnaire.qr_png("https://atelier.example/?survey=abc").startswith(b"\x89PNG")
     sheet = questionnaire.qr_sheet_html(
         ["https://a.example/?survey=1", "https://a.example/?survey=2&x=<b>"], title="Q", lang="fr"
     )
     assert sheet.count("data:image/svg+xml") == 2 and "&lt;b&gt;" in sheet and "<b>" not in sheet
+
+
+def test_one_screen_answer_checked():
+    level, choice, free = ("i", 7), ("q", "profile"), ("q", "place")
+    assert [questionnaire.answer_value(level, raw) for raw in ("", "1", "5", "0")] == [None, 1, 5, 0]
+    for bad in ("6", "-1", "²", "1.0", " 3", "x" * 50):
+        with pytest.raises(SpiraleError) as refused:
+            questionnaire.answer_value(level, bad)
+        assert refused.value.key == "error.level_range" and refused.value.params["value"] == bad[:12]
+    assert questionnaire.answer_value(choice, "Jeunes", ["Jeunes", "Aînés"]) == "Jeunes"
+    assert questionnaire.answer_value(choice, "", ["Jeunes"]) is None
+    with pytest.raises(SpiraleError) as refused:
+        questionnaire.answer_value(choice, "jeunes", ["Jeunes"])
+    assert refused.value.key == "error.choice_unknown"
+    assert questionnaire.answer_value(free, "  Gare\x00 Nord ") == "Gare Nord"  # as the services store it
+    assert questionnaire.answer_value(free, " ") is None
+    with pytest.raises(SpiraleError) as refused:
+        questionnaire.answer_value(free, "x" * 121)
+    assert refused.value.key == "error.text_too_long"
+    steps = questionnaire.steps(["profile"], [7])
+    draft = {"profile": {"profile": "A", "gone": "B"}, "levels": {"7": 3, "9": 2}}
+    assert questionnaire.current_answers(draft, steps) == ({"profile": "A"}, {7: 3})  # retired ones left out
+    assert questionnaire.step_key(steps[1]) == "i:7"
 
 
 def test_steps_and_draft():

@@ -1,15 +1,27 @@
 """AppTest for every page: both languages, no raw key, and each page's main interaction."""
 
+import io
+import json
+import zipfile
+
+import pandas as pd
 import pytest
 
+import schema
+from groups import service as groups_service
+from groups.models import VALIDATED
+from indicators import service as indicators_service
+from surveys import service as surveys_service
 from tests.pages.conftest import by_label, load_demo, raw_keys
+from tests.pages.readback import downloaded, stored
 from ui.shell import md_escape
-from workshop import i18n
+from workshop import archive, database, grid, i18n, projects
 
 TITLES = {
     "pages/home.py": "home.title",
     "pages/groups.py": "step1.title",
     "pages/synthesis.py": "synthesis.title",
+    "pages/present.py": "present.title",
     "pages/mixed_groups.py": "mixed.title",
     "pages/board.py": "board.title",
     "pages/indicators.py": "step2.title",
@@ -69,23 +81,36 @@ def test_pages_without_project_ask_for_one(app):
         assert app.info[0].value == fr("project.choose_first")
 
 
-def test_create_project_from_sidebar_and_refuse_blank_name(app):
+def project_names(db_url) -> list[str]:
+    return [p.name for p in stored(db_url, projects.list_projects)]
+
+
+def test_create_project_from_sidebar_and_refuse_blank_name(app, db_url):
     form_name = by_label(app.sidebar.text_input, fr("project.name"))
     form_name.set_value("   ")
     submit(app, "project.create")
     assert app.error[0].value == fr("error.text_empty")
+    assert project_names(db_url) == []
     by_label(app.sidebar.text_input, fr("project.name")).set_value("Mulhouse Drouot")
     submit(app, "project.create")
     assert not app.error
-    assert app.session_state["project_id"] is not None
+    assert project_names(db_url) == ["Mulhouse Drouot"]
+    assert stored(db_url, projects.get_project, project_id=app.session_state["project_id"]).name == "Mulhouse Drouot"
     assert by_label(app.sidebar.selectbox, fr("project.current")).value == app.session_state["project_id"]
 
 
-def test_demo_loads_from_home(app):
+def test_demo_loads_from_home(app, db_url):
     load_demo(app)
-    assert app.session_state["project_id"] is not None
+    pid = app.session_state["project_id"]
+    assert project_names(db_url) == [DEMO_NAME]
+    waves = stored(db_url, surveys_service.list_waves, project_id=pid)
+    assert [stored(db_url, surveys_service.respondent_count, project_id=pid, wave_id=w.id) for w in waves] == [232, 208]
     app.switch_page("pages/survey.py").run()
     assert app.metric[0].value == "208"  # the newest of the demo's two waves
+
+
+def notes_stored(app, db_url) -> list:
+    return stored(db_url, groups_service.list_criteria, project_id=app.session_state["project_id"])
 
 
 @pytest.fixture
@@ -108,38 +133,48 @@ def add_note(app, text: str, index: int = 0):
 
 
 def notes_html(app) -> list[str]:
-    return [h.proto.body for h in app.get("html") if "spirale-note" in h.proto.body]
+    return [h.proto.body for h in app.get("html") if "data-testid='note'" in h.proto.body]
 
 
-def test_step1_adds_notes_shown_literally(step1):
+def test_step1_adds_notes_shown_literally(step1, db_url):
     add_note(step1, "Avoir un toit <b>gras</b> **étoiles**")
     assert not step1.error
+    assert [(n.question, n.text) for n in notes_stored(step1, db_url)] == [
+        ("wellbeing", "Avoir un toit <b>gras</b> **étoiles**")
+    ]
     bodies = notes_html(step1)
     assert len(bodies) == 1
     assert "&lt;b&gt;gras&lt;/b&gt; **étoiles**" in bodies[0] and "<b>gras" not in bodies[0]
     assert step1.subheader[0].value.endswith("(1)")
 
 
-def test_step1_refuses_empty_note(step1):
+def test_step1_refuses_empty_note(step1, db_url):
     add_note(step1, "    ")
     assert step1.error[0].value == fr("error.text_empty")
     assert notes_html(step1) == []
+    assert notes_stored(step1, db_url) == []
 
 
-def test_step1_delete_then_undo(step1):
+def test_step1_delete_then_undo(step1, db_url):
     add_note(step1, "Des voisins qui se parlent")
     button(step1, "step1.delete").click().run()
     assert notes_html(step1) == []
+    assert notes_stored(step1, db_url) == []
     button(step1, "step1.undo").click().run()
     assert len(notes_html(step1)) == 1
+    assert [n.text for n in notes_stored(step1, db_url)] == ["Des voisins qui se parlent"]
     assert not [b for b in step1.button if b.label == fr("step1.undo")]
 
 
-def test_step1_group_validates_all(step1):
+def test_step1_group_validates_all(step1, db_url):
     add_note(step1, "Un travail", 0)
     add_note(step1, "Le chômage", 1)
     button(step1, "step1.validate_all").click().run()
     assert step1.caption[-1].value == fr("step1.counts", total=2, validated=2)
+    assert [(n.text, n.status) for n in notes_stored(step1, db_url)] == [
+        ("Un travail", VALIDATED),
+        ("Le chômage", VALIDATED),
+    ]
 
 
 def test_step2_cluster_becomes_an_indicator(app, db_url):
@@ -164,30 +199,52 @@ def test_step2_cluster_becomes_an_indicator(app, db_url):
         app.text_area(key=f"level_text_{level}").set_value(f"Situation {level}")
     submit(app, "step2.create_indicator")
     assert app.success[0].value == fr("step2.created.active", name="Se sentir en sécurité")
+    pid = app.session_state["project_id"]
+    # The demo has an indicator of that name already: the new one is the one more.
+    made = max(stored(db_url, indicators_service.list_indicators, project_id=pid), key=lambda i: i.id)
+    assert made.name_fr == "Se sentir en sécurité"
+    assert made.status == "active"
+    assert stored(db_url, indicators_service.levels_of, project_id=pid, indicator_id=made.id) == {
+        level: f"Situation {level}" for level in range(1, 6)
+    }
+    notes = stored(db_url, indicators_service.supporting_notes, project_id=pid, indicator_id=made.id)
+    assert sorted(notes["id"]) == sorted(chosen)
 
 
-def test_step2_incomplete_indicator_is_a_draft(app):
+def test_step2_incomplete_indicator_is_a_draft(app, db_url):
     load_demo(app)
     app.switch_page("pages/indicators.py").run()
     by_label(app.text_input, fr("indicator.name_fr")).set_value("Brouillon")
     app.text_area(key="level_text_1").set_value("Très mal")
     submit(app, "step2.create_indicator")
     assert app.success[0].value == fr("step2.created.draft", name="Brouillon")
+    pid = app.session_state["project_id"]
+    made = max(stored(db_url, indicators_service.list_indicators, project_id=pid), key=lambda i: i.id)
+    assert made.name_fr == "Brouillon"
+    assert made.status == "draft"
+    assert stored(db_url, indicators_service.levels_of, project_id=pid, indicator_id=made.id) == {1: "Très mal"}
 
 
-def test_step3_typed_questionnaire_counts(app):
+def test_step3_typed_questionnaire_counts(app, db_url):
     load_demo(app)
     app.switch_page("pages/survey.py").run()
     assert app.metric[0].value == "208"  # the newest of the demo's two waves
+    first, second = (int(r.key.removeprefix("answer_")) for r in app.radio[:2])
     app.radio[0].set_value(4)
     app.radio[1].set_value(0)
     submit(app, "step3.save_response")
     assert app.success[0].value == fr("step3.saved")
     assert app.metric[0].value == "209"
+    pid = app.session_state["project_id"]
+    wave = stored(db_url, surveys_service.list_waves, project_id=pid)[-1].id
+    answers = stored(db_url, surveys_service.answers_frame, project_id=pid, wave_id=wave)
+    newest = answers[answers["respondent"] == answers["respondent"].max()].set_index("indicator_id")["level"]
+    assert newest.to_dict().keys() == {first, second}
+    assert newest[first] == 4 and pd.isna(newest[second])  # the second answered "don't know"
 
 
 def test_step4_action_with_commitment(app, db_url):
-    from indicators import service as indicators_service
+    from actions import service as actions_service
     from workshop import database
 
     load_demo(app)
@@ -199,35 +256,56 @@ def test_step4_action_with_commitment(app, db_url):
     submit(app, "step4.create_action")
     assert not app.error
     assert "Fête des voisins" in [s.value for s in app.subheader]
+    pid = app.session_state["project_id"]
+    (made,) = [a for a in stored(db_url, actions_service.list_actions, project_id=pid) if a.title == "Fête des voisins"]
+    targets = stored(db_url, actions_service.action_targets, project_id=pid)
+    assert targets[targets["action_id"] == made.id]["indicator_id"].tolist() == [first.id]
+    commitments = len(stored(db_url, actions_service.commitments_frame, project_id=pid))
     by_label(app.text_input, fr("commitment.amount")).set_value("-3")
     submit(app, "step4.add_commitment")
     assert app.error[0].value == fr("error.amount_negative")
+    assert len(stored(db_url, actions_service.commitments_frame, project_id=pid)) == commitments
 
 
-def test_project_page_grid_and_archive(app):
+def test_project_page_grid_and_archive(app, db_url):
     load_demo(app)
+    pid = app.session_state["project_id"]
     app.switch_page("pages/project.py").run()
     by_label(app.text_input, fr("grid.code")).set_value("B42")
     by_label(app.text_input, fr("grid.label_fr")).set_value("Jardins partagés")
     submit(app, "grid.add")
     assert app.error[0].value == fr("error.grid_code_family", code="B42", family="A")
+    assert "B42" not in [e.code for e in stored(db_url, grid.list_grid, project_id=pid)]
     by_label(app.selectbox, fr("grid.family")).set_value("B")
     by_label(app.text_input, fr("grid.code")).set_value("B42")
     by_label(app.text_input, fr("grid.label_fr")).set_value("Jardins partagés")
     submit(app, "grid.add")
     assert not app.error
     assert "B42" in [row for row in app.dataframe[0].value.iloc[:, 0]]
+    (added,) = [e for e in stored(db_url, grid.list_grid, project_id=pid) if e.code == "B42"]
+    assert (added.family, added.label_fr) == ("B", "Jardins partagés")
     submit(app, "archive.prepare")
-    assert app.get("download_button")
+    data = downloaded(app, fr("archive.download"))
+    with zipfile.ZipFile(io.BytesIO(data)) as handle:
+        carried = json.loads(handle.read("tables/project.json"))
+        grid_rows = json.loads(handle.read("tables/grid_entry.json"))
+    assert [p["name"] for p in carried] == [DEMO_NAME]
+    assert "Jardins partagés" in [row["label_fr"] for row in grid_rows]  # the new component travels too
+    with database.session_scope(db_url) as session:  # the file itself imports: a second copy of the project
+        copy = archive.import_project(session=session, metadata=schema.metadata, data=data)
+    assert "B42" in [e.code for e in stored(db_url, grid.list_grid, project_id=copy)]
+    before = project_names(db_url)
     app.file_uploader[0].set_value(("faux.spirale", b"not an archive", "application/zip")).run()
     submit(app, "archive.import")
     assert app.error[0].value == fr("error.archive_corrupt")
+    assert project_names(db_url) == before
 
 
-def test_hostile_names_are_shown_literally(app):
+def test_hostile_names_are_shown_literally(app, db_url):
     hostile = "**Gras** <b>x</b> :red[rouge] $x$"
     by_label(app.sidebar.text_input, fr("project.name")).set_value(hostile)
     submit(app, "project.create")
+    assert project_names(db_url) == [hostile]
     app.switch_page("pages/project.py").run()
     title = app.title[0].value
     assert "\\*\\*Gras\\*\\*" in title and "\\<b\\>" in title and "\\:red\\[rouge\\]" in title and "\\$x\\$" in title
@@ -256,7 +334,7 @@ def _current_project_name(app) -> str:
     return picker.format_func(picker.value)
 
 
-def test_a_new_project_and_the_demo_become_current_while_another_exists(app):
+def test_a_new_project_and_the_demo_become_current_while_another_exists(app, db_url):
     for name in ("Quartier Drouot", "Quartier Nord"):
         by_label(app.sidebar.text_input, fr("project.name")).set_value(name)
         submit(app, "project.create")
@@ -266,7 +344,9 @@ def test_a_new_project_and_the_demo_become_current_while_another_exists(app):
         app.switch_page("pages/groups.py").run()
         assert _current_project_name(app) == name  # and it stays so on the next page
         app.switch_page("pages/home.py").run()
+    assert project_names(db_url) == ["Quartier Drouot", "Quartier Nord"]
     load_demo(app)
     assert _current_project_name(app) == DEMO_NAME
+    assert project_names(db_url) == ["Quartier Drouot", "Quartier Nord", DEMO_NAME]
     app.switch_page("pages/survey.py").run()
     assert app.metric[0].value == "208"  # the demo's data, not the empty project's

@@ -4,7 +4,11 @@ import io
 
 import pypdf
 
+from actions import partners as partners_service
+from actions import priorities as priorities_service
+from actions import service as actions_service
 from tests.pages.conftest import by_label, load_demo
+from tests.pages.readback import stored
 from workshop import i18n
 
 
@@ -14,6 +18,23 @@ def fr(key: str, **params) -> str:
 
 def submit(app, key: str):
     return by_label(app.button, fr(key)).click().run()
+
+
+def commitments(app, db_url):
+    return stored(db_url, actions_service.commitments_frame, project_id=app.session_state["project_id"], details=True)
+
+
+def action_titled(app, db_url, title: str):
+    (action,) = [a for a in stored(db_url, actions_service.list_actions, project_id=app.session_state["project_id"])
+                 if a.title == title]  # fmt: skip
+    return action
+
+
+def partner_named(app, db_url, name: str):
+    everyone = stored(db_url, actions_service.list_partners, project_id=app.session_state["project_id"],
+                      include_archived=True)  # fmt: skip
+    (partner,) = [p for p in everyone if p.name == name]
+    return partner
 
 
 def choose(selectbox, label: str, starts: bool = False):
@@ -42,13 +63,16 @@ def test_plan_shows_timeline_funding_and_commitment_followup(app):
     assert int(states[fr("commitment.state.kept")]) >= 4
 
 
-def test_action_without_owner_is_a_flagged_draft_and_bad_amounts_are_refused(app):
+def test_action_without_owner_is_a_flagged_draft_and_bad_amounts_are_refused(app, db_url):
     load_demo(app)
     app.switch_page("pages/actions.py").run()
     by_label(app.text_input, fr("action.title")).set_value("Repair café <b>")
     by_label(app.selectbox, fr("action.status")).set_value("in_progress")
     submit(app, "step4.create_action")
     assert not app.error
+    made = action_titled(app, db_url, "Repair café <b>")
+    assert (made.status, made.pilot_partner_id) == ("draft", None)  # no owner nor target: a draft, whatever asked
+    before = len(commitments(app, db_url))
     assert "Repair café \\<b\\>" in [s.value for s in app.subheader]
     missing = f"{fr('action.flag.no_target')}, {fr('action.flag.no_owner')}"
     assert fr("action.flagged", missing=missing) in [w.value for w in app.warning]
@@ -56,12 +80,14 @@ def test_action_without_owner_is_a_flagged_draft_and_bad_amounts_are_refused(app
     by_label(app.text_input, fr("commitment.amount")).set_value("beaucoup")
     submit(app, "step4.add_commitment")
     assert app.error[0].value == fr("error.amount_number", value="beaucoup")
+    assert len(commitments(app, db_url)) == before
 
 
-def test_commitment_with_reciprocal_and_followup_record(app):
+def test_commitment_with_reciprocal_and_followup_record(app, db_url):
     load_demo(app)
     app.switch_page("pages/actions.py").run()
     before = {m.label: m.value for m in app.metric}
+    known = set(commitments(app, db_url)["id"])
     title = "Jardin partagé des Peupliers"
     choose(by_label(app.selectbox, fr("commitment.action")), title)
     choose(by_label(app.selectbox, fr("commitment.partner")), "Collège Simone-Veil")
@@ -73,26 +99,39 @@ def test_commitment_with_reciprocal_and_followup_record(app):
     assert not app.error
     after = {m.label: m.value for m in app.metric}
     assert int(after[fr("commitment.state.pending")]) == int(before[fr("commitment.state.pending")]) + 1
+    frame = commitments(app, db_url)
+    (new,) = frame[~frame["id"].isin(known)].itertuples()
+    garden, college = action_titled(app, db_url, title), partner_named(app, db_url, "Collège Simone-Veil")
+    assert (new.action_id, new.partner_id, new.kind, new.amount, new.unit, new.fulfilment) == (
+        garden.id, college.id, "participation", 20.0, "élèves", "pending"
+    )
+    assert frame.set_index("id").loc[new.reciprocal_id, "action_id"] == garden.id  # what the partner gets back
     by_label(app.radio, fr("commitment.fulfilment")).set_value("missing")
     submit(app, "commitment.record")
     assert not app.error
     assert {m.label: m.value for m in app.metric}[fr("commitment.state.missing")] == "2"
+    assert (commitments(app, db_url)["fulfilment"] == "missing").sum() == 2
 
 
-def test_a_pending_commitment_is_removed_after_a_confirmation(app):
+def test_a_pending_commitment_is_removed_after_a_confirmation(app, db_url):
     load_demo(app)
     app.switch_page("pages/actions.py").run()
     pending = int({m.label: m.value for m in app.metric}[fr("commitment.state.pending")])
+    kept = set(commitments(app, db_url)["id"])
     form = by_label(app.button, fr("commitment.remove"))
     form.click().run()  # not confirmed: nothing goes
     assert int({m.label: m.value for m in app.metric}[fr("commitment.state.pending")]) == pending
+    assert set(commitments(app, db_url)["id"]) == kept
     by_label(app.checkbox, fr("commitment.remove_confirm")).check()
     submit(app, "commitment.remove")
     assert not app.error and not app.exception
     assert int({m.label: m.value for m in app.metric}[fr("commitment.state.pending")]) == pending - 1
+    left = commitments(app, db_url)
+    (gone,) = kept - set(left["id"])
+    assert len(left) == len(kept) - 1 and gone not in set(left["reciprocal_id"].dropna())
 
 
-def test_partner_with_commitments_is_archived_not_deleted(app):
+def test_partner_with_commitments_is_archived_not_deleted(app, db_url):
     load_demo(app)
     app.switch_page("pages/partners.py").run()
     assert not app.exception
@@ -102,30 +141,39 @@ def test_partner_with_commitments_is_archived_not_deleted(app):
     by_label(app.button, fr("partners.remove")).click().run()
     assert fr("partners.removed.archived", name=name) in [i.value for i in app.info]
     assert name not in app.dataframe[0].value[fr("partner.name")].tolist()
+    partner = partner_named(app, db_url, name)
+    assert partner.archived_at is not None  # kept, with its commitments
+    assert partner.id in set(commitments(app, db_url)["partner_id"])
     app.toggle(key="partners_archived").set_value(True).run()
     assert name in app.dataframe[0].value[fr("partner.name")].tolist()
 
 
-def test_commission_and_plenary_forms(app):
+def test_commission_and_plenary_forms(app, db_url):
     load_demo(app)
+    pid = app.session_state["project_id"]
     app.switch_page("pages/partners.py").run()
     by_label(app.text_input, fr("commission.name")).set_value("Mobilité")
     submit(app, "commission.add")
     assert "Mobilité" in [s.value for s in app.subheader]
+    assert "Mobilité" in [c.name for c in stored(db_url, partners_service.list_commissions, project_id=pid)]
+    plenaries = stored(db_url, partners_service.list_plenaries, project_id=pid)
     by_label(app.text_input, fr("plenary.name")).set_value("Plénière de bilan")
     submit(app, "plenary.add")
     assert app.error[0].value == fr("error.plenary_date")
+    assert stored(db_url, partners_service.list_plenaries, project_id=pid) == plenaries
 
 
-def test_priorities_ranked_with_reasons_and_choice_recorded(app):
+def test_priorities_ranked_with_reasons_and_choice_recorded(app, db_url):
     load_demo(app)
     app.switch_page("pages/priorities.py").run()
     assert not app.exception
     ranked = app.dataframe[0].value
     assert ranked[fr("priority.rank")].tolist()[:3] == [1, 2, 3]
     assert ranked[fr("priority.reasons")].str.len().min() > 0
+    axes = stored(db_url, priorities_service.list_axes, project_id=app.session_state["project_id"])
     submit(app, "priority.record")
     assert app.error[0].value == fr("error.priority_none")
+    assert stored(db_url, priorities_service.list_axes, project_id=app.session_state["project_id"]) == axes
     first_two = [option for option in _ids(app)][:2]
     by_label(app.multiselect, fr("priority.choose")).set_value(first_two)
     by_label(app.text_input, fr("priority.decided_by")).set_value("Groupe de coordination")
@@ -133,6 +181,8 @@ def test_priorities_ranked_with_reasons_and_choice_recorded(app):
     assert app.success[0].value == fr("priority.recorded", count=2)
     chosen = app.dataframe[1].value
     assert chosen[fr("priority.decided_by")].tolist() == ["Groupe de coordination"] * 2
+    axes = stored(db_url, priorities_service.list_axes, project_id=app.session_state["project_id"])
+    assert [(a.indicator_id, a.decided_by) for a in axes] == [(i, "Groupe de coordination") for i in first_two]
 
 
 def _ids(app):
@@ -158,7 +208,7 @@ def test_report_html_and_pdf(app):
     assert "Jardin partagé des Peupliers" in text
 
 
-def test_partner_edit_and_commission_members(app):
+def test_partner_edit_and_commission_members(app, db_url):
     load_demo(app)
     app.switch_page("pages/partners.py").run()
     choose(app.selectbox(key="partner_edit"), "Collège Simone-Veil").run()
@@ -168,13 +218,20 @@ def test_partner_edit_and_commission_members(app):
     assert not app.error
     directory = app.dataframe[0].value.set_index(fr("partner.name"))
     assert directory.loc["Collège Simone-Veil", fr("partner.contact")].endswith("03 00 00 00 00")
+    assert partner_named(app, db_url, "Collège Simone-Veil").contact == "Nathalie Perrin, principale – 03 00 00 00 00"
     members = [m for m in app.multiselect if m.label == fr("commission.members") and m.value]
+    form = members[0].form_id  # members_<commission id>
     members[0].set_value([])
-    by_label(app.button, fr("commission.save_members")).click().run()
+    next(b for b in app.button if b.label == fr("commission.save_members") and b.form_id == form).click().run()
+    commission = int(form.removeprefix("members_"))
     assert not app.error
+    pid = app.session_state["project_id"]
+    pilot = next(c for c in stored(db_url, partners_service.list_commissions, project_id=pid) if c.id == commission)
+    overview = stored(db_url, partners_service.commissions_overview, project_id=pid)
+    assert next(c for c in overview if c.id == commission).member_ids == [pilot.pilot_partner_id]  # the pilot stays
 
 
-def test_flagged_draft_is_completed_from_the_plan(app):
+def test_flagged_draft_is_completed_from_the_plan(app, db_url):
     load_demo(app)
     app.switch_page("pages/actions.py").run()
     by_label(app.text_input, fr("action.title")).set_value("Repair café")
@@ -185,9 +242,14 @@ def test_flagged_draft_is_completed_from_the_plan(app):
     status.set_value("planned")
     choose(next(s for s in app.selectbox if s.form_id == form and s.label == fr("action.pilot")), "Collège Simone-Veil")
     aims = next(m for m in app.multiselect if m.form_id == form)
-    aims.set_value([choose_first(aims)])
+    aim = choose_first(aims)
+    aims.set_value([aim])
     next(b for b in app.button if b.label == fr("action.save_status") and b.form_id == form).click().run()
     assert not app.error and not app.warning
+    action = action_titled(app, db_url, "Repair café")
+    assert (action.status, action.pilot_partner_id) == ("planned", partner_named(app, db_url, "Collège Simone-Veil").id)
+    targets = stored(db_url, actions_service.action_targets, project_id=app.session_state["project_id"])
+    assert targets[targets["action_id"] == action.id]["indicator_id"].tolist() == [aim]
 
 
 def choose_first(multiselect):

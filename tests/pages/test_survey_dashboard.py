@@ -1,6 +1,7 @@
 """AppTest of the dashboard: the demo wave's figures, filters, weights, wave against wave, HTML download."""
 
 from tests.pages.conftest import by_label, load_demo
+from tests.pages.readback import downloaded
 from workshop import i18n
 
 
@@ -15,9 +16,12 @@ def test_dashboard_of_the_demo_wave(app):
     assert app.metric[0].value == "208"  # the newest of the demo's two waves (ex-ante 232, ex-post 208)
     charts = app.get("plotly_chart")
     assert len(charts) == 6  # means, distribution, radar, heatmap, make-up by profile and by place
-    assert app.get("download_button")
+    page = downloaded(app, fr("dashboard.download_html")).decode()  # the file itself, every chart in it
+    assert page.count("Plotly.newPlot(") == 6 and f"<h1>{app.title[0].value}" in page.replace("\\", "")
     by_label(app.multiselect, fr("dashboard.filter_profile")).set_value(["Commerçants"]).run()
     assert app.metric[0].value == "26"
+    filtered = downloaded(app, fr("dashboard.download_html")).decode()
+    assert filtered != page and filtered.count("Plotly.newPlot(") == len(app.get("plotly_chart"))  # what is shown
     by_label(app.toggle, fr("dashboard.weighted")).set_value(False).run()
     assert not app.exception
 

@@ -18,9 +18,10 @@ from sqlmodel import Session, col, delete, select
 
 from groups import service as groups_service
 from groups.models import Criterion
-from indicators.engine import ClusterSettings, cluster_notes
+from indicators.engine import ClusterSettings, central_order, cluster_notes
 from indicators.families import FamilySuggester, FamilySuggestion
 from indicators.models import BoardEvent, Cluster, ClusterMember
+from indicators.vectors import VectorWeights, fit_vectorizer
 from workshop import grid
 from workshop.errors import SpiraleError
 from workshop.text import clean_text
@@ -442,6 +443,67 @@ def suggest_groups(
     )
     groups = [SuggestedGroup(c.name, [int(i) for i in c.note_ids]) for c in clustering.clusters if c.size > 1]
     return sorted(groups, key=lambda g: (-len(g.criterion_ids), min(g.criterion_ids)))
+
+
+def representatives(
+    texts_by_cluster: Sequence[Sequence[str]], *, use_embedding: bool | None = None
+) -> list[int | None]:
+    """Pure: per cluster, the index of its most representative note (closest to all the others); None when empty.
+
+    The note a mixed group reads beside a cluster's name, to check that the name says what the notes say.
+    """
+    everything = [text for texts in texts_by_cluster for text in texts]
+    if not everything:
+        return [None for _ in texts_by_cluster]
+    weights = VectorWeights(embedding=0.7, words=0.15, chars=0.15, profile=0.0)
+    vectors = fit_vectorizer(everything, weights=weights, use_embedding=use_embedding).transform(everything)
+    out: list[int | None] = []
+    start = 0
+    for texts in texts_by_cluster:
+        rows = vectors.rows(slice(start, start + len(texts)))
+        out.append(central_order(rows)[0] if texts else None)
+        start += len(texts)
+    return out
+
+
+# ---------- a drag on the board ----------
+
+NOTE, CLUSTER = "note", "cluster"
+ALONE = None  # the container of the notes in no cluster
+NEW = -1  # the empty container a note is dropped on to start a new cluster
+Item = tuple[str, int]  # (NOTE, criterion id) or (CLUSTER, cluster id): a note, or a cluster's handle
+
+
+@dataclass(frozen=True)
+class Drop:
+    """What one drag meant: a note moved (target NEW: into a new cluster), or a cluster dropped onto another."""
+
+    kind: str  # "move" or "merge"
+    item: int  # the criterion id, or the dropped cluster's id
+    target: int
+
+
+def read_drop(drawn: Sequence[tuple[int | None, Sequence[Item]]], dropped: Sequence[Sequence[Item]]) -> Drop | None:
+    """Pure: compare the containers as drawn and as the drag left them; None when nothing changed place.
+
+    `drawn` is [(cluster id, ALONE or NEW, its items)], `dropped` the same containers' items after the drag,
+    in the same order. One drag moves one item; reordering inside a container means nothing. A cluster's
+    handle dropped into another cluster merges them; a note dropped among the notes alone is refused, as a
+    cluster's handle dropped there or onto the new-cluster place (neither is a cluster to merge into).
+    """
+    if len(dropped) != len(drawn):
+        raise SpiraleError("error.board_changed")
+    before = {item: container for container, items in drawn for item in items}
+    after = {item: container for (container, _), items in zip(drawn, dropped, strict=True) for item in items}
+    if set(before) != set(after):
+        raise SpiraleError("error.board_changed")
+    moved = [(item, after[item]) for item in after if after[item] != before[item]]
+    if not moved:
+        return None
+    (kind, ident), target = moved[0]
+    if target is ALONE or (kind == CLUSTER and target == NEW):
+        raise SpiraleError("error.board_drop_nowhere")
+    return Drop("merge" if kind == CLUSTER else "move", ident, int(target))
 
 
 def free_notes(*, session: Session, project_id: int) -> list[tuple[int, str]]:

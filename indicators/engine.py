@@ -376,10 +376,9 @@ def _phrases(text: str) -> set[tuple[str, str]]:
 
 
 def cluster_name(texts: Sequence[str], keywords: Sequence[str]) -> str:
-    """The words a group would write on its card: a phrase shared by several notes, then the key words it lacks.
+    """Key words as a list ("transports en commun, horaires"): what a phrase name falls back on.
 
-    "transports en commun, horaires" reads better than three single words; a phrase counts only
-    when at least two notes (and a quarter of them) use it.
+    A phrase shared by several notes counts (at least two notes, and a quarter of them).
     """
     notes_with: Counter[str] = Counter()
     surfaces: dict[str, Counter[str]] = {}
@@ -403,6 +402,105 @@ def cluster_name(texts: Sequence[str], keywords: Sequence[str]) -> str:
     return ", ".join([surfaces[best].most_common(1)[0][0], *rest[:1]])
 
 
+# ---------- names as people write them ----------
+
+PHRASE_WORDS = 6  # "Avoir un travail qui me plaît": a card's title, not a sentence
+_CLAUSE_END = re.compile(r"\s*(?:[,;:.!?()\[\]«»\"…]|\s[-–—]\s)")
+# Where a long note turns from its idea to a detail: cut there ("Avoir un taf | qui me plaît et ...").
+_TURNS = frozenset(
+    {
+        "qui", "que", "qu", "quand", "parce", "car", "pour", "sans", "avec", "et", "mais", "même", "meme",
+        "surtout", "sauf", "alors", "comme", "où", "ou", "dont", "si", "à", "au", "aux", "dans", "depuis",
+        "who", "that", "when", "because", "for", "without", "with", "and", "but", "even", "so", "as",
+        "where", "if", "in", "at", "to", "since",
+    }
+)
+# A card's name says what people want ("Avoir un travail") rather than what hurts ("Le chômage"), when it can.
+_NEGATIVE = frozenset({"pas", "ne", "n", "jamais", "rien", "aucun", "aucune", "manque", "trop", "no", "not",
+                       "never", "nothing", "lack", "too"})  # fmt: skip
+_WORD = re.compile(r"\S+")
+_DANGLING = frozenset(
+    {
+        "de", "du", "des", "d", "le", "la", "les", "l", "un", "une", "a", "à", "au", "aux", "en", "et", "ou",
+        "pour", "par", "sur", "avec", "sans", "dans", "que", "qu", "qui", "ce", "mon", "ma", "mes", "ton", "ta",
+        "son", "sa", "ses", "nos", "notre", "leur", "leurs", "ne", "n", "se", "s", "the", "an", "of", "to",
+        "for", "with", "and", "or", "in", "on", "at", "my", "our", "their", "his", "her",
+    }
+)
+
+
+def note_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
+    """The head of a note as a short phrase: its first clause, cut where it turns to a detail, capitalised.
+
+    "avoir un taf qui me plaît et pas juste pour payer le loyer" -> "Avoir un taf";
+    "L'isolement, on perd ses collègues" -> "L'isolement". The words stay the note's own.
+    """
+    return _note_phrase(text, max_words)[0]
+
+
+def _note_phrase(text: str, max_words: int) -> tuple[str, bool]:
+    """The phrase, and whether it had to stop mid-idea (no clause end nor turn within reach)."""
+    head = _CLAUSE_END.split(clean(text), maxsplit=1)[0].strip()
+    words = _WORD.findall(head) or _WORD.findall(clean(text))
+    if len(words) > max_words - 1:
+        for index in range(3, len(words)):  # "Des bancs pour se reposer": three words before a cut
+            if fold(re.sub(r"['’].*$", "", words[index])) in _TURNS:
+                words = words[:index]
+                break
+    cut = len(words) > max_words + 1  # one word over is kept rather than cut
+    words = words[:max_words] if cut else words
+    while len(words) > 1 and fold(re.sub(r"['’]$", "", words[-1])) in _DANGLING:
+        words = words[:-1]  # never end a name on "de", "le", "pour"
+    phrase = " ".join(words).strip(" -–—'’")
+    return (phrase[:1].upper() + phrase[1:] if phrase else ""), cut
+
+
+def _phrase_score(phrase: str, rank: int, keyed: Sequence[str]) -> float:
+    """Key words held (the first ones count most), centrality, a positive wording, a short verb phrase."""
+    tokens = [fold(t) for t in _SURFACE.findall(phrase.lower())]
+    if not tokens:
+        return -math.inf
+    stems = {stem(t) for t in tokens}
+    hits = sum((len(keyed) - i) / len(keyed) for i, k in enumerate(keyed) if k in stems)
+    negative = any(t in _NEGATIVE for t in tokens)
+    # "Avoir un travail", "Se loger dignement": what people want, as the method's indicators say it.
+    verb = tokens[0] in ("se", "s", "etre") or (len(tokens[0]) > 3 and tokens[0].endswith(("er", "ir", "oir")))
+    size = len(tokens)
+    return (2.0 * hits - 0.6 * rank - 1.5 * negative + 0.5 * verb - 0.4 * max(0, size - 4)
+            - 1.0 * (size < 2 and hits == 0))  # fmt: skip
+
+
+def phrase_name(texts: Sequence[str], central: Sequence[int], keywords: Sequence[str]) -> str:
+    """A cluster's name as a person would write it on the card, taken from one of its most central notes.
+
+    `central` orders the notes from the most representative; among the first ones, the phrase holding
+    the cluster's key words, short and said positively when possible, wins.
+    """
+    if not texts:
+        return ""
+    keyed = [stem(fold(word)) for word in keywords]
+    candidates = list(central)[: max(3, math.ceil(len(texts) / 2))]
+    scored = []
+    for rank, index in enumerate(candidates):
+        phrase, cut = _note_phrase(texts[index], PHRASE_WORDS)
+        if phrase:
+            scored.append((_phrase_score(phrase, rank, keyed) - 2.0 * cut, -rank, phrase))
+    if not scored:
+        return cluster_name(texts, keywords)[:CLUSTER_NAME_CHARS]
+    return max(scored)[2][:CLUSTER_NAME_CHARS]
+
+
+CLUSTER_NAME_CHARS = 80
+
+
+def central_order(vectors: NoteVectors) -> list[int]:
+    """Indices from the most representative note (highest mean similarity to the others) to the least."""
+    if len(vectors) <= 2:
+        return list(range(len(vectors)))
+    scores = vectors.similarity(vectors).sum(axis=1)
+    return [int(i) for i in np.argsort(-scores, kind="stable")]
+
+
 def representative(vectors: NoteVectors) -> int:
     """Index of the medoid: the note with the highest mean similarity to the others."""
     if len(vectors) <= 2:
@@ -410,12 +508,12 @@ def representative(vectors: NoteVectors) -> int:
     return int(np.argmax(vectors.similarity(vectors).sum(axis=1)))
 
 
-def _naming_texts(texts: list[str], lang: str | None) -> list[str]:
-    """Texts of the cluster in the naming language (all of them if none matches)."""
-    langs = [detect_language(t) for t in texts]
+def _naming_indices(texts: Sequence[str], members: np.ndarray, lang: str | None) -> np.ndarray:
+    """The cluster's notes in the naming language (all of them if none matches)."""
+    langs = [detect_language(texts[i]) for i in members]
     wanted = lang or Counter(langs).most_common(1)[0][0]
-    chosen = [t for t, lg in zip(texts, langs, strict=True) if lg == wanted]
-    return chosen or texts
+    chosen = members[[lg == wanted for lg in langs]]
+    return chosen if chosen.size else members
 
 
 def _describe(
@@ -430,13 +528,15 @@ def _describe(
     """Build the Cluster objects: members, name, key words, representative note."""
     present = sorted(set(labels.tolist()))
     members = [np.flatnonzero(labels == k) for k in present]
-    naming = [_naming_texts([texts[i] for i in m], lang) for m in members]
-    keywords = cluster_keywords(naming, settings.n_keywords)
+    naming = [_naming_indices(texts, m, lang) for m in members]
+    keywords = cluster_keywords([[texts[i] for i in m] for m in naming], settings.n_keywords)
     clusters = []
-    for k, m, words in zip(present, members, keywords, strict=True):
+    for k, m, named, words in zip(present, members, naming, keywords, strict=True):
         sample = m[:200]  # the medoid of a sample is plenty for a wall-sized view
         rep = sample[representative(vectors.rows(sample))]
-        name = cluster_name(naming[present.index(k)], words) if words else clean(texts[rep])[:40]
+        sample = named[:200]
+        order = central_order(vectors.rows(sample))
+        name = phrase_name([texts[i] for i in sample], order, words) or clean(texts[rep])[:40]
         clusters.append(Cluster(k, [ids[i] for i in m], name, words, ids[rep], k in pinned_labels))
     return Clustering([int(x) for x in labels], clusters)
 

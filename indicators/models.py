@@ -49,6 +49,8 @@ class IndicatorLevel(SQLModel, table=True):
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     level: int = Field(ge=1, le=5)
     text: str = Field(max_length=2000)
+    # Drafted by the machine from the notes and not yet edited or accepted by a person: kept off phones and exports.
+    to_rewrite: bool = False
 
 
 class IndicatorCriterion(SQLModel, table=True):

@@ -1,5 +1,6 @@
 """Step 2 services: clusters of criteria suggested by the engine, and indicators with five situations."""
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from indicators.models import (
     IndicatorLevel,
     IndicatorRead,
 )
+from indicators.text import detect_language
 from workshop.database import project_row
 from workshop.errors import SpiraleError
 from workshop.text import clean_name, clean_optional
@@ -41,9 +43,16 @@ def create_indicator(
     definition: str = "",
     levels: Mapping[int, str] | None = None,
     criterion_ids: Iterable[int] = (),
+    drafts: Mapping[int, str] | None = None,
+    accepted: Iterable[int] = (),
 ) -> IndicatorRead:
-    """An indicator with its five situations; without all five it stays a draft (not usable in a survey)."""
+    """An indicator with its five situations; without all five it stays a draft (not usable in a survey).
+
+    `drafts` are the situations the machine proposed (draft_from_clusters): one saved as drafted, and not
+    in `accepted`, stays marked to rewrite, and keeps the indicator a draft, off phones and exports.
+    """
     texts = _levels(levels or {})
+    rewrite = _still_drafted(texts, drafts or {}, accepted)
     criterion_ids = _known_criteria(session, project_id, criterion_ids)
     family_code, component_code = board.check_codes(
         session=session, project_id=project_id, family_code=family_code, component_code=component_code
@@ -56,17 +65,31 @@ def create_indicator(
         family_code=family_code,
         component_code=component_code,
         definition=clean_optional(definition),
-        status=ACTIVE if len(texts) == len(LEVELS) else DRAFT,
+        status=ACTIVE if len(texts) == len(LEVELS) and not rewrite else DRAFT,
         position=position,
     )
     session.add(indicator)
     session.flush()
     for level, text in texts.items():
-        session.add(IndicatorLevel(project_id=project_id, indicator_id=indicator.id, level=level, text=text))
+        session.add(
+            IndicatorLevel(
+                project_id=project_id, indicator_id=indicator.id, level=level, text=text, to_rewrite=level in rewrite
+            )
+        )
     for criterion_id in criterion_ids:
         session.add(IndicatorCriterion(project_id=project_id, indicator_id=indicator.id, criterion_id=criterion_id))
     session.flush()
     return IndicatorRead.model_validate(indicator)
+
+
+def _still_drafted(texts: Mapping[int, str], drafts: Mapping[int, str], accepted: Iterable[int]) -> set[int]:
+    """Levels whose text is the machine's draft word for word, and which nobody accepted."""
+    accepted = {int(level) for level in accepted}
+    return {
+        level
+        for level, text in texts.items()
+        if level not in accepted and level in drafts and " ".join(text.split()) == " ".join(drafts[level].split())
+    }
 
 
 def _known_criteria(session: Session, project_id: int, criterion_ids: Iterable[int]) -> list[int]:
@@ -92,20 +115,59 @@ def list_indicators(
     return [IndicatorRead.model_validate(i) for i in session.exec(query.order_by(Indicator.position, Indicator.id))]
 
 
-def levels_of(*, session: Session, project_id: int, indicator_id: int) -> dict[int, str]:
+def _level_rows(session: Session, project_id: int, indicator_id: int) -> list[IndicatorLevel]:
     query = select(IndicatorLevel).where(
         IndicatorLevel.project_id == project_id, IndicatorLevel.indicator_id == indicator_id
     )
-    return {row.level: row.text for row in session.exec(query)}
+    return list(session.exec(query.order_by(IndicatorLevel.level)))
+
+
+def levels_of(*, session: Session, project_id: int, indicator_id: int) -> dict[int, str]:
+    """Every written situation, drafts to rewrite included: what the editor shows (with `levels_to_rewrite`)."""
+    return {row.level: row.text for row in _level_rows(session, project_id, indicator_id)}
+
+
+def levels_to_rewrite(*, session: Session, project_id: int, indicator_id: int) -> set[int]:
+    """The situations the machine drafted that no person has edited or accepted yet."""
+    return {row.level for row in _level_rows(session, project_id, indicator_id) if row.to_rewrite}
+
+
+def usable_levels_of(*, session: Session, project_id: int, indicator_id: int) -> dict[int, str]:
+    """Usable situations only: the ones a person wrote, edited or accepted. What phones and exports may show."""
+    return {row.level: row.text for row in _level_rows(session, project_id, indicator_id) if not row.to_rewrite}
+
+
+@dataclass(frozen=True)
+class QuestionnaireIndicator:
+    """An indicator as a questionnaire asks it: its five situations, each written or accepted by a person."""
+
+    indicator: IndicatorRead
+    levels: dict[int, str]
+
+
+def questionnaire_indicators(*, session: Session, project_id: int) -> list[QuestionnaireIndicator]:
+    """The indicators a survey may ask, in their order, with their usable situations (all five, none to rewrite).
+
+    For the phones' questionnaire and the survey's exports: an indicator with a situation still to rewrite
+    is a draft already (never ACTIVE); this keeps a situation flagged meanwhile off the phone all the same.
+    """
+    out = []
+    for indicator in list_indicators(session=session, project_id=project_id, usable_only=True):
+        levels = usable_levels_of(session=session, project_id=project_id, indicator_id=indicator.id)
+        if len(levels) == len(LEVELS):
+            out.append(QuestionnaireIndicator(indicator, levels))
+    return out
 
 
 def indicators_frame(*, session: Session, project_id: int) -> pd.DataFrame:
-    """One row per indicator with its level texts and how many notes and groups support it."""
+    """One row per indicator with its usable level texts (a situation to rewrite is left blank), how many notes
+    and groups support it, and how many of its situations are still to rewrite."""
     criteria = groups_service.criteria_frame(session=session, project_id=project_id).set_index("id")
     links = session.exec(select(IndicatorCriterion).where(IndicatorCriterion.project_id == project_id)).all()
     rows = []
     for indicator in list_indicators(session=session, project_id=project_id):
-        levels = levels_of(session=session, project_id=project_id, indicator_id=indicator.id)
+        rows_ = _level_rows(session, project_id, indicator.id)
+        levels = {row.level: row.text for row in rows_ if not row.to_rewrite}  # a draft to rewrite goes nowhere
         notes = [link.criterion_id for link in links if link.indicator_id == indicator.id]
         supported = criteria.loc[criteria.index.intersection(notes)]
         rows.append(
@@ -119,10 +181,11 @@ def indicators_frame(*, session: Session, project_id: int) -> pd.DataFrame:
                 "notes": len(supported),
                 "groups": supported["group_id"].nunique(),
                 **{f"level{level}": levels.get(level, "") for level in LEVELS},
+                "to_rewrite": sum(row.to_rewrite for row in rows_),
             }
         )
     columns = ["id", "name_fr", "name_en", "family", "component", "status", "notes", "groups"]
-    return pd.DataFrame(rows, columns=columns + [f"level{level}" for level in LEVELS])
+    return pd.DataFrame(rows, columns=columns + [f"level{level}" for level in LEVELS] + ["to_rewrite"])
 
 
 def indicator_name(indicator: IndicatorRead, lang: str) -> str:
@@ -155,10 +218,11 @@ def get_indicator(*, session: Session, project_id: int, indicator_id: int) -> In
     return IndicatorRead.model_validate(_indicator(session, project_id, indicator_id))
 
 
-def _usable_status(indicator: Indicator, texts: Mapping[int, str]) -> str:
+def _usable_status(indicator: Indicator, texts: Mapping[int, str], rewrite: set[int] | frozenset = frozenset()) -> str:
+    """Active with five situations none of which is still to rewrite; a draft otherwise; retired stays retired."""
     if indicator.status == RETIRED:
         return RETIRED
-    return ACTIVE if len(texts) == len(LEVELS) else DRAFT
+    return ACTIVE if len(texts) == len(LEVELS) and not rewrite else DRAFT
 
 
 def update_indicator(
@@ -174,13 +238,17 @@ def update_indicator(
     levels: Mapping[int, str] | None = None,
     criterion_ids: Iterable[int] | None = None,
     expected_version: int | None = None,
+    accepted: Iterable[int] = (),
 ) -> IndicatorRead:
     """Rewrite an indicator; it is active with five situations, a draft otherwise (a retired one stays retired).
 
-    Everything is checked before anything changes, so a refusal leaves the indicator as it was.
+    A situation to rewrite stays so while its text is the draft's and it is not in `accepted`; edited, it is
+    the group's. Everything is checked before anything changes, so a refusal leaves the indicator as it was.
     """
     indicator = _editable(session, project_id, indicator_id, expected_version)
     texts = _levels(levels or {})
+    drafted = {row.level: row.text for row in _level_rows(session, project_id, indicator_id) if row.to_rewrite}
+    rewrite = _still_drafted(texts, drafted, accepted)
     family_code, component_code = board.check_codes(
         session=session, project_id=project_id, family_code=family_code, component_code=component_code
     )
@@ -188,14 +256,18 @@ def update_indicator(
     wanted = _known_criteria(session, project_id, criterion_ids) if criterion_ids is not None else None
     indicator.name_fr, indicator.name_en, indicator.definition = names
     indicator.family_code, indicator.component_code = family_code, component_code
-    indicator.status = _usable_status(indicator, texts)
+    indicator.status = _usable_status(indicator, texts, rewrite)
     indicator.version += 1
     session.add(indicator)
     for row in session.exec(select(IndicatorLevel).where(IndicatorLevel.indicator_id == indicator.id)):
         session.delete(row)
     session.flush()
     for level, text in texts.items():
-        session.add(IndicatorLevel(project_id=project_id, indicator_id=indicator.id, level=level, text=text))
+        session.add(
+            IndicatorLevel(
+                project_id=project_id, indicator_id=indicator.id, level=level, text=text, to_rewrite=level in rewrite
+            )
+        )
     if wanted is not None:
         links = session.exec(select(IndicatorCriterion).where(IndicatorCriterion.indicator_id == indicator.id)).all()
         for link in links:
@@ -207,6 +279,36 @@ def update_indicator(
                 session.add(
                     IndicatorCriterion(project_id=project_id, indicator_id=indicator.id, criterion_id=criterion_id)
                 )
+    session.flush()
+    return IndicatorRead.model_validate(indicator)
+
+
+def accept_levels(
+    *,
+    session: Session,
+    project_id: int,
+    indicator_id: int,
+    levels: Iterable[int],
+    expected_version: int | None = None,
+) -> IndicatorRead:
+    """A person read drafted situations and keeps them as they are: no longer to rewrite.
+
+    With all five written and none left to rewrite, the indicator becomes usable in a survey.
+    """
+    indicator = _editable(session, project_id, indicator_id, expected_version)
+    chosen = {int(level) for level in levels}
+    if not chosen:
+        raise SpiraleError("error.accept_none")
+    rows = _level_rows(session, project_id, indicator_id)
+    for row in rows:
+        if row.level in chosen and row.to_rewrite:
+            row.to_rewrite = False
+            session.add(row)
+    session.flush()
+    rewrite = {row.level for row in rows if row.to_rewrite}
+    indicator.status = _usable_status(indicator, {row.level: row.text for row in rows}, rewrite)
+    indicator.version += 1
+    session.add(indicator)
     session.flush()
     return IndicatorRead.model_validate(indicator)
 
@@ -228,8 +330,9 @@ def restore_indicator(
 ) -> IndicatorRead:
     indicator = _editable(session, project_id, indicator_id, expected_version)
     texts = levels_of(session=session, project_id=project_id, indicator_id=indicator_id)
+    rewrite = levels_to_rewrite(session=session, project_id=project_id, indicator_id=indicator_id)
     indicator.status = DRAFT  # recomputed from its levels just below
-    indicator.status = _usable_status(indicator, texts)
+    indicator.status = _usable_status(indicator, texts, rewrite)
     indicator.version += 1
     session.add(indicator)
     session.flush()
@@ -278,10 +381,19 @@ class IndicatorDraft:
     criterion_ids: list[int]
 
 
+def notes_language(texts: Iterable[str]) -> str | None:
+    """The language most notes are written in ("fr"/"en"), None without notes: drafts speak it."""
+    langs = Counter(detect_language(text) for text in texts if text.strip())
+    return langs.most_common(1)[0][0] if langs else None
+
+
 def draft_from_clusters(
     *, session: Session, project_id: int, cluster_ids: Iterable[int], lang: str = "fr"
 ) -> IndicatorDraft:
-    """Name, family and five draft situations from clusters' notes: ill-being low, well-being high, actions between."""
+    """Name, family and five draft situations from clusters' notes: ill-being low, well-being high, actions between.
+
+    The situations are in the notes' language (`lang`, the screen's, only when there is no note).
+    """
     cluster_ids = list(dict.fromkeys(cluster_ids))
     view = board.load_board(session=session, project_id=project_id)
     clusters = [view.cluster(cid) for cid in cluster_ids]
@@ -289,11 +401,12 @@ def draft_from_clusters(
         raise SpiraleError("error.cluster_missing")
     notes = [n for c in clusters for n in c.notes]
     classified = next((c for c in clusters if c.family_code), None)
+    language = notes_language(n.text for n in notes) or lang
     return IndicatorDraft(
-        name_fr=scales.draft_name([c.name for c in clusters]),
+        name_fr=scales.draft_name([c.name for c in sorted(clusters, key=lambda c: -len(c.notes))]),
         family_code=classified.family_code if classified else None,
         component_code=classified.component_code if classified else None,
-        levels=scales.draft_levels([(n.text, n.question) for n in notes], lang),
+        levels=scales.draft_levels([(n.text, n.question) for n in notes], language),
         criterion_ids=list(dict.fromkeys(n.criterion_id for n in notes)),
     )
 
@@ -356,3 +469,74 @@ def notes_without_indicator(*, session: Session, project_id: int) -> pd.DataFram
     frame = groups_service.criteria_frame(session=session, project_id=project_id)
     carried = set(_links(session, project_id)["criterion_id"])
     return frame[~frame["id"].isin(carried)].reset_index(drop=True)
+
+
+# ---------- diversity: whose voices the indicators carry ----------
+
+
+@dataclass(frozen=True)
+class GroupVoice:
+    """A homogeneous group's notes, and how many of them an indicator in use carries."""
+
+    group: str
+    notes: int
+    carried: int
+
+    @property
+    def uncarried(self) -> int:
+        return self.notes - self.carried
+
+
+@dataclass(frozen=True)
+class IndicatorVoices:
+    """Which groups' notes an indicator carries (notes per group), and which groups that spoke it leaves out."""
+
+    indicator_id: int
+    name: str
+    groups: dict[str, int]
+    silent: list[str]
+
+
+@dataclass(frozen=True)
+class Diversity:
+    """What a mixed group checks before closing its synthesis: notes no indicator carries, and every group heard."""
+
+    uncarried_ids: frozenset[int]
+    groups: list[GroupVoice]
+    indicators: list[IndicatorVoices]
+
+    @property
+    def unheard(self) -> list[str]:
+        """Groups none of whose notes an indicator carries yet: a minority view about to be dropped."""
+        return [g.group for g in self.groups if g.notes and not g.carried]
+
+
+def diversity(*, session: Session, project_id: int, lang: str = "fr") -> Diversity:
+    """Notes carried or not by the indicators in use (not retired), per group and per indicator."""
+    criteria = groups_service.criteria_frame(session=session, project_id=project_id)
+    links = _links(session, project_id)
+    group_of = dict(zip(criteria["id"], criteria["group"], strict=True))
+    carried = {int(c) for c in links["criterion_id"] if c in group_of}
+    spoke = sorted(set(criteria["group"]))
+    groups = [
+        GroupVoice(
+            group,
+            int((criteria["group"] == group).sum()),
+            sum(1 for cid in carried if group_of[cid] == group),
+        )
+        for group in spoke
+    ]
+    indicators = []
+    for indicator in list_indicators(session=session, project_id=project_id):
+        notes = [int(c) for c in links.loc[links["indicator_id"] == indicator.id, "criterion_id"] if c in group_of]
+        per_group = Counter(group_of[c] for c in notes)
+        indicators.append(
+            IndicatorVoices(
+                indicator.id,
+                indicator_name(indicator, lang),
+                dict(sorted(per_group.items(), key=lambda item: (-item[1], item[0]))),
+                [g for g in spoke if g not in per_group],
+            )
+        )
+    uncarried = frozenset(int(c) for c in criteria["id"] if int(c) not in carried)
+    return Diversity(uncarried, groups, indicators)

@@ -17,6 +17,7 @@ access.require_page(__file__)
 FROM_CLUSTERS_KEY = "indicator_from_clusters"  # set by the board's "create an indicator" button
 SEEN_KEY = "indicator_versions"  # {indicator id: version} as this screen last drew them
 FIELDS = ("new_name_fr", "new_name_en", "new_code", "new_definition", "new_supporting")
+DRAFTS_KEY = "new_drafts"  # {level: text} the machine drafted for the new indicator
 
 
 def code_pair(code: str | None, family_codes: set[str]) -> tuple[str | None, str | None]:
@@ -39,8 +40,19 @@ def fill_draft(cluster_ids: list[int]) -> None:
     st.session_state["new_name_fr"] = draft.name_fr[:120]
     st.session_state["new_code"] = draft.component_code or draft.family_code
     st.session_state["new_supporting"] = draft.criterion_ids
+    st.session_state[DRAFTS_KEY] = dict(draft.levels)  # what stays "to rewrite" until someone edits or accepts it
     for level in LEVELS:
         st.session_state[f"level_text_{level}"] = draft.levels.get(level, "")
+        st.session_state[f"level_accept_{level}"] = False
+
+
+def level_label(level: int, to_rewrite: bool) -> str:
+    """A situation's label, marked while it is still the machine's draft."""
+    return t(f"level.{level}") + (f" · ✍️ {t('step2.to_rewrite')}" if to_rewrite else "")
+
+
+def accept_box(level: int, key: str) -> bool:
+    return st.checkbox(t("step2.accept_level"), key=key, help=t("step2.accept_help"))
 
 
 def on_draft() -> None:
@@ -61,6 +73,8 @@ with shell.session() as session:
     view = board.load_board(session=session, project_id=project_id)
     entries = grid.list_grid(session=session, project_id=project_id)
     frame = service.indicators_frame(session=session, project_id=project_id)
+    diversity = service.diversity(session=session, project_id=project_id, lang=shell.lang())
+    uncarried = service.notes_without_indicator(session=session, project_id=project_id)
 codes = {e.code: f"{e.code} · {grid.label(e, shell.lang())}" for e in entries}
 family_codes = {e.code for e in entries if e.code == e.family}
 notes = {n.criterion_id: f"{n.text[:90]} · {n.group}" for n in view.notes}
@@ -99,10 +113,17 @@ with st.container():
         )
         definition = st.text_area(t("indicator.definition"), max_chars=2000, key="new_definition")
         st.caption(t("step2.levels_help"))
-        levels = {
-            level: st.text_area(t(f"level.{level}"), max_chars=2000, key=f"level_text_{level}", height=80)
-            for level in LEVELS
-        }
+        drafts = st.session_state.get(DRAFTS_KEY, {})
+        if drafts:
+            st.warning(t("step2.drafts_warning"), icon="✍️")
+        levels, accepted = {}, []
+        for level in LEVELS:
+            drafted = level in drafts and st.session_state.get(f"level_text_{level}", "") == drafts[level]
+            levels[level] = st.text_area(
+                level_label(level, drafted), max_chars=2000, key=f"level_text_{level}", height=80
+            )
+            if drafted and accept_box(level, f"level_accept_{level}"):
+                accepted.append(level)
         if st.form_submit_button(t("step2.create_indicator"), type="primary"):
             family, component = code_pair(code, family_codes)
             try:
@@ -117,11 +138,18 @@ with st.container():
                         definition=definition,
                         levels=levels,
                         criterion_ids=chosen,
+                        drafts=drafts,
+                        accepted=accepted,
                     )
+                    rewrite = service.levels_to_rewrite(session=session, project_id=project_id, indicator_id=created.id)
             except SpiraleError as error:
                 shell.show_error(error)
             else:
-                st.success(t(f"step2.created.{created.status}", name=shell.md_escape(created.name_fr)))
+                st.session_state.pop(DRAFTS_KEY, None)
+                if rewrite:
+                    st.warning(t("step2.created.to_rewrite", name=shell.md_escape(created.name_fr), count=len(rewrite)))
+                else:
+                    st.success(t(f"step2.created.{created.status}", name=shell.md_escape(created.name_fr)))
 
 
 # ---------- the indicators: edit, reorder, retire ----------
@@ -148,9 +176,15 @@ with st.container():
     if not everything:
         st.info(t("step2.no_indicator"))
     else:
-        shown = frame.assign(status=frame["status"].map(lambda s: t(f"indicator.status.{s}")))
+        voices = {v.indicator_id: v for v in diversity.indicators}
+        shown = frame.assign(
+            status=frame["status"].map(lambda s: t(f"indicator.status.{s}")),
+            heard=[", ".join(voices[i].groups) if i in voices else "" for i in frame["id"]],
+            silent=[", ".join(voices[i].silent) if i in voices else "" for i in frame["id"]],
+            to_rewrite=[t("step2.to_rewrite_count", count=n) if n else "" for n in frame["to_rewrite"]],
+        )
         st.dataframe(
-            shown[["name_fr", "family", "component", "status", "notes", "groups"]],
+            shown[["name_fr", "family", "component", "status", "to_rewrite", "notes", "groups", "heard", "silent"]],
             hide_index=True,
             width="stretch",
             column_config={
@@ -158,8 +192,11 @@ with st.container():
                 "family": t("indicator.family"),
                 "component": t("indicator.component"),
                 "status": t("indicator.status"),
+                "to_rewrite": t("step2.to_rewrite_column"),
                 "notes": t("indicator.notes"),
                 "groups": t("indicator.groups"),
+                "heard": t("step2.voices_heard"),
+                "silent": t("step2.voices_silent"),
             },
         )
         by_id = {i.id: i for i in everything}
@@ -204,6 +241,7 @@ with st.container():
         with shell.session() as session:
             support = service.supporting_notes(session=session, project_id=project_id, indicator_id=current)
             texts = service.levels_of(session=session, project_id=project_id, indicator_id=current)
+            rewrite = service.levels_to_rewrite(session=session, project_id=project_id, indicator_id=current)
         st.caption(
             t(
                 "step2.support",
@@ -232,16 +270,19 @@ with st.container():
                 format_func=lambda c: codes[c] if c else "—",
             )
             edit_definition = st.text_area(t("indicator.definition"), value=indicator.definition, max_chars=2000)
-            edit_levels = {
-                level: st.text_area(
-                    t(f"level.{level}"),
+            if rewrite:
+                st.warning(t("step2.edit_to_rewrite", count=len(rewrite)), icon="✍️")
+            edit_levels, edit_accepted = {}, []
+            for level in LEVELS:
+                edit_levels[level] = st.text_area(
+                    level_label(level, level in rewrite),
                     value=texts.get(level, ""),
                     max_chars=2000,
                     height=80,
                     key=f"edit_{current}_level_{level}",
                 )
-                for level in LEVELS
-            }
+                if level in rewrite and accept_box(level, f"edit_{current}_accept_{level}"):
+                    edit_accepted.append(level)
             if st.form_submit_button(t("step2.save"), type="primary"):
                 family, component = code_pair(edit_code, family_codes)
                 try:
@@ -258,12 +299,34 @@ with st.container():
                             levels=edit_levels,
                             criterion_ids=edit_notes,
                             expected_version=drawn.get(current),
+                            accepted=edit_accepted,
                         )
+                        left = service.levels_to_rewrite(session=session, project_id=project_id, indicator_id=current)
                 except SpiraleError as error:
                     shell.show_error(error)
                 else:
                     st.session_state[SEEN_KEY][current] = saved.version
-                    st.success(t(f"step2.saved.{saved.status}", name=shell.md_escape(saved.name_fr)))
+                    if left:
+                        st.warning(t("step2.saved.to_rewrite", name=shell.md_escape(saved.name_fr), count=len(left)))
+                    else:
+                        st.success(t(f"step2.saved.{saved.status}", name=shell.md_escape(saved.name_fr)))
+
+# ---------- diversity: voices no indicator carries yet ----------
+st.header(t("step2.voices_title"))
+if diversity.unheard:
+    st.warning(t("step2.voices_unheard", names=", ".join(diversity.unheard)), icon="📣")
+if uncarried.empty:
+    st.success(t("step2.views.none_forgotten"))
+else:
+    st.caption(t("step2.voices_uncarried", count=len(uncarried)))
+    st.dataframe(
+        uncarried.assign(question=uncarried["question"].map(lambda q: t(f"question.{q}.short")))[
+            ["text", "group", "question"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={"text": t("step2.col.text"), "group": t("step2.col.group"), "question": t("step2.col.question")},
+    )
 
 # ---------- reuse: export and import ----------
 st.divider()

@@ -20,13 +20,14 @@ def test_ill_being_inspires_low_levels_well_being_high_and_actions_the_way_up():
     assert "Je demande une aide au logement" in levels[3]
     assert "Avoir un logement à soi" in levels[5]
     assert not any(text in levels[5] for text, question in NOTES if question == ILLBEING)
-    assert levels[1].startswith(i18n.translate("scale.draft.1", "fr", notes="")[:10])
-    assert "« Logement humide »" in levels[1]
+    assert levels[1] == "Logement humide. Un loyer trop cher pour moi."  # the notes' own words, as sentences
 
 
-def test_english_drafts_and_quotes():
+def test_english_drafts_speak_english_around_the_notes():
     levels = draft_levels(NOTES, "en")
-    assert "“Logement humide”" in levels[1] and levels[5].startswith("Ideal")
+    assert levels[2].endswith(", too often.") and levels[5].endswith(", and it lasts.")
+    assert levels[5] != draft_levels(NOTES, "fr")[5]
+    assert i18n.translate("scale.say.lasting", "en", note="X") == "X, and it lasts."
 
 
 def test_missing_questions_fall_back_on_the_other_side():
@@ -50,4 +51,4 @@ def test_huge_cluster_keeps_levels_short():
 
 
 def test_draft_name():
-    assert draft_name(["logement", " ", "logement", "toit"]) == "logement / toit"
+    assert draft_name(["Logement", " ", "Logement", "Un toit"]) == "Logement et un toit"

@@ -31,13 +31,45 @@ def test_from_the_board_the_draft_has_five_situations_from_the_notes(app, db_url
     assert all(levels) and levels[0] != levels[4]
     supporting = by_label(app.multiselect, fr("step2.supporting")).value
     assert len(supporting) >= 2
+    # Every drafted situation is marked to rewrite on the screen, with a box to keep it as it is.
+    assert app.warning[0].value == fr("step2.drafts_warning")
+    labels = [app.text_area(key=f"level_text_{level}").label for level in range(1, 6)]
+    assert all(label.endswith(fr("step2.to_rewrite")) for label in labels)
     by_label(app.text_input, fr("indicator.name_fr")).set_value("Un toit pour tous")
+    app.text_area(key="level_text_1").set_value("Je n'ai pas de toit à moi.")
+    app.checkbox(key="level_accept_2").check()
     click(app, "step2.create_indicator")
-    assert app.success[0].value == fr("step2.created.active", name="Un toit pour tous")
+    assert app.warning[-1].value == fr("step2.created.to_rewrite", name="Un toit pour tous", count=3)
     made = next(i for i in indicators(app, db_url) if i.name_fr == "Un toit pour tous")
+    assert made.status == "draft" and made.id not in [i.id for i in indicators(app, db_url, usable_only=True)]
     with database.session_scope(db_url) as session:
         notes = service.supporting_notes(session=session, project_id=made.project_id, indicator_id=made.id)
+        assert service.levels_to_rewrite(session=session, project_id=made.project_id, indicator_id=made.id) == {3, 4, 5}
     assert sorted(notes["id"]) == sorted(supporting)
+
+    # In the editor, the three left are marked; ticking them makes the indicator usable in a survey.
+    app.selectbox(key="edit_indicator").set_value(made.id).run()
+    marked = [app.text_area(key=f"edit_{made.id}_level_{level}").label for level in range(1, 6)]
+    assert [label.endswith(fr("step2.to_rewrite")) for label in marked] == [False, False, True, True, True]
+    for level in (3, 4, 5):
+        app.checkbox(key=f"edit_{made.id}_accept_{level}").check()
+    click(app, "step2.save")
+    assert app.success[0].value == fr("step2.saved.active", name="Un toit pour tous")
+    assert made.id in [i.id for i in indicators(app, db_url, usable_only=True)]
+
+
+def test_the_indicators_page_shows_voices_carried_and_notes_no_indicator_carries(app, db_url):
+    load_demo(app)
+    app.switch_page("pages/indicators.py").run()
+    assert fr("step2.voices_title") in [h.value for h in app.header]
+    table = app.dataframe[0].value
+    assert {"heard", "silent", "to_rewrite"} <= set(table.columns)
+    assert all(table["heard"])  # every demo indicator carries some group's notes
+    with database.session_scope(db_url) as session:
+        pid = app.session_state["project_id"]
+        left = service.notes_without_indicator(session=session, project_id=pid)
+    shown = app.dataframe[1].value
+    assert sorted(shown["text"]) == sorted(left["text"])
 
 
 def test_edit_reorder_and_retire(app, db_url):

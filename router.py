@@ -13,7 +13,7 @@ from ui import access, shell, sidebar
 from workshop.access import ADMIN, EDIT, EXPORT, VIEW
 
 # Query parameter of a participant link -> the only page that link opens.
-PARTICIPANT_PAGES: dict[str, str] = {"code": "pages/join.py", "survey": "pages/survey_answer.py"}
+PARTICIPANT_PAGES: dict[str, str] = {"code": "pages/join.py"}  # a survey link: participants/survey.py (/p/q/…)
 
 # The one table of pages: section, title, icon, address, and the permission needed on the current project
 # (SIGNED_IN: any logged-in person). Each page's first line, access.require_page(__file__), reads it too.

@@ -18,7 +18,7 @@ project_id = shell.require_project()
 lang = shell.lang()
 st.title(t("step4.title"))
 
-with shell.session() as session:
+with shell.read_session() as session:
     all_partners = service.list_partners(session=session, project_id=project_id, include_archived=True)
     indicators = indicators_service.list_indicators(session=session, project_id=project_id)
     actions = service.list_actions(session=session, project_id=project_id)

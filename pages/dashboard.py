@@ -15,7 +15,7 @@ project_id = shell.require_project()
 lang = shell.lang()
 st.title(t("dashboard.title"))
 
-with shell.session() as session:
+with shell.read_session() as session:
     waves = service.list_waves(session=session, project_id=project_id)
     indicators = indicators_service.list_indicators(session=session, project_id=project_id, include_retired=True)
     family_entries = grid.families(session=session, project_id=project_id)
@@ -37,7 +37,7 @@ compare_id = right.selectbox(
     wave_label(w), key="dash_compare"
 )  # fmt: skip
 
-with shell.session() as session:
+with shell.read_session() as session:
     answers = service.answers_frame(session=session, project_id=project_id, wave_id=wave_id)
     before = service.answers_frame(session=session, project_id=project_id, wave_id=compare_id) if compare_id else None
 

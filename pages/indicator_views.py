@@ -13,7 +13,7 @@ project_id = shell.require_project()
 st.title(t("views.title"))
 st.caption(t("views.intro"))
 
-with shell.session() as session:
+with shell.read_session() as session:
     tree = service.synthesis_tree(session=session, project_id=project_id, lang=shell.lang())
     matrix = service.groups_by_family(session=session, project_id=project_id)
     forgotten = service.notes_without_indicator(session=session, project_id=project_id)

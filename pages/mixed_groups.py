@@ -29,7 +29,7 @@ with st.form("new_mixed_group", clear_on_submit=True):
         else:
             st.session_state["mixed_group"] = created.id
 
-with shell.session() as session:
+with shell.read_session() as session:
     rainbow = groups_service.list_groups(session=session, project_id=project_id, kind=MIXED)
     homogeneous = groups_service.list_groups(session=session, project_id=project_id, kind=HOMOGENEOUS)
 if not rainbow:
@@ -43,7 +43,7 @@ default = st.session_state.get("mixed_group")
 chosen = st.selectbox(
     t("mixed.choose"), list(names), index=list(names).index(default) if default in names else 0, format_func=names.get
 )
-with shell.session() as session:
+with shell.read_session() as session:
     table = mixed.composition(session=session, project_id=project_id, mixed_group_id=chosen)
 
 represented, missing = st.columns(2)

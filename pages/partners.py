@@ -13,7 +13,7 @@ access.require_page(__file__)
 project_id = shell.require_project()
 st.title(t("partners.title"))
 
-with shell.session() as session:
+with shell.read_session() as session:
     directory = partners.directory(session=session, project_id=project_id)
     commissions = partners.commissions_overview(session=session, project_id=project_id)
     plenaries = partners.list_plenaries(session=session, project_id=project_id)

@@ -18,7 +18,7 @@ lang = shell.lang()
 st.title(t("priority.title"))
 st.caption(t("priority.intro"))
 
-with shell.session() as session:
+with shell.read_session() as session:
     indicators = indicators_service.list_indicators(session=session, project_id=project_id)
     ranked = priorities.ranking(session=session, project_id=project_id)
     axes = priorities.list_axes(session=session, project_id=project_id)

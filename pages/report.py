@@ -23,7 +23,7 @@ lang = left.selectbox(
 )
 if right.button(t("report.make"), type="primary"):
     with st.spinner(t("report.make")):
-        with shell.session() as session:
+        with shell.read_session() as session:
             document = report.make_html(session=session, project_id=project_id, lang=lang)
         try:
             pdf = report.to_pdf(document)

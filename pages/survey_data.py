@@ -18,7 +18,7 @@ project_id = shell.require_project()
 lang = shell.lang()
 st.title(t("data.title"))
 
-with shell.session() as session:
+with shell.read_session() as session:
     waves = service.list_waves(session=session, project_id=project_id)
 if not waves:
     st.info(t("step3.no_wave"))
@@ -30,7 +30,7 @@ wave_id = st.selectbox(
 exporting, importing = st.tabs([t("data.export"), t("data.import")])
 
 with exporting:
-    with shell.session() as session:
+    with shell.read_session() as session:
         people = service.respondents_frame(session=session, project_id=project_id, wave_id=wave_id)
     left, right = st.columns(2)
     profiles = left.multiselect(
@@ -49,7 +49,7 @@ with exporting:
     separator = c3.radio(t("data.separator"), (",", ";"), horizontal=True, disabled=kind in ("xlsx", "sav"))
     if st.button(t("data.prepare"), type="primary", icon="⚙️"):
         try:
-            with shell.session() as session:
+            with shell.read_session() as session:
                 data = service.export_dataset(
                     session=session, project_id=project_id, wave_id=wave_id, profiles=profiles, places=places
                 )
@@ -98,7 +98,7 @@ with importing:
     except SpiraleError as error:
         shell.show_error(error)
         st.stop()
-    with shell.session() as session:
+    with shell.read_session() as session:
         target = imports.target(session=session, project_id=project_id)
     guessed = imports.guess_mapping(list(frame.columns), target)
     questions = {f"q:{key}": (fr if lang == "fr" else en or fr) for key, fr, en, _ in target.questions}
@@ -123,7 +123,7 @@ with importing:
             format_func=lambda o: option_labels.get(o, o),
             key=f"data_map_{upload.file_id}_{index}",
         )
-    with shell.session() as session:
+    with shell.read_session() as session:
         checked = imports.check(session=session, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping)
     if checked.problems:
         st.error(t("error.import_invalid", count=checked.total_problems), icon="⚠️")

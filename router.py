@@ -21,6 +21,7 @@ PAGES: dict[str, tuple[str, str, str, str, str | None]] = {
     "pages/home.py": ("nav.section.start", "nav.home", "🏠", "accueil", access.SIGNED_IN),
     "pages/groups.py": ("nav.section.step1", "nav.step1", "🟡", "groupes", EDIT),
     "pages/synthesis.py": ("nav.section.step1", "nav.synthesis", "🔄", "synthese", VIEW),
+    "pages/present.py": ("nav.section.step1", "nav.presentation", "📽️", "presentation", VIEW),
     "pages/mixed_groups.py": ("nav.section.step2", "nav.mixed_groups", "🌈", "groupes-mixtes", EDIT),
     "pages/board.py": ("nav.section.step2", "nav.board", "🧩", "regroupements", EDIT),
     "pages/indicators.py": ("nav.section.step2", "nav.step2", "📏", "indicateurs", EDIT),

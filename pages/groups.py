@@ -32,6 +32,14 @@ if groups:
         key="group_id",
         format_func=lambda gid: f"{by_id[gid].profile} · {t('group.kind.' + by_id[gid].kind)}",
     )
+    # The room's screen: a window of its own (drag it to the projector), driven from this page.
+    heading.link_button(
+        t("step1.present"),
+        notes.presentation_address(project_id, group_id),
+        icon="📽️",
+        type="primary",
+        help=t("step1.present_help"),
+    )
     with joining:
         notes.join_panel(project_id, by_id[group_id])
 
@@ -135,7 +143,7 @@ with files.expander(t("step1.paper.title")):
 notes.undo_bar(project_id)
 notes.note_entry(project_id, group_id, wordings)
 
-notes.live_wall(project_id, group_id)
+notes.wall_watch(project_id, group_id)
 
 st.divider()
 if st.button(t("step1.validate_all"), icon="✅"):

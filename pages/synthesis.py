@@ -40,6 +40,14 @@ st.dataframe(per_family.rename_axis(group_label), width="stretch")
 st.divider()
 by_id = {g.id: g for g in groups}
 mine = st.selectbox(t("synthesis.my_group"), list(by_id), format_func=lambda gid: by_id[gid].profile)
+# The room's screen: the other groups' notes, full screen, in a window of its own.
+st.link_button(
+    t("synthesis.present"),
+    notes.presentation_address(project_id, mine, view="synthese"),
+    icon="📽️",
+    type="primary",
+    help=t("step1.present_help"),
+)
 st.subheader(t("synthesis.others"))
 for group in groups:
     if group.id == mine:

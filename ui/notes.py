@@ -3,7 +3,10 @@
 import io
 import json
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import segno
 import streamlit as st
@@ -11,14 +14,31 @@ import streamlit as st
 from groups import join, service
 from groups.models import QUESTIONS, VALIDATED, CriterionRead, GroupRead
 from indicators.engine import SimilarNote, SimilarNotesIndex
-from ui import shell
+from ui import access, shell
 from ui.shell import t
+from workshop import settings
 from workshop.errors import SpiraleError
 from workshop.text import NOTE_MAX
 
 QUESTION_COLOURS = {"wellbeing": "#d9f2d9", "illbeing": "#f9d6d5", "action": "#d6e6fb"}
 UNDO_KEY = "undo_criterion"
-WALL_REFRESH_SECONDS = 2  # a phone's note is on the projected wall within this time
+WALL_WATCH_SECONDS = 1  # a phone's note is on the facilitator's wall within this time (and the presentation's)
+WALL_ASK_AGAIN_SECONDS = 3  # a refresh click lost in a full run is asked again
+WALL_REFRESH_KEY = "wall_refresh"
+WALL_REFRESH_BUTTON = f".st-key-{WALL_REFRESH_KEY} button"
+WALL_SEEN_KEY = "wall_seen"  # (group, "what changed" value) the wall was last drawn from
+WALL_ASKED_KEY = "wall_asked"
+WALL_REFUSAL_KEY = "wall_refusal"
+WALL_NOTE_SHOWN = 140  # characters of a long note on the facilitator's wall before "…" (the rest on a click)
+WALL_CSS = (
+    f".st-key-{WALL_REFRESH_KEY} {{ display: none; }}"
+    # Selectors by test id, not by the cards' class: tests and pages find the cards by that class.
+    ' [data-testid="note"] details summary { cursor: pointer; list-style: none; }'
+    ' [data-testid="note"] details summary::-webkit-details-marker { display: none; }'
+    ' [data-testid="note"] details[open] summary { display: none; }'
+    ' [data-testid="note"].spirale-hidden { opacity: .55; border-style: dashed !important; }'
+    " .spirale-hidden-mark { font-size: .8em; font-weight: 700; }"
+)
 SIMILAR_SHOWN = 3
 SIMILAR_MIN = 0.4  # below this, notes share words at most, not an idea
 SIMILAR_WAIT_SECONDS = 10  # the sentence model loads in ~1.5 s (up to seconds more on a loaded server)
@@ -65,9 +85,25 @@ ENTER_ADDS_JS = """
 ENTRY_CSS = '[class*="st-key-note_outbox_"] { display: none; }'
 
 
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word's end with an ellipsis (the whole text stays on demand)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(1, limit - 1)]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # a word boundary not too far back; else one very long word is cut
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def question_text(wordings: dict[str, dict[str, str]], question: str) -> str:
+    """A question's words in the reader's language, as they are (for escaped HTML)."""
+    return wordings[question].get(shell.lang()) or t(f"question.{question}.text")
+
+
 def wording(wordings: dict[str, dict[str, str]], question: str) -> str:
     """A question's words in the reader's language, ready for a Markdown place (shown literally)."""
-    return shell.md_escape(wordings[question].get(shell.lang()) or t(f"question.{question}.text"))
+    return shell.md_escape(question_text(wordings, question))
 
 
 def question_header(question: str, wordings: dict[str, dict[str, str]]) -> None:
@@ -200,13 +236,52 @@ def full_note(draft: str) -> None:
         st.warning(t("step1.note_full", maximum=NOTE_MAX), icon="✂️")
 
 
-@st.fragment(run_every=WALL_REFRESH_SECONDS, key=WALL_FRAGMENT)
-def live_wall(project_id: int, group_id: int) -> None:
-    """The group's notes by question, counts, countdown and authors; refreshed alone, not the page."""
+def wall_watch(project_id: int, group_id: int) -> None:
+    """Draw the wall, and the one-second watch that redraws it (and nothing else) when something changed."""
+    _wall_watch(project_id, group_id)
+    live_wall(project_id, group_id)
+
+
+@st.fragment(run_every=WALL_WATCH_SECONDS)
+def _wall_watch(project_id: int, group_id: int) -> None:
+    """Every second, one cheap read ("what changed since"); when it moved, the wall's hidden refresh is clicked.
+
+    A fragment's body cannot rerun another fragment, and a ticking wall would redraw its hundreds of widgets
+    every second: so only this draws on every tick, and only a click reruns the wall (a widget's rerun stays
+    in its fragment). The click is asked again if the wall has not followed after a few seconds.
+    """
     with shell.session() as session:
+        changed = service.wall_change(session=session, project_id=project_id, group_id=group_id)
+    drawn = st.session_state.get(WALL_SEEN_KEY)
+    asked = st.session_state.get(WALL_ASKED_KEY)
+    if drawn is None or drawn == (group_id, changed) or changed is None:
+        return
+    if asked and asked[0] == (group_id, changed) and time.monotonic() - asked[1] < WALL_ASK_AGAIN_SECONDS:
+        return
+    st.session_state[WALL_ASKED_KEY] = ((group_id, changed), time.monotonic())
+    nonce = json.dumps(f"{group_id}-{time.monotonic()}")
+    st.html(
+        f"<script>/* {nonce} */ (() => {{ const b = document.querySelector('{WALL_REFRESH_BUTTON}');"
+        " if (b) b.click(); })();</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+@st.fragment(key=WALL_FRAGMENT)
+def live_wall(project_id: int, group_id: int) -> None:
+    """The group's notes by question, counts, reveal, countdown and authors; redrawn alone, not the page."""
+    st.html(f"<style>{WALL_CSS}</style>")
+    st.button("↻", key=WALL_REFRESH_KEY)  # clicked by the watch when something changed (hidden)
+    with shell.session() as session:
+        changed = service.wall_change(session=session, project_id=project_id, group_id=group_id)
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)
         written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
         authors = service.count_by_author(session=session, project_id=project_id, group_id=group_id)
+        veils = service.wall_veils(session=session, project_id=project_id, group_id=group_id)
+    st.session_state[WALL_SEEN_KEY] = (group_id, changed)
+    if refusal := st.session_state.pop(WALL_REFUSAL_KEY, None):
+        shell.show_error(refusal)
     # While the model loads (the first seconds of a server), the wall goes on without the agreements.
     close = (
         {}
@@ -217,12 +292,56 @@ def live_wall(project_id: int, group_id: int) -> None:
         answers = [c for c in written if c.question == question]
         with column:
             st.subheader(f"{t('question.' + question + '.short')} ({len(answers)})")
+            veil_control(project_id, group_id, question, veils[question])
             countdown(group, question)
             for criterion in reversed(answers):
                 note_card(project_id, criterion, close.get(str(criterion.id), 0))
     author_counts(authors)
     validated = sum(c.status == VALIDATED for c in written)
     st.caption(t("step1.counts", total=len(written), validated=validated))
+
+
+def veil_control(project_id: int, group_id: int, question: str, veiled: bool) -> None:
+    """Individual, then collective: the question's notes hidden on the presentation until revealed."""
+    if veiled:
+        st.caption(t("step1.veil.on"))
+        st.button(
+            t("step1.veil.reveal"),
+            key=f"reveal_{question}",
+            icon="👁️",
+            type="primary",
+            on_click=_veil,
+            kwargs={"project_id": project_id, "group_id": group_id, "question": question, "veiled": False},
+        )
+    else:
+        st.button(
+            t("step1.veil.hide"),
+            key=f"veil_{question}",
+            icon="🙈",
+            type="tertiary",
+            help=t("step1.veil.help"),
+            on_click=_veil,
+            kwargs={"project_id": project_id, "group_id": group_id, "question": question, "veiled": True},
+        )
+
+
+def _veil(**params: Any) -> None:
+    shell.attempt(service.set_veil, on_refusal=_keep_refusal, **params)
+
+
+def _moderate(action: Callable[..., Any], criterion_id: int, project_id: int) -> None:
+    account = access.current_account()
+    shell.attempt(
+        action,
+        on_refusal=_keep_refusal,
+        project_id=project_id,
+        criterion_id=criterion_id,
+        account_id=account.id if account else None,
+    )
+
+
+def _keep_refusal(error: SpiraleError) -> None:
+    st.session_state[WALL_REFUSAL_KEY] = error
 
 
 def countdown(group: GroupRead, question: str) -> None:
@@ -253,25 +372,41 @@ def author_counts(authors: Sequence[service.AuthorCount]) -> None:
     )
 
 
-def note_html(criterion: CriterionRead, close: int = 0) -> str:
+def note_html(criterion: CriterionRead, close: int = 0, *, moderated: bool = False) -> str:
+    """A note as a card; a long one shortened at a word's end, its whole text a click away.
+
+    `moderated`: the facilitator's view, which says when a note is hidden from the presentation.
+    """
     badge = "✅ " if criterion.status == VALIDATED else ""
     if close:
         label = shell.escape(t("step1.close_notes", count=close))
         badge += f"<span class='spirale-close' title='{label}' aria-label='{label}'>🤝{close}</span> "
+    hidden = moderated and criterion.hidden_at is not None
+    if hidden:
+        badge = f"<span class='spirale-hidden-mark'>{shell.escape(t('step1.hidden_mark'))}</span><br>" + badge
     written = (
         f"<div style='opacity:.6;font-size:.8em'>{shell.escape(t('step1.written', text=criterion.text))}</div>"
         if criterion.corrected_text
         else ""
     )
+    text = criterion.shown_text
+    short = shorten(" ".join(text.split()), WALL_NOTE_SHOWN)
+    body = (
+        shell.escape(text)
+        if short == " ".join(text.split())
+        else f"<details><summary title='{shell.escape(t('step1.whole_text'))}'>{shell.escape(short)}</summary>"
+        f"{shell.escape(text)}</details>"
+    )
     return (
-        f"<div class='spirale-note' data-testid='note' style='background:{QUESTION_COLOURS[criterion.question]};"
+        f"<div class='spirale-note{' spirale-hidden' if hidden else ''}' data-testid='note' "
+        f"style='background:{QUESTION_COLOURS[criterion.question]};"
         f"border:1px solid #555;border-radius:6px;padding:.5em .7em;color:#111'>"
-        f"{badge}{shell.escape(criterion.shown_text)}{written}</div>"
+        f"{badge}{body}{written}</div>"
     )
 
 
 def note_card(project_id: int, criterion: CriterionRead, close: int = 0) -> None:
-    st.html(note_html(criterion, close))
+    st.html(note_html(criterion, close, moderated=True))
     # Compact buttons in a row that wraps, rather than labels cut short in narrow columns.
     with st.container(horizontal=True, gap="small"):
         if criterion.status != VALIDATED and st.button(
@@ -282,6 +417,16 @@ def note_card(project_id: int, criterion: CriterionRead, close: int = 0) -> None
             corrected = st.text_input(t("step1.note"), value=criterion.shown_text, max_chars=NOTE_MAX)
             if st.form_submit_button(t("step1.edit_save")):
                 _run(service.correct_criterion, project_id=project_id, criterion_id=criterion.id, text=corrected)
+        hidden = criterion.hidden_at is not None
+        st.button(
+            t("step1.show_note") if hidden else t("step1.hide_note"),
+            key=f"{'show' if hidden else 'hide'}_{criterion.id}",
+            icon="👁️" if hidden else "🙈",
+            type="tertiary",
+            help=None if hidden else t("step1.hide_note_help"),
+            on_click=_moderate,
+            args=(service.show_criterion if hidden else service.hide_criterion, criterion.id, project_id),
+        )
         if st.button(t("step1.delete"), key=f"del_{criterion.id}", icon="🗑️", type="tertiary"):
             st.session_state[UNDO_KEY] = criterion.id
             _run(service.delete_criterion, project_id=project_id, criterion_id=criterion.id)
@@ -377,6 +522,18 @@ def qr_png(link: str) -> bytes:
     return buffer.getvalue()
 
 
+def presentation_address(project_id: int, group_id: int | None = None, *, view: str | None = None) -> str:
+    """The presentation's address (relative: it works behind a proxy's path too), naming what it shows."""
+    params = {"projet": project_id} | ({"groupe": group_id} if group_id is not None else {})
+    return "presentation?" + urlencode(params | ({"vue": view} if view else {}))
+
+
+def unreachable_by_phones(link: str) -> bool:
+    """A link on this machine only (localhost, 127.x, ::1): phones in the room cannot open it."""
+    host = (urlsplit(link).hostname or "").lower()
+    return host in {"localhost", "::1", "0.0.0.0"} or host.startswith("127.")
+
+
 def join_panel(project_id: int, group: GroupRead) -> None:
     """The join code, its QR code and link, big enough for the back of the room; open or close it."""
     if join.is_open(group) and group.join_code:
@@ -387,6 +544,8 @@ def join_panel(project_id: int, group: GroupRead) -> None:
         )
         st.image(qr_png(link), caption=t("step1.join.qr"), width=220)
         st.caption(t("step1.join.link", url=link))
+        if unreachable_by_phones(link):
+            st.warning(t("step1.join.local", variable=settings.PUBLIC_URL_VARIABLE), icon="📵")
         # Also in the sidebar, which stays in view while the wall scrolls: for late arrivals.
         st.sidebar.html(
             "<div class='spirale-join-reminder' data-testid='join-reminder' style='font-size:1.8em;"

@@ -15,6 +15,7 @@ PROJECT_KEY = "project_id"
 PROJECTOR_KEY = "projector"
 PROJECT_CHOICE_KEY = "project_choice"  # the sidebar's project picker
 FLASH_KEY = "_flash"
+_PROJECTOR_APPLIED_KEY = "_projector_applied"  # the mode the sidebar was last folded or unfolded for
 
 
 def lang() -> str:
@@ -122,21 +123,42 @@ def projector_on() -> bool:
     return bool(st.session_state.get(PROJECTOR_KEY, False))
 
 
+# Large type for the room, and a sidebar wide enough for its labels at that size: they wrap, never cut
+# ("Se déconnect/er", "Proposer des regroupe…"). Streamlit's menu, toolbar and status stay out of view; the
+# header stays for its one button that opens the sidebar again (collapsed when the mode is switched on).
+PROJECTOR_CSS = """<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 24px; }
+[data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
+[data-testid="stHeader"] { background: transparent; }
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], footer { display: none !important; }
+.stMarkdown p, label, .stTextInput input, button p { font-size: 1.25rem !important; }
+h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
+.spirale-note { font-size: 1.5rem !important; border-width: 3px !important; }
+[data-testid="stSidebar"]:not([data-collapsed="true"]) { width: 21rem !important; min-width: 21rem !important;
+  max-width: 21rem !important; }
+[data-testid="stSidebar"] [data-testid="stSidebarNavLink"] *, [data-testid="stSidebar"] header *,
+[data-testid="stSidebarNavSeparator"] *, [data-testid="stNavSectionHeader"], [data-testid="stNavSectionHeader"] *,
+button p, [data-testid="stLinkButton"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: normal !important; hyphens: manual !important; }
+[data-testid="stSidebarNavLink"] { height: auto !important; min-height: 2.5rem; }
+[data-testid="stSidebar"] button p, [data-testid="stSidebar"] label p { font-size: 1rem !important; }
+</style>"""
+
+
 def apply_projector_mode() -> None:
-    """Large type, strong contrast and no Streamlit chrome, readable from the back of the room."""
-    if not projector_on():
-        return
-    st.html(
-        """<style>
-        html, body, [data-testid="stAppViewContainer"] { font-size: 24px; }
-        [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
-        [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-        footer { display: none !important; }
-        .stMarkdown p, label, .stTextInput input, button p { font-size: 1.25rem !important; }
-        h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
-        .spirale-note { font-size: 1.5rem !important; border-width: 3px !important; }
-        </style>"""
-    )
+    """Large type, strong contrast and little Streamlit chrome, readable from the back of the room.
+
+    The room's own screen is the presentation (pages/present.py), which has no sidebar at all; here the
+    facilitator's page is projected as it is, its sidebar folded away when the mode is switched on.
+    """
+    on = projector_on()
+    if on != st.session_state.get(_PROJECTOR_APPLIED_KEY, False):
+        st.session_state[_PROJECTOR_APPLIED_KEY] = on
+        st.set_page_config(initial_sidebar_state="collapsed" if on else "expanded")
+    if on:
+        st.html(PROJECTOR_CSS)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")

@@ -1,0 +1,180 @@
+"""AppTest of the presentation page and of the controls that drive it from the meeting screen."""
+
+import html
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from groups import join, service
+from groups.models import ILLBEING, WELLBEING
+from tests.pages.conftest import APP, by_label, raw_keys
+from workshop import database, i18n, projects
+from workshop.access_models import ANALYST
+
+
+def fr(key: str, **params) -> str:
+    return i18n.translate(key, "fr", **params)
+
+
+@pytest.fixture
+def meeting(db_url):
+    """A project, a group with an open code and two notes: (project, group, ids of the notes)."""
+    with database.session_scope(db_url) as session:
+        project = projects.create_project(session=session, name="Atelier")
+        group = service.create_group(session=session, project_id=project.id, profile="Parents seuls")
+        join.open_join(session=session, project_id=project.id, group_id=group.id)
+        notes = [
+            service.add_criterion(session=session, project_id=project.id, group_id=group.id, question=q, text=text)
+            for q, text in ((WELLBEING, "Un parc <b>propre</b>"), (ILLBEING, "Le bruit la nuit"))
+        ]
+    return project, group, [n.id for n in notes]
+
+
+def presented(app: AppTest) -> str:
+    bodies = [h.proto.body for h in app.get("html") if "data-testid='presentation'" in h.proto.body]
+    assert len(bodies) == 1, bodies
+    return bodies[0]
+
+
+def presentation(query: dict[str, str], app: AppTest | None = None) -> AppTest:
+    app = app or AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.switch_page("pages/present.py").run()
+    assert not app.exception
+    return app
+
+
+def facilitator() -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.switch_page("pages/groups.py").run()
+    assert not app.exception
+    return app
+
+
+def test_presentation_shows_the_wall_without_a_widget(db_url, meeting):
+    project, group, _ = meeting
+    app = presentation({"projet": str(project.id), "groupe": str(group.id)})
+    wall = presented(app)
+    assert "Parents seuls" in wall and "Le bruit la nuit" in wall
+    assert "Un parc &lt;b&gt;propre&lt;/b&gt;" in wall  # the note's markup shown literally
+    assert group.id and "data-testid='presented-code'" in wall and "data:image/png;base64," in wall
+    assert not app.main.button and not app.main.text_input and not app.main.selectbox  # nothing to click in it
+    assert raw_keys(app) == []
+
+
+def test_presentation_of_a_project_out_of_reach_is_refused(db_url, meeting, app_as):
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        other = projects.create_project(session=session, name="Autre quartier")
+    viewer = app_as(ANALYST, other.id)  # may see the other project only
+    app = presentation({"projet": str(project.id), "groupe": str(group.id)}, viewer)
+    assert [e.value for e in app.error] == [fr("access.denied")]
+    assert not [h for h in app.get("html") if "Parents seuls" in h.proto.body]
+    app = presentation({"projet": "abc"}, viewer)
+    assert [e.value for e in app.error] == [fr("access.denied")]
+
+
+def test_presentation_of_an_unknown_group_says_so(db_url, meeting):
+    project, _, _ = meeting
+    app = presentation({"projet": str(project.id), "groupe": "999"})
+    assert html.escape(fr("error.group_missing")) in presented(app)
+
+
+def test_facilitator_veils_a_question_then_reveals_it(db_url, meeting):
+    project, group, _ = meeting
+    app = facilitator()
+    link = next(b for b in app.get("link_button") if b.proto.label == fr("step1.present"))
+    assert link.proto.url == f"presentation?projet={project.id}&groupe={group.id}"
+    app.button(key=f"veil_{WELLBEING}").click().run()
+    assert not app.exception
+    with database.session_scope(db_url) as session:
+        assert service.wall_veils(session=session, project_id=project.id, group_id=group.id)[WELLBEING]
+    assert fr("step1.veil.on") in [c.value for c in app.caption]
+    wall = presented(presentation({"projet": str(project.id), "groupe": str(group.id)}))
+    assert "data-testid='veiled'" in wall and "Un parc" not in wall and "Le bruit la nuit" in wall
+
+    by_label(app.button, fr("step1.veil.reveal")).click().run()
+    assert not app.exception
+    with database.session_scope(db_url) as session:
+        assert not service.wall_veils(session=session, project_id=project.id, group_id=group.id)[WELLBEING]
+    assert "Un parc" in presented(presentation({"projet": str(project.id), "groupe": str(group.id)}))
+
+
+def test_facilitator_hides_a_note_from_the_room_and_shows_it_again(db_url, meeting):
+    project, group, (first, _) = meeting
+    app = facilitator()
+    app.button(key=f"hide_{first}").click().run()
+    assert not app.exception
+    marks = [h.proto.body for h in app.get("html") if "spirale-note spirale-hidden" in h.proto.body]
+    assert len(marks) == 1 and fr("step1.hidden_mark") in marks[0] and "Un parc &lt;b&gt;propre" in marks[0]
+    wall = presented(presentation({"projet": str(project.id), "groupe": str(group.id)}))
+    assert "Un parc" not in wall and "Le bruit la nuit" in wall
+    app.button(key=f"show_{first}").click().run()
+    assert not app.exception
+    assert "Un parc" in presented(presentation({"projet": str(project.id), "groupe": str(group.id)}))
+    with database.session_scope(db_url) as session:
+        log = service.moderation_log(session=session, project_id=project.id, criterion_id=first)
+    assert [e.action for e in log] == ["hide", "show"] and all(e.account_id for e in log)
+
+
+def test_wall_refresh_redraws_what_another_screen_changed(db_url, meeting):
+    project, group, _ = meeting
+    app = facilitator()
+    with database.session_scope(db_url) as session:  # a phone's note, meanwhile
+        service.add_criterion(
+            session=session, project_id=project.id, group_id=group.id, question=WELLBEING, text="Avoir un travail"
+        )
+    app.button(key="wall_refresh").click().run()  # what the one-second watch clicks when the value moved
+    assert not app.exception
+    assert any("Avoir un travail" in h.proto.body for h in app.get("html"))
+
+
+def test_a_long_note_is_shortened_on_a_word_with_its_whole_text_on_demand(db_url, meeting):
+    project, group, _ = meeting
+    long = "Pouvoir se promener le soir sans avoir peur, " * 5
+    with database.session_scope(db_url) as session:
+        service.add_criterion(session=session, project_id=project.id, group_id=group.id, question=WELLBEING, text=long)
+    app = facilitator()
+    card = next(h.proto.body for h in app.get("html") if "<details>" in h.proto.body)
+    summary = card.split("<summary")[1].split(">", 1)[1].split("</summary>")[0]
+    assert summary.endswith("…") and long.startswith(summary[:-1]) and long[len(summary) - 1] in " ,"
+    assert long.strip() in card  # the whole text, a click away
+
+
+def test_mutual_knowledge_presentation_link_and_view(db_url, meeting):
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        other = service.create_group(session=session, project_id=project.id, profile="Aînés")
+        service.add_criterion(
+            session=session, project_id=project.id, group_id=other.id, question=WELLBEING, text="Un banc à l'ombre"
+        )
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.switch_page("pages/synthesis.py").run()
+    assert not app.exception
+    link = next(b for b in app.get("link_button") if b.proto.label == fr("synthesis.present"))
+    assert link.proto.url == f"presentation?projet={project.id}&groupe={group.id}&vue=synthese"
+    wall = presented(presentation({"projet": str(project.id), "groupe": str(group.id), "vue": "synthese"}))
+    assert "Un banc à l&#x27;ombre" in wall and "Aînés" in wall and "Le bruit la nuit" not in wall
+
+
+def test_shorten_cuts_at_a_word_end_with_an_ellipsis():
+    from ui.notes import shorten
+
+    assert shorten("Un parc propre", 40) == "Un parc propre"
+    assert shorten("Un parc propre où les enfants jouent", 20) == "Un parc propre où…"
+    assert shorten("Des voisins, des amis, des fêtes", 24) == "Des voisins, des amis…"  # no comma before "…"
+    assert shorten("Anticonstitutionnellement", 10) == "Anticonst…"  # one long word: cut inside it
+    assert all(len(shorten("mot " * 50, n)) <= n for n in range(2, 60))
+
+
+def test_cards_get_smaller_as_the_notes_grow_and_always_fit():
+    from ui import presentation
+
+    levels = [presentation.level_for(n) for n in (1, 5, 12, 18, 30, 40, 72)]
+    assert [lv.font_vh for lv in levels] == sorted((lv.font_vh for lv in levels), reverse=True)
+    for level in presentation.LEVELS:
+        assert level.characters() >= 18  # at least a short idea whole on each card

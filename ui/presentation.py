@@ -1,0 +1,241 @@
+"""The presentation: what the room sees on the second screen, one HTML block that fills it.
+
+No widget, no sidebar, no Streamlit chrome: large type, strong contrast, one column per question, cards sized
+to their count so that every note stays inside the screen, the join code and QR code in a corner, counts per
+question, a gentle highlight on what just arrived. Pure functions (data in, HTML out) so tests read them.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import segno
+
+from groups.models import QUESTIONS, CriterionRead
+from groups.service import WallColumn
+from ui import shell
+from ui.notes import QUESTION_COLOURS, shorten
+from ui.shell import t
+
+# Laid out for 1920x1080 (in viewport units, so any screen of that shape): the cards' area of one question.
+SCREEN = (1920, 1080)
+CARDS_HEIGHT_VH = 71.0  # what is left under the header and the question's heading
+COLUMN_WIDTH_PX = 590  # a third of the screen, less the margins
+CARD_GAP_VH = 0.8
+CHAR_WIDTH_EM = 0.5  # average width of a French character in the sans-serif font
+LINE_HEIGHT = 1.18
+
+
+@dataclass(frozen=True)
+class Level:
+    """How densely a question's cards are laid out: a grid of columns x rows, and the type size (in vh)."""
+
+    columns: int
+    rows: int
+    font_vh: float
+
+    @property
+    def capacity(self) -> int:
+        return self.columns * self.rows
+
+    def characters(self) -> int:
+        """How many characters a card holds at this size on a 1920x1080 screen (whole lines only)."""
+        font_px = self.font_vh * SCREEN[1] / 100
+        card_height = (CARDS_HEIGHT_VH - CARD_GAP_VH * (self.rows - 1)) / self.rows * SCREEN[1] / 100
+        card_width = (COLUMN_WIDTH_PX - CARD_GAP_VH * SCREEN[1] / 100 * (self.columns - 1)) / self.columns
+        lines = max(1, int((card_height - 0.5 * font_px) / (font_px * LINE_HEIGHT)))
+        per_line = max(8, int((card_width - 1.2 * font_px) / (font_px * CHAR_WIDTH_EM)))
+        return lines * per_line
+
+
+# From a few big cards to many small ones; the largest type that holds the question's notes wins.
+LEVELS = (
+    Level(1, 4, 3.6),
+    Level(1, 6, 3.1),
+    Level(2, 6, 2.7),
+    Level(2, 9, 2.35),
+    Level(3, 10, 1.9),
+    Level(3, 14, 1.6),
+    Level(4, 18, 1.25),
+)
+
+
+def level_for(count: int) -> Level:
+    return next((level for level in LEVELS if count <= level.capacity), LEVELS[-1])
+
+
+def qr_data_uri(link: str) -> str:
+    return segno.make(link, error="m").png_data_uri(scale=6, border=2)
+
+
+CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stToastContainer"], footer { display: none !important; }
+html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+  background: #fff !important; overflow: hidden !important; }
+[data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: none !important; }
+[data-testid="stMain"] { padding: 0 !important; }
+.spz { box-sizing: border-box; height: 100vh; width: 100vw; padding: 1.6vh 1.5vw; display: flex;
+  flex-direction: column; gap: 1.2vh; color: #000; background: #fff; font-family: "Source Sans", sans-serif; }
+.spz * { box-sizing: border-box; }
+.spz-head { height: 13vh; display: flex; align-items: center; justify-content: space-between; gap: 2vw; }
+.spz-title { font-size: 4.6vh; font-weight: 800; line-height: 1.1; overflow: hidden; display: -webkit-box;
+  -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+.spz-sub { font-size: 2.4vh; color: #222; margin-top: .4vh; }
+.spz-timer { font-size: 3.6vh; font-weight: 800; white-space: nowrap; }
+.spz-timer.spz-late { color: #8a1c1c; }
+.spz-join { display: flex; align-items: center; gap: 1vw; flex: none; }
+.spz-join-text { text-align: right; font-size: 2.2vh; line-height: 1.25; }
+.spz-code { font-size: 6vh; font-weight: 800; letter-spacing: .12em; line-height: 1; }
+.spz-join img { height: 13vh; width: 13vh; image-rendering: pixelated; }
+.spz-cols { flex: 1; min-height: 0; display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 1.5vw; }
+.spz-col { min-height: 0; display: flex; flex-direction: column; gap: 1vh; }
+.spz-qhead { flex: none; border-bottom: .5vh solid #000; padding-bottom: .7vh; display: flex;
+  flex-direction: column; gap: .4vh; }
+.spz-qname { font-size: 3.6vh; font-weight: 800; display: flex; justify-content: space-between; gap: 1vw; }
+.spz-count { min-width: 2.2em; text-align: center; border-radius: 1em; background: #000; color: #fff;
+  padding: 0 .5em; }
+.spz-qtext { font-size: 1.9vh; line-height: 1.3; color: #222; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.spz-cards { flex: 1; min-height: 0; display: grid; gap: 0.8vh; overflow: hidden; }
+.spz-card { min-height: 0; min-width: 0; overflow: hidden; border: .25vh solid #333; border-radius: .8vh;
+  padding: .25em .6em; color: #000; line-height: 1.18; display: flex; flex-direction: column;
+  justify-content: center; }
+.spz-card .spz-text { overflow: hidden; overflow-wrap: break-word; }
+.spz-card .spz-who { font-size: .7em; font-weight: 700; color: #222; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.spz-more { display: flex; align-items: center; justify-content: center; font-weight: 800; color: #000; }
+.spz-fresh { animation: spz-arrived 8s ease-out 1; }
+@keyframes spz-arrived { 0% { box-shadow: 0 0 0 .9vh #f2b705; transform: scale(1.03); }
+  20% { transform: scale(1); } 100% { box-shadow: 0 0 0 0 rgba(242, 183, 5, 0); } }
+.spz-veiled, .spz-empty { flex: 1; display: flex; flex-direction: column; align-items: center;
+  justify-content: center; text-align: center; gap: 1.5vh; }
+.spz-veiled { border: .4vh dashed #000; border-radius: 1.5vh; }
+.spz-veiled-count { font-size: 16vh; font-weight: 800; line-height: 1; }
+.spz-veiled-text, .spz-empty { font-size: 3vh; padding: 0 1vw; }
+.spz-empty { color: #333; }
+"""
+
+
+def _card(criterion: CriterionRead, level: Level, *, fresh: bool, who: str = "") -> str:
+    whole = " ".join(criterion.shown_text.split())  # one paragraph: the card's lines are the screen's
+    budget = level.characters() - (len(who) if who else 0)
+    shown = shorten(whole, max(12, budget))
+    label = f"<div class='spz-who'>{shell.escape(who)}</div>" if who else ""
+    return (
+        f"<div class='spz-card{' spz-fresh' if fresh else ''}' data-testid='presented-note' "
+        f"data-note='{criterion.id}' title='{shell.escape(whole)}' "
+        f"style='background:{QUESTION_COLOURS[criterion.question]};font-size:{level.font_vh}vh'>"
+        f"{label}<div class='spz-text'>{shell.escape(shown)}</div></div>"
+    )
+
+
+def _cards(notes: Sequence[CriterionRead], fresh: set[int], who: dict[int, str] | None = None) -> str:
+    level = level_for(len(notes))
+    shown = list(notes)
+    more = 0
+    if len(shown) > level.capacity:  # more than the smallest cards hold: the newest, and how many more
+        more = len(shown) - (level.capacity - 1)
+        shown = shown[-(level.capacity - 1) :]
+    rows = max(level.rows, math.ceil(len(shown) / level.columns))
+    cells = "".join(_card(c, level, fresh=c.id in fresh, who=(who or {}).get(c.id, "")) for c in shown)
+    if more:
+        more_text = shell.escape(t("present.more", count=more))
+        cells += f"<div class='spz-more' style='font-size:{level.font_vh}vh'>{more_text}</div>"
+    return (
+        f"<div class='spz-cards' data-level='{LEVELS.index(level)}' style='grid-template-columns:"
+        f"repeat({level.columns},minmax(0,1fr));grid-template-rows:repeat({rows},minmax(0,1fr))'>{cells}</div>"
+    )
+
+
+def _question_head(question: str, count: int, wording: str) -> str:
+    return (
+        f"<div class='spz-qhead'><div class='spz-qname'><span>{shell.escape(t('question.' + question + '.short'))}"
+        f"</span><span class='spz-count' data-testid='presented-count' data-question='{question}'>{count}</span></div>"
+        f"<div class='spz-qtext'>{shell.escape(wording)}</div></div>"
+    )
+
+
+def _column(column: WallColumn, wording: str, fresh: set[int]) -> str:
+    if column.veiled:
+        body = (
+            f"<div class='spz-veiled' data-testid='veiled'><div class='spz-veiled-count'>{column.count}</div>"
+            f"<div class='spz-veiled-text'>{shell.escape(t('present.veiled', count=column.count))}</div></div>"
+        )
+    elif not column.notes:
+        body = f"<div class='spz-empty'>{shell.escape(t('present.waiting'))}</div>"
+    else:
+        body = _cards(column.notes, fresh)
+    return _section(column.question, _question_head(column.question, column.count, wording), body)
+
+
+def _section(question: str, head: str, body: str) -> str:
+    return f"<section class='spz-col' data-question='{question}'>{head}{body}</section>"
+
+
+def _frame(head: str, body: str) -> str:
+    return (
+        f"<style>{CSS}</style><div class='spz' data-testid='presentation'>{head}"
+        f"<div class='spz-cols'>{body}</div></div>"
+    )
+
+
+def _join_corner(code: str | None, link: str | None) -> str:
+    if not code or not link:
+        return ""
+    return (
+        f"<div class='spz-join'><div class='spz-join-text'>{shell.escape(t('present.join'))}<br>"
+        f"<span class='spz-code' data-testid='presented-code'>{shell.escape(code)}</span></div>"
+        f"<img src='{qr_data_uri(link)}' alt='{shell.escape(t('step1.join.qr'))}'></div>"
+    )
+
+
+def _timer(text: str | None, late: bool) -> str:
+    return f"<div class='spz-timer{' spz-late' if late else ''}'>{shell.escape(text)}</div>" if text else ""
+
+
+def wall_html(
+    *,
+    title: str,
+    columns: Sequence[WallColumn],
+    wordings: dict[str, str],
+    fresh: set[int],
+    code: str | None = None,
+    link: str | None = None,
+    timer: str | None = None,
+    timer_late: bool = False,
+) -> str:
+    """A group's live wall for the room: header (group, total, countdown, join code and QR), a column a question."""
+    total = sum(c.count for c in columns)
+    head = (
+        f"<header class='spz-head'><div><div class='spz-title'>{shell.escape(title)}</div>"
+        f"<div class='spz-sub'>{shell.escape(t('present.total', count=total))}</div></div>"
+        f"{_timer(timer, timer_late)}{_join_corner(code, link)}</header>"
+    )
+    return _frame(head, "".join(_column(c, wordings[c.question], fresh) for c in columns))
+
+
+def synthesis_html(
+    *, title: str, subtitle: str, notes: Sequence[CriterionRead], groups: dict[int, str], wordings: dict[str, str]
+) -> str:
+    """Mutual knowledge for the room: every group's notes, a column a question, each card with its group."""
+    who = {c.id: groups.get(c.group_id, "") for c in notes}
+    body = ""
+    for question in QUESTIONS:
+        mine = [c for c in notes if c.question == question]
+        cards = _cards(mine, set(), who) if mine else f"<div class='spz-empty'>{shell.escape(t('present.none'))}</div>"
+        body += _section(question, _question_head(question, len(mine), wordings[question]), cards)
+    head = (
+        f"<header class='spz-head'><div><div class='spz-title'>{shell.escape(title)}</div>"
+        f"<div class='spz-sub'>{shell.escape(subtitle)}</div></div></header>"
+    )
+    return _frame(head, body)
+
+
+def message_html(text: str) -> str:
+    """A presentation with nothing to show yet (no group, a group gone): one sentence, big, centred."""
+    return (
+        f"<style>{CSS}</style><div class='spz' data-testid='presentation'>"
+        f"<div class='spz-empty' style='font-size:4vh'>{shell.escape(text)}</div></div>"
+    )

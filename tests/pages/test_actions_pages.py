@@ -8,7 +8,7 @@ from actions import partners as partners_service
 from actions import priorities as priorities_service
 from actions import service as actions_service
 from tests.pages.conftest import by_label, load_demo
-from tests.pages.readback import stored
+from tests.pages.readback import downloaded, stored
 from workshop import i18n
 
 
@@ -202,8 +202,10 @@ def test_report_html_and_pdf(app):
     assert app.success[0].value == fr("report.ready")
     buttons = {b.proto.label: b for b in app.get("download_button")}
     assert set(buttons) == {fr("report.download_html"), fr("report.download_pdf")}
-    _, lang, document, pdf = app.session_state["shared_report"]
-    assert lang == "en" and "Shared funding" in document and "Jardin partagé des Peupliers" in document
+    # The files a person downloads, not the page's own state.
+    document = downloaded(app, fr("report.download_html")).decode("utf-8")
+    pdf = downloaded(app, fr("report.download_pdf"))
+    assert 'lang="en"' in document and "Shared funding" in document and "Jardin partagé des Peupliers" in document
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Jardin partagé des Peupliers" in text
 

@@ -2,7 +2,9 @@
 
 import re
 
+from surveys import service as surveys_service
 from tests.pages.conftest import by_label, load_demo, raw_keys
+from tests.pages.readback import stored
 from workshop import i18n
 
 
@@ -10,7 +12,11 @@ def fr(key: str, **params) -> str:
     return i18n.translate(key, "fr", **params)
 
 
-def test_links_and_qr_for_a_wave(app):
+def waves(app, db_url) -> list:
+    return stored(db_url, surveys_service.list_waves, project_id=app.session_state["project_id"])
+
+
+def test_links_and_qr_for_a_wave(app, db_url):
     load_demo(app)
     app.switch_page("pages/survey.py").run()
     by_label(app.number_input, fr("step3.links_count")).set_value(3)
@@ -24,9 +30,14 @@ def test_links_and_qr_for_a_wave(app):
     assert len(app.get("image")) == 2  # the room's QR code and the one of the next unused link
     labels = [b.label for b in app.get("download_button")]
     assert fr("step3.links_sheet") in labels and fr("step3.links_download") in labels
+    pid, wave = app.session_state["project_id"], app.session_state["wave_id"]
+    links = stored(db_url, surveys_service.tokens_frame, project_id=pid, wave_id=wave)
+    assert len(links) == 3 and not links["answered"].any()
+    assert first.endswith("/" + links["token"].iloc[0])  # the link shown is a stored one
+    assert stored(db_url, surveys_service.room_code, project_id=pid, wave_id=wave) == room.rsplit("/", 1)[1]
 
 
-def test_the_room_code_is_kept_and_closes_with_its_wave(app):
+def test_the_room_code_is_kept_and_closes_with_its_wave(app, db_url):
     load_demo(app)
     app.switch_page("pages/survey.py").run()
     room = app.code[0].value
@@ -36,9 +47,11 @@ def test_the_room_code_is_kept_and_closes_with_its_wave(app):
     app.run()
     assert fr("step3.room_closed") in [i.value for i in app.info]
     assert not any("/p/enquete/" in c.value for c in app.code)  # no dead code to project
+    (closed,) = [w for w in waves(app, db_url) if w.id == app.session_state["wave_id"]]
+    assert (closed.status, closed.room_code) == ("closed", room.rsplit("/", 1)[1])
 
 
-def test_new_wave_in_two_languages_then_closed(app):
+def test_new_wave_in_two_languages_then_closed(app, db_url):
     load_demo(app)
     app.switch_page("pages/survey.py").run()
     by_label(app.text_input, fr("wave.name")).set_value("Vague 2")
@@ -47,9 +60,12 @@ def test_new_wave_in_two_languages_then_closed(app):
     by_label(app.button, fr("step3.create_wave")).click().run()
     assert not app.exception
     assert app.metric[0].value == "0"
+    made = waves(app, db_url)[-1]
+    assert (made.name, made.name_en, made.kind, made.status) == ("Vague 2", "Wave 2", "ex-post", "open")
     by_label(app.toggle, fr("step3.wave_open")).set_value(False).run()
     app.run()
     assert fr("step3.wave_closed") in [i.value for i in app.info]
+    assert waves(app, db_url)[-1].status == "closed"
     app.sidebar.button_group[0].set_value("en").run()
     assert raw_keys(app) == []
     assert by_label(app.selectbox, i18n.translate("step3.wave", "en")).value is not None

@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from groups import join
-from participants import notes, similar, survey
+from participants import notes, similar, sockets, survey
 from surveys import questionnaire
 from workshop import settings
 
@@ -134,5 +134,7 @@ async def _plain(send: Send, status: int, body: bytes, headers: list[tuple[bytes
 
 
 def on_start() -> None:
-    """Once per process: the sentence model of "already said?" loads before the room's first keystroke."""
+    """Once per process: the sentence model of "already said?" loads before the room's first keystroke, and
+    responses leave without waiting 40 ms for the phone's acknowledgement (participants/sockets.py)."""
+    sockets.no_delay_on_listening_sockets()
     similar.warm_up()

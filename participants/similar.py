@@ -3,8 +3,14 @@
 Each query reads one cheap signature of the group's notes (count, newest id, newest change); the index is
 rebuilt in the background when the signature changes, and queries meanwhile use the previous one (a hint
 a few seconds old is still a good hint). So a query costs one indexed read and one embedding of the draft.
+
+The embeddings of drafts (and of a rebuilt index's new notes) are computed together: queries that arrive
+while the model is busy wait for one batch call instead of each calling it (bench/phones_http.py: with 30
+phones typing, one call per draft took 60% of the server's samples, and a batch of 30 texts costs what about
+8 single texts cost); the vectors land in the embedding cache that the index's query then reads.
 """
 
+import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -14,6 +20,7 @@ from sqlmodel import col, select
 
 from groups import join
 from groups.models import Criterion
+from indicators import vectors
 from indicators.engine import SimilarNotesIndex
 from workshop import database
 
@@ -54,8 +61,46 @@ def _texts(group_id: int) -> tuple[list[str], list[str]]:
     return [corrected or text for _, text, corrected in rows], [str(i) for i, _, _ in rows]
 
 
+BATCH_WAIT = 10.0  # seconds a query waits for its batch before embedding its draft itself
+_batches: queue.SimpleQueue = queue.SimpleQueue()
+_batcher: threading.Thread | None = None
+
+
+def _embed_batches() -> None:
+    """The one thread that calls the sentence model for phones: everything queued meanwhile, in one call."""
+    while True:
+        waiting = [_batches.get()]
+        while True:
+            try:
+                waiting.append(_batches.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            vectors.embed([text for texts, _ in waiting for text in texts])
+        except Exception:  # each caller then embeds its own texts, and sees the error itself
+            pass
+        finally:
+            for _, done in waiting:
+                done.set()
+
+
+def embed_together(texts: list[str]) -> None:
+    """Put these texts' embeddings in the cache, in one model call with whatever else is waiting."""
+    global _batcher
+    if not texts or not vectors.embedding_available():
+        return
+    with _lock:
+        if _batcher is None:
+            _batcher = threading.Thread(target=_embed_batches, name="spirale-embed-batches", daemon=True)
+            _batcher.start()
+    done = threading.Event()
+    _batches.put((texts, done))
+    done.wait(BATCH_WAIT)
+
+
 def _build(group_id: int, signature: tuple) -> None:
     texts, ids = _texts(group_id)
+    embed_together(texts)  # only the notes not yet in the cache cost anything
     index = SimilarNotesIndex(texts, ids=ids)
     with _lock:
         entry = _entries.get(group_id)
@@ -94,6 +139,7 @@ def closest(code: str, text: str) -> list[str]:
     index = _index_for(joined.group_id, signature)
     if index is None:
         return []
+    embed_together([text])
     return [note.text for note in index.similar(text, SHOWN) if note.similarity >= MIN_SIMILARITY]
 
 

@@ -1,7 +1,15 @@
 """AppTest of the survey data screen: an export prepared and downloaded, an import checked then written."""
 
+import io
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
 from surveys import exports, service
 from tests.pages.conftest import by_label, load_demo
+from tests.pages.readback import downloaded
 from workshop import database, i18n
 
 
@@ -18,6 +26,7 @@ def test_export_then_import_into_a_new_wave(app, db_url):
         by_label(app.radio, fr("data.format")).set_value(kind).run()
         by_label(app.button, fr("data.prepare")).click().run()
         assert not app.exception and app.get("download_button")
+        assert len(_downloaded_table(app, kind)) == 208  # the file holds every respondent of the shown wave
     with database.session_scope(db_url) as session:
         wave = service.list_waves(session=session, project_id=pid)[0]
         content = exports.to_csv(
@@ -33,6 +42,25 @@ def test_export_then_import_into_a_new_wave(app, db_url):
     assert app.success[0].value == fr("data.imported", count=232)
     with database.session_scope(db_url) as session:
         assert service.respondent_count(session=session, project_id=pid, wave_id=new.id) == 232
+        first, copy = (
+            service.answers_frame(session=session, project_id=pid, wave_id=w)[["code", "indicator_id", "level"]]
+            .sort_values(["code", "indicator_id"], ignore_index=True)
+            for w in (wave.id, new.id)
+        )
+    pd.testing.assert_frame_equal(first, copy)  # every answer, as the first wave holds it
+
+
+def _downloaded_table(app, kind: str) -> pd.DataFrame:
+    button = app.get("download_button")[0]
+    data = downloaded(app, button.proto.label)
+    if kind == "xlsx":
+        return pd.read_excel(io.BytesIO(data), sheet_name=0)
+    if kind == "wide_csv":
+        return pd.read_csv(io.BytesIO(data), sep=None, engine="python", encoding="utf-8-sig")
+    with tempfile.TemporaryDirectory() as folder:  # pyreadstat reads a path
+        path = Path(folder) / "export.sav"
+        path.write_bytes(data)
+        return pyreadstat.read_sav(str(path))[0]
 
 
 def test_import_report_lists_rows_and_writes_nothing(app, db_url):

@@ -5,6 +5,9 @@ The page is run as its own script, logged in as an administrator (tests/pages/co
 tests do not depend on its row in app.py's table; test_pages.py covers it inside the whole app.
 """
 
+import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from groups import service as groups_service
 from privacy import participant_reference
 from tests.pages.conftest import by_label, login, raw_keys
+from tests.pages.readback import downloaded
 from ui.access import TOKEN_KEY
 from workshop import backup, database, i18n, projects, settings
 from workshop.access import FACILITATOR
@@ -95,6 +99,9 @@ def test_backup_now_lists_it_and_offers_the_download(db_url, backups):
     assert test.dataframe[0].value.iloc[0, 0] == made[0].name
     assert test.selectbox(key="backup_pick").value == made[0].name
     assert test.get("download_button")  # the file itself is read only when clicked
+    with closing(sqlite3.connect(f"file:{made[0].path}?mode=ro", uri=True)) as copy:  # the backup file, read back
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT count(*) FROM account").fetchone() == (1,)  # this instance's administrator
 
 
 def test_a_bad_backup_setting_is_a_message_not_a_crash(db_url, backups, monkeypatch):
@@ -111,6 +118,10 @@ def test_find_export_and_erase_one_participant(db_url, backups, project_id):
     texts = list(notes[tr("privacy.col.text")])
     assert texts == ["Un banc à l'ombre", "<b>Des voisins</b> **qui se parlent**"]  # literally, never rendered
     assert len(test.get("download_button")) == 2  # JSON and CSV
+    exported = json.dumps(json.loads(downloaded(test, tr("privacy.export_json"))), ensure_ascii=False)
+    assert "Un banc à l'ombre" in exported and "<b>Des voisins</b> **qui se parlent**" in exported
+    assert "Le bus du dimanche" not in exported  # someone else's note
+    assert "Des voisins" in downloaded(test, tr("privacy.export_csv")).decode("utf-8-sig")
     erase = by_label(test.button, tr("privacy.erase"))
     assert erase.disabled  # nothing is erased without the confirmation
     test.checkbox(key="privacy_erase_confirm").check().run()

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from workshop import backup, database, i18n, settings
+from workshop import backup, database, i18n, memory, settings
 from workshop.errors import SpiraleError
 
 LANG_KEY = "lang"
@@ -43,6 +43,7 @@ def start_database() -> None:
         st.info(t("error.database_hint", variable=settings.DATABASE_URL_VARIABLE))
         st.stop()
     backup.start_scheduler()  # once per process: automatic backups every SPIRALE_BACKUP_EVERY_MINUTES
+    memory.start_collector()  # once per process: a full collection a minute (Streamlit's after every run is off)
 
 
 def session():  # noqa: ANN201 - a context manager yielding a Session

@@ -127,3 +127,12 @@ DB_POOL_DEFAULT = 40
 def db_pool() -> int:
     """Database connections per server process (SPIRALE_DB_POOL, 40 by default, 2 to 1,000)."""
     return _whole_number(DB_POOL_VARIABLE, DB_POOL_DEFAULT, 2, 1000)
+
+
+GC_EVERY_VARIABLE = "SPIRALE_GC_EVERY_SECONDS"
+GC_EVERY_DEFAULT = 60
+
+
+def gc_every_seconds() -> int:
+    """Seconds between the server's full garbage collections (SPIRALE_GC_EVERY_SECONDS, 60; 0 turns them off)."""
+    return _whole_number(GC_EVERY_VARIABLE, GC_EVERY_DEFAULT, 0, 24 * 3600)

@@ -170,18 +170,27 @@ def test_phone_page_in_english_with_the_cycle_wording(db_url, meeting):
 
 
 def test_facilitator_edits_wordings_timer_and_corrections(db_url, meeting):
+    project, group, _ = meeting
+
+    def kept(read, **params):  # a groups.service reader, in a session of its own
+        with database.session_scope(db_url) as session:
+            return read(session=session, project_id=project.id, **params)
+
     app = facilitator(db_url)
     by_label(app.text_input, fr("step1.wording.fr", question=fr("question.action.short"))).set_value(
         "Que faire ensemble ?"
     )
     by_label(app.button, fr("step1.wording.save")).click().run()
     assert "Que faire ensemble ?" in [c.value for c in app.caption]
+    assert kept(service.question_wordings, cycle=1)["action"]["fr"] == "Que faire ensemble ?"
     by_label(app.selectbox, fr("step1.timer.question")).set_value(ILLBEING)
     by_label(app.button, fr("step1.timer.start")).click().run()
     timers = html_bodies(app, "spirale-timer")
     assert len(timers) == 1 and ("Encore 10:00" in timers[0] or "Encore 9:5" in timers[0])
+    assert 590 <= service.seconds_left(kept(service.get_group, group_id=group.id), ILLBEING) <= 600
     by_label(app.button, fr("step1.timer.stop")).click().run()
     assert not html_bodies(app, "spirale-timer")
+    assert kept(service.get_group, group_id=group.id).timer_question is None
     app.text_input(key="note_text_wellbeing").set_value("Le marché du samedi")
     by_label(app.button, fr("step1.add")).click().run()
     app.run()
@@ -189,6 +198,9 @@ def test_facilitator_edits_wordings_timer_and_corrections(db_url, meeting):
     by_label(app.button, fr("step1.edit_save")).click().run()
     card = html_bodies(app, "spirale-note")[0]
     assert "Le marché du samedi matin" in card and fr("step1.written", text="Le marché du samedi") in card
+    assert [(n.text, n.shown_text) for n in kept(service.list_criteria)] == [
+        ("Le marché du samedi", "Le marché du samedi matin")  # the first wording kept under the correction
+    ]
 
 
 def test_facilitator_sees_already_said(db_url, meeting):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.testclient import TestClient
@@ -99,11 +100,9 @@ def respondent_count(world: World, wave_id: int | None = None) -> int:
 
 
 def room_rows(world: World) -> list[SurveyToken]:
-    with database.session_scope(world.url) as session:
-        rows = session.query(SurveyToken).filter(SurveyToken.participant_token.is_not(None)).all()
-        for row in rows:
-            session.expunge(row)
-        return rows
+    with database.read_scope(world.url) as session:
+        query = select(SurveyToken).where(col(SurveyToken.participant_token).is_not(None)).order_by(SurveyToken.id)
+        return [SurveyToken.model_validate(row) for row in session.exec(query)]
 
 
 def csrf(phone: TestClient, path: str) -> str:
@@ -351,3 +350,28 @@ def test_room_code_closed_with_its_wave_and_unknown_codes(world, phones):
     with database.session_scope(world.url) as session:
         service.set_wave_status(session=session, project_id=world.project_id, wave_id=world.wave_id, status="open")
     assert shown("answer.progress", done=2, total=4) in phone.get(base).text  # reopened: the draft is there
+
+
+def test_a_phone_reference_finds_exports_and_erases_its_room_answers(world, phones):
+    import privacy
+    from privacy import service as privacy_service
+    from privacy.service import Selector
+
+    base = f"/p/enquete/{world.code}"
+    phone, other = phones
+    for client, place in ((phone, "Gare"), (other, "Nord")):
+        answer(client, base, 1, "q:place", place)
+        post(client, f"{base}/envoyer", {"csrf": form_token(client)})
+    reference = privacy.participant_reference(phone.cookies["spirale_participant"])
+    assert reference in phone.get(base).text  # the thanks screen gives it
+    selector = Selector(token=reference)
+    with database.session_scope(world.url) as session:
+        found = privacy_service.find_participant(session=session, project_id=world.project_id, selector=selector)
+        assert [r.place for r in found.responses] == ["Gare"] and len(found.links) == 1
+        privacy_service.erase_participant(session=session, project_id=world.project_id, selector=selector)
+    with database.read_scope(world.url) as session:
+        people = service.respondents_frame(session=session, project_id=world.project_id, wave_id=world.wave_id)
+    assert list(people["place"]) == ["Nord"]  # the other phone's response stays
+    assert shown("answer.already") in phone.get(base).text  # erased, and still one response per phone
+    post(phone, f"{base}/envoyer", {"csrf": form_token(phone)})
+    assert respondent_count(world) == 1

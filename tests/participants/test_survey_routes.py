@@ -375,3 +375,47 @@ def test_a_phone_reference_finds_exports_and_erases_its_room_answers(world, phon
     assert shown("answer.already") in phone.get(base).text  # erased, and still one response per phone
     post(phone, f"{base}/envoyer", {"csrf": form_token(phone)})
     assert respondent_count(world) == 1
+
+
+def test_through_the_real_server(app_db, app_url):
+    """app.py's st.App serves the routes beside Streamlit: the old link moves, a screen is kept, the send counts."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    with database.session_scope(app_db) as session:
+        project = projects.create_project(session=session, name="Serveur", place="Testville")
+        indicators_service.create_indicator(session=session, project_id=project.id, name_fr="Se loger", levels=LEVELS)
+        service.set_profile_questions(session=session, project_id=project.id, questions=QUESTIONS[1:])
+        wave = service.create_wave(session=session, project_id=project.id, name="Vague 1")
+        token = service.create_tokens(session=session, project_id=project.id, wave_id=wave.id, count=1)[0]
+    site = urlsplit(app_url)
+    cookies: dict[str, str] = {}
+
+    def ask(method: str, path: str, fields: dict | None = None) -> tuple[int, dict, str]:
+        connection = http.client.HTTPConnection(site.hostname, site.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        body = urlencode(fields).encode() if fields is not None else None
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        answer = connection.getresponse()
+        text = answer.read().decode()
+        for name, value in answer.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                cookies[key] = rest.split(";", 1)[0]
+        connection.close()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, text
+
+    status, headers, _ = ask("GET", f"/?survey={token}")
+    assert status == 303 and headers["location"] == f"/p/q/{token}"
+    status, headers, page = ask("GET", f"/p/q/{token}")
+    assert status == 200 and "frame-ancestors 'none'" in headers["content-security-policy"] and "stApp" not in page
+    form = {"csrf": CSRF.search(page).group(1), "etape": 0, "cle": "q:place", "reponse": "Gare"}
+    status, headers, _ = ask("POST", f"/p/q/{token}", form)
+    assert status == 303 and headers["location"] == f"/p/q/{token}?etape=1"
+    status, headers, _ = ask("POST", f"/p/q/{token}/envoyer", {"csrf": form["csrf"]})
+    assert status == 303 and shown("answer.thanks") in ask("GET", headers["location"])[2]
+    with database.read_scope(app_db) as session:
+        people = service.respondents_frame(session=session, project_id=project.id, wave_id=wave.id)
+    assert list(people["place"]) == ["Gare"]

@@ -126,7 +126,7 @@ def _question_fields(who: Phone, survey: Survey, step: Step, typed: str | None) 
             f'<span class="hint">{e(who.t("answer.pick_situation"))}</span></legend>{"".join(choices)}</fieldset>'
         )
     question = survey.questions[str(key)]
-    saved = str((draft.get("profile") or {}).get(str(key)) or "") if typed is None else typed
+    saved = str((draft.get("profile") or {}).get(str(key)) or "")
     if question.options:
         choices = [_choice(option, option, saved == option) for option in question.options]
         legend = f'<legend><h2 class="question">{e(question.label(who.lang))}</h2></legend>'
@@ -134,7 +134,8 @@ def _question_fields(who: Phone, survey: Survey, step: Step, typed: str | None) 
     return (
         f'<h2 class="question"><label for="answer">{e(question.label(who.lang))}</label></h2>'
         f'<p class="hint" id="answer-hint">{e(who.t("answer.free"))}</p>'
-        f'<input id="answer" name="{ANSWER_FIELD}" value="{e(saved)}" maxlength="{questionnaire.FREE_MAX}"'
+        f'<input id="answer" name="{ANSWER_FIELD}" value="{e(saved if typed is None else typed)}"'
+        f' maxlength="{questionnaire.FREE_MAX}"'
         ' aria-describedby="answer-hint" autocomplete="off">'
     )
 

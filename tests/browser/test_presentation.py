@@ -236,6 +236,9 @@ def test_reveal_hides_then_shows_and_a_hidden_note_leaves_and_comes_back(browser
         rerun(control, lambda: control.locator(f".st-key-hide_{note_id}").get_by_role("button").click())
         expect(screen.get_by_text("Le bruit la nuit")).to_have_count(0, timeout=FOLLOW_SECONDS * 1000)
         expect(card).to_contain_text(tr("step1.hidden_mark"))
+        wait_for_run(control)
+        expect(control.locator(f".st-key-hide_{note_id}")).to_have_count(0)  # its one button now shows it again
+        expect(control.locator(f".st-key-show_{note_id}")).to_have_count(1)
         expect(screen.locator("section[data-question=illbeing]").get_by_test_id("presented-count")).to_have_text("0")
         shot(control, "facilitator-wall-moderated")
         rerun(control, lambda: control.locator(f".st-key-show_{note_id}").get_by_role("button").click())

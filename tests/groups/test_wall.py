@@ -155,3 +155,24 @@ def test_archive_round_trip_keeps_veils_hidden_notes_and_their_log(session, proj
     assert [(e.criterion_id, e.action) for e in service.moderation_log(session=session, project_id=copy)] == [
         (copied.id, HIDE)
     ]
+
+
+def test_erasing_a_participant_takes_the_moderation_log_of_their_notes(session, project, group):
+    from privacy import service as privacy
+    from privacy.service import Selector
+
+    token = "phone-of-marie-0123456789abcdef"
+    note = service.add_criterion(
+        session=session,
+        project_id=project.id,
+        group_id=group.id,
+        question=WELLBEING,
+        text="Je m'appelle Marie Dupont",
+        participant_token=token,
+    )
+    kept = add(session, project, group, "Un parc propre")
+    service.hide_criterion(session=session, project_id=project.id, criterion_id=note.id)
+    service.hide_criterion(session=session, project_id=project.id, criterion_id=kept.id)
+    summary = privacy.erase_participant(session=session, project_id=project.id, selector=Selector(token=token))
+    assert summary.notes == 1 and summary.removed.get("note_moderation") == 1
+    assert [e.criterion_id for e in service.moderation_log(session=session, project_id=project.id)] == [kept.id]

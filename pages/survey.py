@@ -198,14 +198,16 @@ with links:
     # The room's QR code, to project: anyone in the room answers, one response per phone.
     with shell.session() as session:
         room_code = service.room_code(session=session, project_id=project_id, wave_id=wave_id)
+        room_answers = service.room_answers(session=session, project_id=project_id, wave_id=wave_id)
     room_link = service.room_link(room_code, st.context.url)
     st.subheader(t("step3.room_title"))
     if is_open:
         st.caption(t("step3.room_help"))
-        qr_col, text_col = st.columns([2, 3])
-        qr_col.image(questionnaire.qr_png(room_link), width=420)
+        qr_col, text_col = st.columns(2)  # half the page: readable from the back of the room when projected
+        qr_col.image(questionnaire.qr_png(room_link), width="stretch")
         text_col.markdown("## " + t("step3.room_code", code=room_code))  # our own code: no user text
         text_col.code(room_link, language=None)
+        text_col.caption(t("step3.room_answers", count=room_answers))
         if settings.unreachable_by_phones(room_link):
             text_col.warning(t("step1.join.local", variable=settings.PUBLIC_URL_VARIABLE), icon="📵")
     else:

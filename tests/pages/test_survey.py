@@ -26,6 +26,7 @@ def test_links_and_qr_for_a_wave(app, db_url):
     assert re.fullmatch(r"http://\S+/p/enquete/[A-Z0-9]{6}", room), room  # the room's code, projected
     assert re.fullmatch(r"http://\S+/p/q/[\w-]+", first), first  # a person's own link
     assert fr("step3.room_code", code=room.rsplit("/", 1)[1]) in [m.value.lstrip("# ") for m in app.markdown]
+    assert fr("step3.room_answers", count=0) in [c.value for c in app.caption]
     assert fr("step3.links_counts", total=3, answered=0) in [c.value for c in app.caption]
     assert len(app.get("image")) == 2  # the room's QR code and the one of the next unused link
     labels = [b.label for b in app.get("download_button")]

@@ -284,6 +284,22 @@ def test_a_link_of_another_wave_answers_that_wave_only(world, phones):
     assert respondent_count(world, other.id) == 1 and respondent_count(world) == 0
 
 
+def test_a_phone_answers_each_wave_room_code_once(world, phones):
+    with database.session_scope(world.url) as session:
+        other = service.create_wave(session=session, project_id=world.project_id, name="Vague 2")
+    phone = phones[0]
+    for code, level in ((world.code, 1), (other.room_code, 5)):
+        base = f"/p/enquete/{code}"
+        assert shown("answer.progress", done=1, total=4) in phone.get(base).text  # a fresh questionnaire
+        answer(phone, base, 2, f"i:{world.indicators[0]}", level)
+        post(phone, f"{base}/envoyer", {"csrf": form_token(phone)})
+        assert shown("answer.already") in phone.get(base).text
+    first, second = respondents(world), respondents(world, other.id)
+    a = world.indicators[0]
+    assert [r["levels"][a] for r in first] == [1] and [r["levels"][a] for r in second] == [5]
+    assert sorted(r.wave_id for r in room_rows(world)) == sorted([world.wave_id, other.id])
+
+
 # ---------- the room's code ----------
 
 

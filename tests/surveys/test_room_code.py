@@ -62,6 +62,7 @@ def test_one_response_per_phone_and_wave(session):
     assert state.answered and state.token == first and state.participant_token == PHONE_1
     _refused("error.token_used", service.submit_token, session=session, token=first, levels={}, profile={})
     assert service.respondent_count(session=session, project_id=pid, wave_id=wid) == 1
+    assert service.room_answers(session=session, project_id=pid, wave_id=wid) == 1  # the other phone has not sent
     assert service.tokens_frame(session=session, project_id=pid, wave_id=wid).empty  # not mailed links
     _refused("error.token_unknown", service.room_response, session=session, code=code, participant_token="short")
     _refused("error.room_code_unknown", service.room_state, session=session, code="", participant_token=PHONE_1)

@@ -34,7 +34,7 @@ from surveys.models import (
 from workshop import i18n, settings
 from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
-from workshop.text import clean_name, clean_optional, plain
+from workshop.text import NAME_MAX, clean_name, clean_optional, plain
 
 AGE_BANDS = ("16-25", "26-40", "41-60", "61-75", "76+")
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -344,7 +344,7 @@ def set_profile_questions(
             ProfileQuestion(
                 project_id=project_id,
                 key=key,
-                label_fr=clean_name(question.get("label_fr", "") or key)[:200],
+                label_fr=clean_optional(question.get("label_fr", ""), max_length=NAME_MAX) or key,  # blank: the key
                 label_en=clean_optional(question.get("label_en", ""), max_length=200),
                 choices=clean_optional(choices, max_length=4000),
                 position=position,
@@ -482,17 +482,6 @@ def room_code(*, session: Session, project_id: int, wave_id: int) -> str:
         session.add(wave)
         session.flush()
     return wave.room_code
-
-
-def room_answers(*, session: Session, project_id: int, wave_id: int) -> int:
-    """How many phones have sent their response through the wave's room code."""
-    query = select(func.count()).where(
-        SurveyToken.project_id == project_id,
-        SurveyToken.wave_id == wave_id,
-        col(SurveyToken.participant_token).is_not(None),
-        col(SurveyToken.used_at).is_not(None),
-    )
-    return int(session.exec(query).one())
 
 
 def room_link(code: str, request_url: str | None = None) -> str:

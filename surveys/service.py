@@ -484,6 +484,17 @@ def room_code(*, session: Session, project_id: int, wave_id: int) -> str:
     return wave.room_code
 
 
+def room_answers(*, session: Session, project_id: int, wave_id: int) -> int:
+    """How many phones have sent their response through the wave's room code."""
+    query = select(func.count()).where(
+        SurveyToken.project_id == project_id,
+        SurveyToken.wave_id == wave_id,
+        col(SurveyToken.participant_token).is_not(None),
+        col(SurveyToken.used_at).is_not(None),
+    )
+    return int(session.exec(query).one())
+
+
 def room_link(code: str, request_url: str | None = None) -> str:
     """The address the room's QR code opens (the participants' route)."""
     return settings.phone_link(f"p/enquete/{code}", request_url)

@@ -5,9 +5,11 @@ not rolled back, so a service that wrote part of its work before refusing is cau
 must hold inside the service, not only thanks to the page's rollback).
 """
 
+import contextvars
 import os
 import string
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +89,25 @@ def assert_clear(error: SpiraleError) -> None:
         assert rendered == i18n.translate(error.key, lang, **error.params)
 
 
+_MUST_ACCEPT = contextvars.ContextVar("must_accept", default=False)
+
+
+@contextmanager
+def all_accepted() -> Iterator[None]:
+    """Inside, every `call` must be accepted: a property's own body, given valid input of the same shape, proves
+    that the service does not pass the hostile test by refusing everything (and reads back what it stored)."""
+    token = _MUST_ACCEPT.set(True)
+    try:
+        yield
+    finally:
+        _MUST_ACCEPT.reset(token)
+
+
 def call(url: str, service: Callable[..., Any], /, **params: Any) -> tuple[bool, Any]:
     """(True, result) committed, or (False, SpiraleError) with the database as it was before the call.
 
-    Any other exception propagates: for hostile input it is a defect of the service.
+    Any other exception propagates: for hostile input it is a defect of the service. Inside `all_accepted`,
+    a refusal fails the test.
     """
     before = snapshot(url)
     with Session(database.get_engine(url), expire_on_commit=False) as session:
@@ -100,6 +117,7 @@ def call(url: str, service: Callable[..., Any], /, **params: Any) -> tuple[bool,
             session.commit()  # keep whatever the service flushed before refusing: there must be nothing
             assert_clear(error)
             assert snapshot(url) == before, f"{error!r} left the database changed"
+            assert not _MUST_ACCEPT.get(), f"{service.__name__} refused valid input {params!r}: {error!r}"
             return False, error
         session.commit()
     return True, result

@@ -47,3 +47,20 @@ CONTROLS = frozenset(c for c in map(chr, range(0x80)) if unicodedata.category(c)
 def cleaned(value: str) -> str:
     """What a stored text must read back as: the input without control characters and surrounding whitespace."""
     return "".join(c for c in value if c not in CONTROLS).strip()
+
+
+_TYPED = st.characters(codec="utf-8", exclude_characters="".join(CONTROLS), exclude_categories=("Cs",))
+
+
+def valid_text(limit: int, *, required: bool = True) -> st.SearchStrategy[str]:
+    """Text of the same shape that a field must take and give back as written: any character but the ASCII
+    controls (markup, SQL, formulas, emoji, bidi marks, accents...), inner line breaks and tabs, spaces around
+    it, and up to `limit` characters once its edges are stripped (exactly `limit` too)."""
+    core = st.one_of(
+        st.text(_TYPED, min_size=1, max_size=min(limit, 80)),
+        st.sampled_from([s for s in SAMPLES if cleaned(s) and len(cleaned(s)) <= limit]),
+        st.builds(lambda c: c * limit, st.sampled_from(["é", "a", "😀", "<", "𝔘"])),
+    ).filter(lambda text: 0 < len(cleaned(text)) <= limit)
+    padded = st.builds(lambda before, text, after: before + text + after, st.sampled_from(["", " ", "\n", "\t "]),
+                       core, st.sampled_from(["", " ", "\r\n"]))  # fmt: skip
+    return padded if required else st.one_of(st.just(""), st.just("   "), padded)

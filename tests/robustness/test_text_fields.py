@@ -1,11 +1,16 @@
 """Hostile text in every field a person types: each service stores it literally (cleaned of controls and
-surrounding whitespace) or refuses with a clear message, leaving the database as it was."""
+surrounding whitespace) or refuses with a clear message, leaving the database as it was.
+
+Each property has a twin at the end of the file that runs the same body on valid text of the same shape
+(`valid_text`, up to the field's limit) inside `all_accepted`: every call must then succeed and read back
+exactly, so a service that refused everything could not pass.
+"""
 
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from actions import partners as partners_service
@@ -13,12 +18,16 @@ from actions import service as actions_service
 from groups import join
 from groups import service as groups_service
 from groups.models import ILLBEING, WELLBEING
+from groups.service import WORDING_MAX
 from indicators import board, mixed, scales
 from indicators import service as indicators_service
+from indicators.board import CLUSTER_NAME_MAX
+from indicators.service import INDICATOR_NAME_MAX
 from surveys import service as surveys_service
-from tests.robustness.conftest import call, examples, read
-from tests.robustness.strategies import cleaned, hostile_text
+from tests.robustness.conftest import all_accepted, call, examples, read
+from tests.robustness.strategies import cleaned, hostile_text, valid_text
 from workshop import database, projects
+from workshop.text import LONG_TEXT_MAX, NAME_MAX, NOTE_MAX
 
 EXAMPLES = examples(20)
 SCALE = {level: f"Situation {level}" for level in range(1, 6)}
@@ -188,6 +197,7 @@ def test_cluster_split_and_move_names(world: World, name: str, new_name: str) ->
         ok, _ = call(world.url, board.move_notes, project_id=world.project_id, criterion_ids=[moved],
                      target_id=cluster.id, seen=after.versions)  # fmt: skip
         assert ok  # back where it was, for the next example
+        after = read(world.url, board.load_board, project_id=world.project_id)  # the board as it now is
     ok, _ = call(world.url, board.move_notes, project_id=world.project_id, criterion_ids=[world.criterion_id],
                  target_id=None, seen=after.versions, name=new_name)  # fmt: skip
     if ok:
@@ -384,3 +394,171 @@ def test_a_participants_free_answers(world: World, place: str, extra: str, draft
         assert row["place"] == cleaned(place)
         if cleaned(extra):  # a blank answer is not stored
             assert row["quartier"] == cleaned(extra)
+
+
+# ---------- the twins: valid text of the same shape, every call accepted and read back exactly ----------
+
+name = valid_text(NAME_MAX)
+optional_name = valid_text(NAME_MAX, required=False)
+long_text = valid_text(LONG_TEXT_MAX, required=False)
+
+
+def body(test):  # a @given test -> its undecorated function
+    return test.hypothesis.inner_test
+
+
+@EXAMPLES
+@given(text=valid_text(NOTE_MAX), author=optional_name)
+def test_valid_note_from_the_facilitator(world: World, text: str, author: str) -> None:
+    with all_accepted():
+        body(test_note_from_the_facilitator)(world, text, author)
+
+
+@EXAMPLES
+@given(text=valid_text(NOTE_MAX))
+def test_valid_note_correction(world: World, text: str) -> None:
+    with all_accepted():
+        body(test_note_correction)(world, text)
+
+
+@EXAMPLES
+@given(text=valid_text(NOTE_MAX), alias=optional_name, edit=valid_text(NOTE_MAX))
+def test_valid_note_from_a_phone_and_its_edit(world: World, text: str, alias: str, edit: str) -> None:
+    with all_accepted():
+        body(test_note_from_a_phone_and_its_edit)(world, text, alias, edit)
+
+
+@EXAMPLES
+@given(profile=name, facilitator=optional_name)
+def test_valid_group_names(world: World, profile: str, facilitator: str) -> None:
+    with all_accepted():
+        body(test_group_names)(world, profile, facilitator)
+
+
+@EXAMPLES
+@given(name=name, place=valid_text(120, required=False), description=long_text)
+def test_valid_project_names(db_url: str, name: str, place: str, description: str) -> None:
+    assume(cleaned(name) not in {p.name for p in read(db_url, projects.list_projects)})  # names are unique
+    with all_accepted():
+        body(test_project_names)(db_url, name, place, description)
+
+
+@EXAMPLES
+@given(french=valid_text(WORDING_MAX, required=False), english=valid_text(WORDING_MAX, required=False))
+def test_valid_question_wordings(world: World, french: str, english: str) -> None:
+    with all_accepted():
+        body(test_question_wordings)(world, french, english)
+
+
+@EXAMPLES
+@given(name=valid_text(CLUSTER_NAME_MAX))
+def test_valid_cluster_rename(world: World, name: str) -> None:
+    with all_accepted():
+        body(test_cluster_rename)(world, name)
+
+
+@EXAMPLES
+@given(name=name, name_en=valid_text(INDICATOR_NAME_MAX, required=False), definition=long_text,
+       levels=st.lists(long_text, min_size=5, max_size=5))  # fmt: skip
+def test_valid_indicator_texts(world: World, name: str, name_en: str, definition: str, levels: list[str]) -> None:
+    with all_accepted():
+        body(test_indicator_texts)(world, name, name_en, definition, levels)
+
+
+@EXAMPLES
+@given(name=valid_text(CLUSTER_NAME_MAX, required=False), new_name=valid_text(CLUSTER_NAME_MAX, required=False))
+def test_valid_cluster_split_and_move_names(world: World, name: str, new_name: str) -> None:
+    with all_accepted():
+        body(test_cluster_split_and_move_names)(world, name, new_name)
+
+
+@EXAMPLES
+@given(name=name, name_en=valid_text(120, required=False))
+def test_valid_wave_names(world: World, name: str, name_en: str) -> None:
+    with all_accepted():
+        body(test_wave_names)(world, name, name_en)
+
+
+# A question's key, as the profile-question form explains it: a letter, then letters, digits or "_".
+question_keys = st.builds(lambda first, rest, pad: pad + first + rest + pad, st.sampled_from("abcxyzABQ"),
+                          st.text("abcdefghijklmnopqrstuvwxyz0123456789_", max_size=39),
+                          st.sampled_from(["", " "]))  # fmt: skip
+
+
+@EXAMPLES
+@given(key=question_keys, label_fr=optional_name, label_en=valid_text(200, required=False),
+       choices=valid_text(4000, required=False))  # fmt: skip
+def test_valid_profile_questions(world: World, key: str, label_fr: str, label_en: str, choices: str) -> None:
+    with all_accepted():
+        body(test_profile_questions)(world, key, label_fr, label_en, choices)
+
+
+@EXAMPLES
+@given(name=name, contact=valid_text(160, required=False), rename=name)
+def test_valid_partner_texts(world: World, name: str, contact: str, rename: str) -> None:
+    with all_accepted():
+        body(test_partner_texts)(world, name, contact, rename)
+
+
+@EXAMPLES
+@given(name=name, theme=valid_text(400, required=False))
+def test_valid_commission_texts(world: World, name: str, theme: str) -> None:
+    with all_accepted():
+        body(test_commission_texts)(world, name, theme)
+
+
+@EXAMPLES
+@given(title=name, description=valid_text(4000, required=False))
+def test_valid_action_texts(world: World, title: str, description: str) -> None:
+    with all_accepted():
+        body(test_action_texts)(world, title, description)
+
+
+# Amounts as people write them: a whole or decimal number, a comma or a point, spaces between thousands.
+amounts = st.one_of(
+    st.integers(0, 10**9).map(str),
+    st.decimals(0, 10**6, places=2, allow_nan=False).map(lambda d: str(d).replace(".", ",")),
+    st.sampled_from(["12,5", "12.5", "1 000", " 3 ", "0"]),
+)
+
+
+@EXAMPLES
+@given(amount=amounts, unit=valid_text(40, required=False), description=long_text)
+def test_valid_commitment_texts(world: World, amount: str, unit: str, description: str) -> None:
+    with all_accepted():
+        body(test_commitment_texts)(world, amount, unit, description)
+
+
+@EXAMPLES
+@given(title=name)
+def test_valid_milestone_title(world: World, title: str) -> None:
+    with all_accepted():
+        body(test_milestone_title)(world, title)
+
+
+@EXAMPLES
+@given(title=name, presented=valid_text(4000, required=False), attendance=st.integers(0, 100_000).map(str))
+def test_valid_plenary_texts(world: World, title: str, presented: str, attendance: str) -> None:
+    with all_accepted():
+        body(test_plenary_texts)(world, title, presented, attendance)
+
+
+@examples(10)
+@given(text=valid_text(NOTE_MAX), other=name)
+def test_valid_text_on_postgresql(pg_world: tuple[str, int, int], text: str, other: str) -> None:
+    with all_accepted():
+        body(test_hostile_text_on_postgresql)(pg_world, text, other)
+
+
+@EXAMPLES
+@given(name=name, delegate=optional_name)
+def test_valid_mixed_group_and_delegate_names(world: World, name: str, delegate: str) -> None:
+    with all_accepted():
+        body(test_mixed_group_and_delegate_names)(world, name, delegate)
+
+
+@EXAMPLES
+@given(place=valid_text(120, required=False), extra=valid_text(200, required=False), draft=long_text)
+def test_valid_participants_free_answers(world: World, place: str, extra: str, draft: str) -> None:
+    with all_accepted():
+        body(test_a_participants_free_answers)(world, place, extra, draft)

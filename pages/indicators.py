@@ -179,7 +179,9 @@ with st.container():
         voices = {v.indicator_id: v for v in diversity.indicators}
         shown = frame.assign(
             status=frame["status"].map(lambda s: t(f"indicator.status.{s}")),
-            heard=[", ".join(voices[i].groups) if i in voices else "" for i in frame["id"]],
+            heard=[
+                ", ".join(f"{g} ({n})" for g, n in voices[i].groups.items()) if i in voices else "" for i in frame["id"]
+            ],
             silent=[", ".join(voices[i].silent) if i in voices else "" for i in frame["id"]],
             to_rewrite=[t("step2.to_rewrite_count", count=n) if n else "" for n in frame["to_rewrite"]],
         )

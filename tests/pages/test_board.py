@@ -3,7 +3,9 @@
 import pytest
 
 from indicators import board
+from indicators import service as indicators_service
 from tests.pages.conftest import by_label, load_demo
+from ui.shell import escape as shell_escape
 from workshop import database, i18n
 
 
@@ -28,9 +30,12 @@ def view(app, db_url):
 
 @pytest.fixture
 def demo_board(app):
+    """The demo's board in its cards view (the drag view is a component AppTest cannot drag: see the browser test)."""
     load_demo(app)
     app.switch_page("pages/board.py").run()
     assert not app.exception
+    assert app.radio(key="board_mode").value == "drag"  # the board opens to drag
+    app.radio(key="board_mode").set_value("cards").run()
     return app
 
 
@@ -40,8 +45,36 @@ def test_first_visit_lays_out_clusters_with_coloured_notes_and_groups(demo_board
     laid = view(app, db_url)
     assert len(shown) == len(laid.clusters) > 5
     assert "#f9d6d5" in "".join(shown) and "Jeunes 16-25 ans" in "".join(shown)
-    assert app.caption[1].value == fr("board.counts", clusters=len(laid.clusters), pinned=0, notes=len(laid.notes),
-                                      alone=len(laid.unclustered))  # fmt: skip
+    alone = len(laid.unclustered)
+    assert fr("board.counts", clusters=len(laid.clusters), pinned=0, notes=len(laid.notes), alone=alone) in [
+        c.value for c in app.caption
+    ]
+
+
+def test_cards_show_each_name_with_its_most_representative_note_and_the_notes_no_indicator_carries(demo_board, db_url):
+    app = demo_board
+    shown = clusters_html(app)
+    laid = view(app, db_url)
+    for html, cluster in zip(shown, laid.clusters, strict=True):
+        assert "data-testid='cluster-representative'" in html  # « the note that says it best »
+        said = html.split("data-testid='cluster-representative'")[1].split("</div>")[0]
+        assert any(shell_escape(n.text)[:40] in said or shell_escape(n.text)[:20] in said for n in cluster.notes)
+    with database.session_scope(db_url) as session:
+        left = indicators_service.diversity(session=session, project_id=app.session_state["project_id"])
+    assert left.uncarried_ids  # the demo leaves some notes to no indicator
+    assert app.info[0].value.startswith(
+        fr("board.voices_left", count=len(left.uncarried_ids & {n.criterion_id for n in laid.notes}))
+    )
+    marked = "".join(h.proto.body for h in app.get("html")).count(f"title='{shell_escape(fr('board.uncarried'))}'>◌")
+    assert marked == len(left.uncarried_ids & {n.criterion_id for n in laid.notes})  # each of them, on its card
+
+
+def test_a_search_keeps_the_clusters_holding_the_word(demo_board, db_url):
+    app = demo_board
+    app.text_input(key="board_search").set_value("loyer").run()
+    shown = clusters_html(app)
+    assert 0 < len(shown) < len(view(app, db_url).clusters)
+    assert all("loyer" in html.casefold() for html in shown)
 
 
 def test_pin_rename_merge_and_undo(demo_board, db_url):
@@ -107,11 +140,20 @@ def test_resuggest_keeps_accepted_clusters(demo_board, db_url):
     app = demo_board
     first = view(app, db_url).clusters[0]
     click(app, fr("board.pin"))
-    app.slider(key="board_threshold").set_value(0.8).run()  # moving the threshold re-suggests
+    before = view(app, db_url)
+    app.slider(key="board_finesse").set_value(2).run()  # moving the finesse only shows what it would give
     assert not app.exception and not app.error
+    assert view(app, db_url).versions == before.versions
+    apply = next(b for b in app.button if b.key == "board_suggest")
+    count = int("".join(ch for ch in apply.label if ch.isdigit()))
+    assert apply.label == fr("board.finesse_apply", count=count)
+    preview = fr("board.finesse_preview", count=count, pinned=1, alone=0)[:30]
+    assert any(c.value.startswith(preview) for c in app.caption)
+    apply.click().run()
     after = view(app, db_url)
+    assert len(after.clusters) == count
     assert after.cluster(first.id).pinned and after.cluster(first.id).notes == first.notes
-    click(app, fr("board.suggest"))  # the same again, e.g. once new notes came in
+    next(b for b in app.button if b.key == "board_suggest").click().run()  # the same again, e.g. new notes came in
     with database.session_scope(db_url) as session:
         kinds = [e.kind for e in board.history(session=session, project_id=app.session_state["project_id"])]
     assert kinds[:3] == ["suggest", "suggest", "pin"]  # newest first; then how the demo laid its board out

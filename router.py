@@ -1,7 +1,6 @@
 """Spirale: the router. Page config, database check, login, sidebar, then the page chosen.
 
-Participants (phones, no account) arrive with a link whose query parameter names what they
-join; they get that one page and nothing else: no sidebar, no navigation, no other project.
+Participants' phones never come here: they are served by the light routes of participants/ (app.py).
 Everyone else logs in. A logged-out visitor gets the login form at every address; a logged-in
 person sees the pages their role on the current project allows (PAGES below), and any other
 page's address shows a refusal, never the page.
@@ -11,9 +10,7 @@ import streamlit as st
 
 from ui import access, shell, sidebar
 from workshop.access import ADMIN, EDIT, EXPORT, VIEW
-
-# Query parameter of a participant link -> the only page that link opens.
-PARTICIPANT_PAGES: dict[str, str] = {"code": "pages/join.py"}  # a survey link: participants/survey.py (/p/q/…)
+from workshop.errors import SpiraleError
 
 # The one table of pages: section, title, icon, address, and the permission needed on the current project
 # (SIGNED_IN: any logged-in person). Each page's first line, access.require_page(__file__), reads it too.
@@ -40,11 +37,6 @@ PAGES: dict[str, tuple[str, str, str, str, str | None]] = {
 
 st.set_page_config(page_title="Spirale", page_icon="🌀", layout="wide")
 shell.start_database()
-participant_page = next((page for param, page in PARTICIPANT_PAGES.items() if param in st.query_params), None)
-if participant_page:
-    st.navigation([st.Page(participant_page, title="Spirale", icon="🌀")], position="hidden").run()
-    st.stop()
-
 t = shell.t
 access.register_pages({path: row[4] for path, row in PAGES.items()})
 account = access.settle()
@@ -79,4 +71,7 @@ if account is not None:
 access.keep_cookie()
 shell.apply_projector_mode()
 shell.show_flash()
-navigation.run()
+try:
+    navigation.run()
+except SpiraleError as refusal:  # e.g. error.database_busy from a page's own session block: said, not a traceback
+    shell.show_error(refusal)

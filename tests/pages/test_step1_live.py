@@ -1,4 +1,4 @@
-"""AppTest of step 1 live: the facilitator's meeting screen, the participant's phone page, paper files, synthesis."""
+"""AppTest of step 1 live: the facilitator's meeting screen, paper files, synthesis (phones: tests/participants/)."""
 
 import io
 import json
@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from groups import join, service
 from groups.models import ILLBEING, WELLBEING
-from tests.pages.conftest import APP, by_label, raw_keys
+from tests.pages.conftest import APP, by_label
 from workshop import database, i18n, projects, settings
 from workshop.text import NOTE_MAX
 
@@ -44,28 +44,12 @@ def facilitator(db_url) -> AppTest:
     return app
 
 
-def phone(code: str | None) -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    app.query_params["code"] = code or ""
-    app.run()
-    assert not app.exception
-    return app
-
-
-def send(app: AppTest, text: str, question: str = WELLBEING) -> AppTest:
-    app.radio(key="join_question").set_value(question)
-    app.text_input(key="join_text").set_value(text)
-    by_label(app.button, fr("join.send")).click().run()
-    assert not app.exception
-    return app
-
-
 def test_facilitator_opens_and_closes_the_join_code(db_url, meeting):
     _, _, code = meeting
     app = facilitator(db_url)
     assert html_bodies(app, "spirale-join-code")[0].endswith(f">{code}</div>")
     assert app.image, "a QR code is on the projected screen"
-    assert any(f"?code={code}" in c.value for c in app.caption)
+    assert any(f"/p/{code}" in c.value for c in app.caption)  # the phones' light route
     assert f"📱 {code}" in html_bodies(app, "spirale-join-reminder")[0]  # stays in view in the sidebar
     by_label(app.button, fr("step1.join.close")).click().run()
     assert not html_bodies(app, "spirale-join-code")
@@ -78,95 +62,22 @@ def test_public_url_setting_makes_the_link(db_url, meeting, monkeypatch):
     monkeypatch.setenv(settings.PUBLIC_URL_VARIABLE, "https://spirale.ville.example/")
     _, _, code = meeting
     app = facilitator(db_url)
-    assert fr("step1.join.link", url=f"https://spirale.ville.example/?code={code}") in [c.value for c in app.caption]
+    assert fr("step1.join.link", url=f"https://spirale.ville.example/p/{code}") in [c.value for c in app.caption]
 
 
-def test_phone_page_reaches_only_its_group(db_url, meeting):
+def test_a_phone_note_reaches_the_wall(db_url, meeting):
+    """A phone's note (sent through the service its route calls; the route itself: tests/participants/)."""
     _, _, code = meeting
-    app = phone(code)
-    assert app.title[0].value == fr("join.title")
-    assert fr("join.welcome", group="Parents seuls") in [c.value for c in app.caption]
-    assert not app.sidebar.children or not app.sidebar.selectbox  # no project picker, no navigation
-    assert not [b for b in app.button if b.label in (fr("step1.add"), fr("step1.validate_all"))]
-    assert raw_keys(app) == []
-
-
-def test_phone_sends_a_note_that_the_wall_shows(db_url, meeting):
-    _, _, code = meeting
-    app = send(phone(code), "<b>Un toit</b> **pour tous**", ILLBEING)
-    assert app.success[0].value == fr("join.sent")
-    assert app.text_input(key="join_text").value == ""
-    assert app.subheader[0].value == fr("join.mine", count=1)
-    mine = html_bodies(app, "spirale-note")
-    assert len(mine) == 1 and "&lt;b&gt;Un toit&lt;/b&gt; **pour tous**" in mine[0]
+    with database.session_scope(db_url) as session:
+        join.send_note(
+            session=session, code=code, participant_token=join.new_participant_token(), question=ILLBEING,
+            text="<b>Un toit</b> **pour tous**",
+        )  # fmt: skip
     wall = facilitator(db_url)
     assert "&lt;b&gt;Un toit&lt;/b&gt;" in html_bodies(wall, "spirale-note")[0]
     shorts = [fr(f"question.{q}.short") for q in ("wellbeing", "illbeing", "action")]
     assert [s.value for s in wall.subheader][:3] == [f"{shorts[0]} (0)", f"{shorts[1]} (1)", f"{shorts[2]} (0)"]
     assert "📱" in html_bodies(wall, "spirale-authors")[0]
-
-
-def test_phone_bad_input_gets_clear_messages(db_url, meeting):
-    _, _, code = meeting
-    app = send(phone(code), "   ")
-    assert app.error[0].value == fr("error.text_empty")
-    assert app.text_input(key="join_text").max_chars == NOTE_MAX  # the phone cannot type past a post-it
-    for number in range(service.RATE_LIMIT_NOTES):
-        send(app, f"Idée {number}")
-        assert not app.error
-    app = send(app, "Une de trop")
-    assert app.error[0].value.startswith(fr("error.note_rate", seconds=0).split("0")[0])
-    assert app.text_input(key="join_text").value == "Une de trop"  # nothing typed is lost
-
-
-def test_wrong_and_closed_codes(db_url, meeting):
-    project, group, code = meeting
-    app = phone("QQQQQQ")
-    assert app.error[0].value == fr("error.join_code_unknown", code="QQQQQQ")
-    app.text_input[0].set_value(code.lower())
-    by_label(app.button, fr("join.enter")).click().run()
-    assert not app.error and fr("join.welcome", group="Parents seuls") in [c.value for c in app.caption]
-    with database.session_scope(db_url) as session:
-        join.close_join(session=session, project_id=project.id, group_id=group.id)
-    app.run()
-    assert app.error[0].value == fr("error.join_code_closed", code=code)
-    assert phone(None).text_input[0].label == fr("join.code")
-
-
-def test_phone_edits_its_note_until_validated(db_url, meeting):
-    project, _, code = meeting
-    app = send(phone(code), "Des bancs")
-    edit = next(t for t in app.text_area if t.value == "Des bancs")
-    edit.set_value("Des bancs à l'ombre")
-    by_label(app.button, fr("join.save")).click().run()
-    assert "Des bancs à l&#x27;ombre" in html_bodies(app, "spirale-note")[0]
-    with database.session_scope(db_url) as session:
-        note = service.list_criteria(session=session, project_id=project.id)[0]
-        assert (note.text, note.corrected_text) == ("Des bancs", "Des bancs à l'ombre")
-        service.validate_group(session=session, project_id=project.id, group_id=note.group_id)
-    app.run()
-    assert fr("join.validated") in [c.value for c in app.caption]
-    assert not [b for b in app.button if b.label == fr("join.withdraw")]
-
-
-def test_phone_page_in_english_with_the_cycle_wording(db_url, meeting):
-    project, _, code = meeting
-    with database.session_scope(db_url) as session:
-        service.set_question_wording(
-            session=session,
-            project_id=project.id,
-            cycle=1,
-            question=WELLBEING,
-            text_fr="",
-            text_en="What makes you *well*?",
-        )
-    app = phone(code)
-    app.button_group[0].set_value("en").run()
-    assert app.title[0].value == en("join.title")
-    radio = app.radio(key="join_question")
-    assert radio.options == [en("question.wellbeing.short"), en("question.illbeing.short"), en("question.action.short")]
-    assert radio.proto.captions[0] == "What makes you \\*well\\*?"
-    assert raw_keys(app) == []
 
 
 def test_facilitator_edits_wordings_timer_and_corrections(db_url, meeting):
@@ -220,22 +131,6 @@ def test_facilitator_sees_already_said(db_url, meeting):
     assert len(similar) == 1 and "Le bruit la nuit" in similar[0]
     cards = html_bodies(app, "spirale-note")
     assert len(cards) == 2 and all("🤝1" in card for card in cards)  # the wall shows the agreement too
-
-
-def test_phone_sees_already_said(db_url, meeting):
-    project, group, code = meeting
-    with database.session_scope(db_url) as session:
-        service.add_criterion(
-            session=session,
-            project_id=project.id,
-            group_id=group.id,
-            question=ILLBEING,
-            text="Avoir un logement décent",
-        )
-    app = phone(code)
-    app.text_input(key="join_text").set_value("un logement").run()
-    similar = html_bodies(app, "spirale-similar")
-    assert len(similar) == 1 and "Avoir un logement décent" in similar[0]
 
 
 CSV_OK = (
@@ -308,17 +203,6 @@ def test_synthesis_shows_the_other_groups(db_url, meeting):
     assert ">B<" in html_bodies(app, "spirale-note")[0].replace("</div>", "<")
 
 
-def test_phone_shows_the_countdown_of_its_question(db_url, meeting):
-    project, group, code = meeting
-    with database.session_scope(db_url) as session:
-        service.start_timer(session=session, project_id=project.id, group_id=group.id, question=ILLBEING, minutes=3)
-    app = phone(code)
-    assert not html_bodies(app, "spirale-timer")  # well-being is chosen: no countdown on it
-    app.radio(key="join_question").set_value(ILLBEING).run()
-    timer = html_bodies(app, "spirale-timer")
-    assert len(timer) == 1 and ("3:00" in timer[0] or "2:5" in timer[0])
-
-
 def outbox(app: AppTest, question: str, *notes: tuple[str, str, str]) -> AppTest:
     """What the browser's Enter sends: the last notes typed in a column, each with its id and author."""
     value = json.dumps([{"id": i, "text": text, "author": author} for i, text, author in notes])
@@ -365,32 +249,5 @@ def test_facilitator_sees_close_notes_while_typing(db_url, meeting):
 
 
 def test_a_full_note_is_said_while_typing(db_url, meeting):
-    _, _, code = meeting
-    app = phone(code)
-    app.text_input(key="join_text").set_value("x" * NOTE_MAX).run()
-    assert app.warning[0].value == fr("step1.note_full", maximum=NOTE_MAX)
-    assert app.text_input(key="join_text").max_chars == NOTE_MAX
     wall = facilitator(db_url)
     assert wall.text_input(key="note_text_action").max_chars == NOTE_MAX
-
-
-def test_phone_shows_its_reference(db_url, meeting):
-    _, _, code = meeting
-    app = phone(code)
-    token = app.session_state["participant_token"]
-    assert len(token) >= 16
-    assert fr("join.reference", reference=token[:8].upper()) in [c.value for c in app.caption]
-    send(app, "Un banc")
-    assert app.session_state["participant_token"] == token  # the same phone, the same token
-
-
-def test_send_after_the_code_closes_is_refused(db_url, meeting):
-    project, group, code = meeting
-    app = phone(code)
-    with database.session_scope(db_url) as session:
-        join.close_join(session=session, project_id=project.id, group_id=group.id)
-    app = send(app, "Trop tard ?")
-    assert app.error[0].value == fr("error.join_code_closed", code=code)
-    assert not [b for b in app.button if b.label == fr("join.send")]
-    with database.session_scope(db_url) as session:
-        assert service.list_criteria(session=session, project_id=project.id) == []

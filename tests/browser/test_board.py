@@ -24,6 +24,8 @@ def test_accept_merge_undo_move_and_indicator_from_a_cluster(page, tr, tmp_path)
     rerun(page, lambda: page.get_by_role("button", name=tr("home.demo.load")).click(), timeout=SLOW_MS)
     rerun(page, lambda: page.get_by_role("link", name=tr("nav.board")).click(), timeout=SLOW_MS)
     expect(page.get_by_role("heading", name=tr("board.title"))).to_be_visible()
+    # The cards view, with its buttons (the drag view has its own test, test_board_drag.py).
+    rerun(page, lambda: page.get_by_text(tr("board.mode.cards"), exact=True).click())
     cards = page.get_by_test_id("cluster")
     start = laid_out(url)
     assert len(start.clusters) > 5
@@ -65,12 +67,14 @@ def test_accept_merge_undo_move_and_indicator_from_a_cluster(page, tr, tmp_path)
     rerun(page, lambda: page.get_by_role("button", name=tr("board.choose")).first.click())
     rerun(page, lambda: page.get_by_role("button", name=tr("board.to_indicator")).click())
     expect(page.get_by_role("heading", name=tr("step2.title"))).to_be_visible()
-    for level in range(1, 6):
-        expect(page.get_by_label(tr(f"level.{level}"), exact=True).first).not_to_have_value("")
+    for level in range(1, 6):  # each drafted situation marked to rewrite
+        marked = f"{tr(f'level.{level}')} · ✍️ {tr('step2.to_rewrite')}"
+        expect(page.get_by_label(marked, exact=True).first).not_to_have_value("")
     page.get_by_label(tr("indicator.name_fr"), exact=True).first.fill("Un toit pour tous")
     page.get_by_label(tr("indicator.name_fr"), exact=True).first.press("Tab")
     rerun(page, lambda: page.get_by_role("button", name=tr("step2.create_indicator")).click())
-    expect(page.get_by_text(i18n.translate("step2.created.active", "fr", name="Un toit pour tous"))).to_be_visible()
+    saved = i18n.translate("step2.created.to_rewrite", "fr", name="Un toit pour tous", count=5)
+    expect(page.get_by_text(saved)).to_be_visible()  # saved, but kept off phones until people rewrite or accept
     with database.session_scope(url) as session:
         made = next(i for i in indicators_service.list_indicators(session=session, project_id=1)
                     if i.name_fr == "Un toit pour tous")  # fmt: skip

@@ -82,15 +82,10 @@ def _survey(way: Way, who: Phone) -> Survey:
         state = way.read(session)
         if state.participant_token not in (None, who.token):
             raise SpiraleError("error.token_unknown")  # a phone's room response opens on that phone only
-        questions = service.profile_questions(session=session, project_id=state.project_id)
-        indicators = indicators_service.list_indicators(session=session, project_id=state.project_id, usable_only=True)
-        situations = {
-            i.id: indicators_service.levels_of(session=session, project_id=state.project_id, indicator_id=i.id)
-            for i in indicators
-        }
-    names = {i.id: indicators_service.indicator_name(i, who.lang) for i in indicators}
-    steps = questionnaire.steps([q.key for q in questions], list(names))
-    return Survey(state, steps, {q.key: q for q in questions}, names, situations)
+        asked = service.questionnaire_of(session=session, project_id=state.project_id)
+    names = {i.id: indicators_service.indicator_name(i, who.lang) for i in asked.indicators}
+    steps = questionnaire.steps([q.key for q in asked.questions], list(names))
+    return Survey(state, steps, {q.key: q for q in asked.questions}, names, asked.situations)
 
 
 # ---------- screens ----------

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from groups import join as groups_join
 from groups import service as groups_service
 from indicators import service as indicators_service
+from indicators.models import IndicatorLevel, IndicatorRead
 from surveys.exports import Dataset
 from surveys.models import (
     BUILTIN_QUESTIONS,
@@ -461,6 +462,29 @@ def submit_token(*, session: Session, token: str, levels: Mapping[int, int | Non
     session.add(row)
     session.flush()
     return respondent_id
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """What a phone's questionnaire asks: the profile questions, the usable indicators and their situations."""
+
+    questions: list[ProfileQuestionRead]
+    indicators: list[IndicatorRead]
+    situations: dict[int, dict[int, str]]  # indicator id -> level -> situation
+
+
+def questionnaire_of(*, session: Session, project_id: int) -> Questionnaire:
+    """The questionnaire in three reads (every situation at once: a phone's screen is drawn on each step)."""
+    questions = profile_questions(session=session, project_id=project_id)
+    indicators = indicators_service.list_indicators(session=session, project_id=project_id, usable_only=True)
+    query = select(IndicatorLevel.indicator_id, IndicatorLevel.level, IndicatorLevel.text).where(
+        IndicatorLevel.project_id == project_id
+    )
+    situations: dict[int, dict[int, str]] = {i.id: {} for i in indicators}
+    for indicator_id, level, text in session.exec(query):
+        if indicator_id in situations:
+            situations[indicator_id][level] = text
+    return Questionnaire(questions, indicators, situations)
 
 
 # --- the room's code: one QR code on the projector, one response per phone ----------------------

@@ -137,3 +137,16 @@ def test_project_archive_keeps_waves_questions_and_links(session, demo):
     state = service.token_state(session=session, token=free)
     assert (state.project_id, state.answered) == (copy, False)
     assert service.token_state(session=session, token=used).answered
+
+
+def test_the_questionnaire_in_one_read_matches_each_indicator(session, demo):
+    from indicators import service as indicators_service
+
+    pid, _ = demo
+    asked = service.questionnaire_of(session=session, project_id=pid)
+    usable = indicators_service.list_indicators(session=session, project_id=pid, usable_only=True)
+    assert [i.id for i in asked.indicators] == [i.id for i in usable] and len(usable) == 16
+    for indicator in usable:
+        expected = indicators_service.levels_of(session=session, project_id=pid, indicator_id=indicator.id)
+        assert asked.situations[indicator.id] == expected and sorted(expected) == [1, 2, 3, 4, 5]
+    assert [q.key for q in asked.questions] == ["profile", "place", "age_band"]

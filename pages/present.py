@@ -4,7 +4,8 @@ Its address is /presentation (the file has another name: Streamlit would run a p
 address directly, without the router).
 
 Opened in its own window from the facilitator's page, which drives it (reveal, hide a note, countdown): the
-address names what it shows (?projet=…&groupe=…, &vue=synthese for mutual knowledge). No widget, no sidebar.
+address names what it shows (?projet=…&groupe=…, &vue=synthese for mutual knowledge, &langue=…). No widget,
+no sidebar. Reached from the menu without an address of its own, it lists what can be presented.
 Every second a fragment reads one cheap "what changed since" value and rebuilds the wall only when it moved.
 """
 
@@ -16,12 +17,12 @@ from groups import join, service
 from groups.models import QUESTIONS
 from ui import access, notes, presentation, shell
 from ui.shell import t
-from workshop import projects
+from workshop import projects, settings
 from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
-PROJECT_PARAM, GROUP_PARAM, VIEW_PARAM = "projet", "groupe", "vue"
+PROJECT_PARAM, GROUP_PARAM, VIEW_PARAM, LANGUAGE_PARAM = "projet", "groupe", "vue", "langue"
 SYNTHESIS_VIEW = "synthese"
 REFRESH_SECONDS = 1  # a phone's note is on the room's screen within this time
 SYNTHESIS_REFRESH_SECONDS = 2
@@ -126,7 +127,36 @@ def mutual_knowledge(project_id: int, my_group: int | None) -> None:
     st.html(before[1])
 
 
+def launcher(project_id: int) -> None:
+    """Reached from the menu, in the facilitator's own window: which presentation to open in a new one."""
+    st.title(t("present.title"))
+    st.caption(t("present.launcher"))
+    with shell.session() as session:
+        groups = service.list_groups(session=session, project_id=project_id)
+    if not groups:
+        st.info(t("step1.no_group"))
+        return
+    for group in groups:
+        st.link_button(
+            group.profile, notes.presentation_address(project_id, group.id), icon="📽️", help=t("step1.present_help")
+        )
+    st.link_button(
+        t("synthesis.present"), notes.presentation_address(project_id, view=SYNTHESIS_VIEW), icon="🔄", type="primary"
+    )
+
+
+def follow_language() -> None:
+    """The language of the window that opened it (a new window is a new session, in the default language)."""
+    chosen = st.query_params.get(LANGUAGE_PARAM)
+    if chosen in settings.LANGUAGES:
+        st.session_state[shell.LANG_KEY] = chosen
+
+
+if PROJECT_PARAM not in st.query_params:
+    launcher(shell.require_project())
+    st.stop()
 project_id = presented_project()
+follow_language()
 # The page's name for screen readers and tests; the room sees the wall's own header.
 with st.container(key="presentation_title"):
     st.title(t("present.title"))

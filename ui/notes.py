@@ -302,27 +302,21 @@ def live_wall(project_id: int, group_id: int) -> None:
 
 
 def veil_control(project_id: int, group_id: int, question: str, veiled: bool) -> None:
-    """Individual, then collective: the question's notes hidden on the presentation until revealed."""
+    """Individual, then collective: the question's notes hidden on the presentation until revealed.
+
+    One key whatever the state, so the button changes in place (a new key could leave the old one drawn).
+    """
     if veiled:
         st.caption(t("step1.veil.on"))
-        st.button(
-            t("step1.veil.reveal"),
-            key=f"reveal_{question}",
-            icon="👁️",
-            type="primary",
-            on_click=_veil,
-            kwargs={"project_id": project_id, "group_id": group_id, "question": question, "veiled": False},
-        )
-    else:
-        st.button(
-            t("step1.veil.hide"),
-            key=f"veil_{question}",
-            icon="🙈",
-            type="tertiary",
-            help=t("step1.veil.help"),
-            on_click=_veil,
-            kwargs={"project_id": project_id, "group_id": group_id, "question": question, "veiled": True},
-        )
+    st.button(
+        t("step1.veil.reveal") if veiled else t("step1.veil.hide"),
+        key=f"veil_{question}",
+        icon="👁️" if veiled else "🙈",
+        type="primary" if veiled else "tertiary",
+        help=None if veiled else t("step1.veil.help"),
+        on_click=_veil,
+        kwargs={"project_id": project_id, "group_id": group_id, "question": question, "veiled": not veiled},
+    )
 
 
 def _veil(**params: Any) -> None:
@@ -420,7 +414,7 @@ def note_card(project_id: int, criterion: CriterionRead, close: int = 0) -> None
         hidden = criterion.hidden_at is not None
         st.button(
             t("step1.show_note") if hidden else t("step1.hide_note"),
-            key=f"{'show' if hidden else 'hide'}_{criterion.id}",
+            key=f"moderate_{criterion.id}",  # one key: the button changes in place
             icon="👁️" if hidden else "🙈",
             type="tertiary",
             help=None if hidden else t("step1.hide_note_help"),
@@ -525,7 +519,7 @@ def qr_png(link: str) -> bytes:
 def presentation_address(project_id: int, group_id: int | None = None, *, view: str | None = None) -> str:
     """The presentation's address (relative: it works behind a proxy's path too), naming what it shows."""
     params = {"projet": project_id} | ({"groupe": group_id} if group_id is not None else {})
-    return "presentation?" + urlencode(params | ({"vue": view} if view else {}))
+    return "presentation?" + urlencode(params | ({"vue": view} if view else {}) | {"langue": shell.lang()})
 
 
 def unreachable_by_phones(link: str) -> bool:

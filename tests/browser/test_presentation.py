@@ -214,7 +214,9 @@ def test_reveal_hides_then_shows_and_a_hidden_note_leaves_and_comes_back(browser
         wellbeing = screen.locator("section[data-question=wellbeing]")
 
         # Individual, then collective: the facilitator veils the well-being question.
-        rerun(control, lambda: control.locator(".st-key-veil_wellbeing").get_by_role("button").click())
+        veil = control.locator(".st-key-veil_wellbeing").get_by_role("button")
+        expect(veil).to_have_accessible_name(tr("step1.veil.hide"))
+        rerun(control, lambda: veil.click())
         expect(wellbeing.get_by_test_id("veiled")).to_be_visible(timeout=FOLLOW_SECONDS * 1000)
         expect(wellbeing.get_by_test_id("presented-note")).to_have_count(0)
         write(app_db, project_id, group_id, WELLBEING, "Avoir un travail")  # written alone, from a phone
@@ -222,26 +224,28 @@ def test_reveal_hides_then_shows_and_a_hidden_note_leaves_and_comes_back(browser
         expect(wellbeing.get_by_test_id("presented-note")).to_have_count(0)
         expect(screen.get_by_text("Avoir un travail")).to_have_count(0)
         shot(screen, "presentation-veiled")
-        reveal = control.locator(".st-key-reveal_wellbeing").get_by_role("button", name=tr("step1.veil.reveal"))
-        expect(reveal).to_be_visible()
-        rerun(control, lambda: reveal.click())
+        expect(veil).to_have_accessible_name(tr("step1.veil.reveal"))
+        rerun(control, lambda: veil.click())
         expect(wellbeing.get_by_test_id("presented-note")).to_have_count(2, timeout=FOLLOW_SECONDS * 1000)
         expect(wellbeing.get_by_test_id("veiled")).to_have_count(0)
 
         # Moderation: a note hidden from the room stays on the facilitator's wall, marked, and comes back.
         card = control.get_by_test_id("note").filter(has_text="Le bruit la nuit")
         hide = control.get_by_role("button", name=tr("step1.hide_note"), exact=True)
+        wait_for_run(control)
         expect(hide).to_have_count(3)
         note_id = _note_id(app_db, project_id, "Le bruit la nuit")
-        rerun(control, lambda: control.locator(f".st-key-hide_{note_id}").get_by_role("button").click())
+        moderate = control.locator(f".st-key-moderate_{note_id}").get_by_role("button")
+        expect(moderate).to_have_accessible_name(tr("step1.hide_note"))
+        rerun(control, lambda: moderate.click())
         expect(screen.get_by_text("Le bruit la nuit")).to_have_count(0, timeout=FOLLOW_SECONDS * 1000)
         expect(card).to_contain_text(tr("step1.hidden_mark"))
         wait_for_run(control)
-        expect(control.locator(f".st-key-hide_{note_id}")).to_have_count(0)  # its one button now shows it again
-        expect(control.locator(f".st-key-show_{note_id}")).to_have_count(1)
+        expect(moderate).to_have_accessible_name(tr("step1.show_note"))  # its one button now shows it again
+        expect(hide).to_have_count(2)
         expect(screen.locator("section[data-question=illbeing]").get_by_test_id("presented-count")).to_have_text("0")
         shot(control, "facilitator-wall-moderated")
-        rerun(control, lambda: control.locator(f".st-key-show_{note_id}").get_by_role("button").click())
+        rerun(control, lambda: moderate.click())
         expect(screen.get_by_text("Le bruit la nuit")).to_have_count(1, timeout=FOLLOW_SECONDS * 1000)
         expect(card).not_to_contain_text(tr("step1.hidden_mark"))
         with database.session_scope(app_db) as session:
@@ -322,7 +326,9 @@ def test_projector_mode_meeting_screen_cuts_no_label_and_warns_of_a_local_link(
         # The presentation is a click away, in a window of its own.
         link = control.get_by_role("link", name=tr("step1.present"))
         expect(link).to_have_attribute("target", "_blank")
-        expect(link).to_have_attribute("href", re.compile(rf"presentation\?projet={project_id}&groupe={group_id}$"))
+        expect(link).to_have_attribute(
+            "href", re.compile(rf"presentation\?projet={project_id}&groupe={group_id}&langue=fr$")
+        )
         control.set_viewport_size(SCREEN)
         wait_for_run(control)
         shot(control, "facilitator-projector-mode")

@@ -87,7 +87,7 @@ def test_facilitator_veils_a_question_then_reveals_it(db_url, meeting):
     project, group, _ = meeting
     app = facilitator()
     link = next(b for b in app.get("link_button") if b.proto.label == fr("step1.present"))
-    assert link.proto.url == f"presentation?projet={project.id}&groupe={group.id}"
+    assert link.proto.url == f"presentation?projet={project.id}&groupe={group.id}&langue=fr"
     app.button(key=f"veil_{WELLBEING}").click().run()
     assert not app.exception
     with database.session_scope(db_url) as session:
@@ -106,13 +106,13 @@ def test_facilitator_veils_a_question_then_reveals_it(db_url, meeting):
 def test_facilitator_hides_a_note_from_the_room_and_shows_it_again(db_url, meeting):
     project, group, (first, _) = meeting
     app = facilitator()
-    app.button(key=f"hide_{first}").click().run()
+    app.button(key=f"moderate_{first}").click().run()
     assert not app.exception
     marks = [h.proto.body for h in app.get("html") if "spirale-note spirale-hidden" in h.proto.body]
     assert len(marks) == 1 and fr("step1.hidden_mark") in marks[0] and "Un parc &lt;b&gt;propre" in marks[0]
     wall = presented(presentation({"projet": str(project.id), "groupe": str(group.id)}))
     assert "Un parc" not in wall and "Le bruit la nuit" in wall
-    app.button(key=f"show_{first}").click().run()
+    app.button(key=f"moderate_{first}").click().run()
     assert not app.exception
     assert "Un parc" in presented(presentation({"projet": str(project.id), "groupe": str(group.id)}))
     with database.session_scope(db_url) as session:
@@ -156,7 +156,7 @@ def test_mutual_knowledge_presentation_link_and_view(db_url, meeting):
     app.switch_page("pages/synthesis.py").run()
     assert not app.exception
     link = next(b for b in app.get("link_button") if b.proto.label == fr("synthesis.present"))
-    assert link.proto.url == f"presentation?projet={project.id}&groupe={group.id}&vue=synthese"
+    assert link.proto.url == f"presentation?projet={project.id}&groupe={group.id}&vue=synthese&langue=fr"
     wall = presented(presentation({"projet": str(project.id), "groupe": str(group.id), "vue": "synthese"}))
     assert "Un banc à l&#x27;ombre" in wall and "Aînés" in wall and "Le bruit la nuit" not in wall
 
@@ -178,3 +178,25 @@ def test_cards_get_smaller_as_the_notes_grow_and_always_fit():
     assert [lv.font_vh for lv in levels] == sorted((lv.font_vh for lv in levels), reverse=True)
     for level in presentation.LEVELS:
         assert level.characters() >= 18  # at least a short idea whole on each card
+
+
+def test_from_the_menu_the_presentation_lists_what_to_open_in_a_new_window(db_url, meeting):
+    project, group, _ = meeting
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.switch_page("pages/present.py").run()
+    assert not app.exception
+    assert app.title[0].value == fr("present.title")
+    links = {b.proto.label: b.proto.url for b in app.get("link_button")}
+    assert links == {
+        "Parents seuls": f"presentation?projet={project.id}&groupe={group.id}&langue=fr",
+        fr("synthesis.present"): f"presentation?projet={project.id}&vue=synthese&langue=fr",
+    }
+
+
+def test_the_presentation_speaks_the_language_of_the_window_that_opened_it(db_url, meeting):
+    project, group, _ = meeting
+    app = presentation({"projet": str(project.id), "groupe": str(group.id), "langue": "en"})
+    wall = presented(app)
+    assert i18n.translate("question.wellbeing.short", "en") in wall
+    assert i18n.translate("present.join", "en") in wall and fr("present.join") not in wall

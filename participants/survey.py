@@ -262,6 +262,8 @@ def _status(error: SpiraleError) -> int:
         return 410
     if error.key == "error.token_used":
         return 409
+    if error.key == "error.database_busy":  # the server, not the answer: try again in a moment
+        return 503
     return 422
 
 

@@ -18,6 +18,7 @@ from participants import routes, web
 from surveys import service
 from surveys.models import SurveyToken
 from workshop import database, i18n, projects
+from workshop.errors import SpiraleError
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 LEVELS = {level: f"Situation {level} <i>à l'échelle</i>" for level in range(1, 6)}
@@ -435,3 +436,19 @@ def test_through_the_real_server(app_db, app_url):
     with database.read_scope(app_db) as session:
         people = service.respondents_frame(session=session, project_id=project.id, wave_id=wave.id)
     assert list(people["place"]) == ["Gare"]
+
+
+def test_a_busy_database_says_so_and_keeps_the_screen(world, phones, monkeypatch):
+    token = token_of(world)
+    base = f"/p/q/{token}"
+    phone = phones[0]
+    answer(phone, base, 0, "q:profile", "Habitant")
+
+    def busy(**_params):
+        raise SpiraleError("error.database_busy")
+
+    monkeypatch.setattr(service, "save_draft", busy)
+    refused = answer(phone, base, 1, "q:place", "Gare")
+    assert refused.status_code == 503 and shown("error.database_busy") in refused.text
+    assert 'value="Gare"' in refused.text  # what was typed is still in its field
+    assert state(world, token).draft["profile"] == {"profile": "Habitant"}

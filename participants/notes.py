@@ -17,6 +17,7 @@ from groups import join, service
 from groups.models import QUESTIONS, VALIDATED, CriterionRead
 from participants import similar, web
 from participants.web import Phone, e
+from surveys import service as surveys
 from workshop import database
 from workshop.errors import SpiraleError
 from workshop.text import NOTE_MAX
@@ -49,15 +50,21 @@ async def typed_code(request: Request) -> Response:
     who = web.phone(request)
     code = join.normalise_code(request.query_params.get("code", ""))[:40]
     try:
-        await run_in_threadpool(_find, code)
+        where = await run_in_threadpool(_find, code)
     except SpiraleError as error:
         return _code_refused(who, error, typed=request.query_params.get("code", "")[:40])
-    return web.redirect(who, f"/p/{quote(code)}")
+    return web.redirect(who, where)
 
 
-def _find(code: str) -> join.JoinedGroup:
+def _find(code: str) -> str:
+    """Where a typed code leads: its group's page, or the survey of the wave whose room code it is."""
     with database.read_scope() as session:
-        return join.find_group(session=session, code=code)
+        try:
+            return f"/p/{quote(join.find_group(session=session, code=code).code)}"
+        except SpiraleError as error:
+            if error.key == "error.join_code_unknown" and surveys.room_wave_is_known(session=session, code=code):
+                return f"/p/enquete/{quote(code)}"
+            raise
 
 
 def _code_refused(who: Phone, error: SpiraleError, *, typed: str) -> Response:

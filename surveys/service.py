@@ -533,6 +533,15 @@ def _room_wave(session: Session, code: str) -> Wave:
     return wave
 
 
+def room_wave_is_known(*, session: Session, code: str) -> bool:
+    """Whether a code is a wave's room code (a phone may type it where group codes are asked)."""
+    try:
+        _room_wave(session, code)
+    except SpiraleError:
+        return False
+    return True
+
+
 def _phone_response(session: Session, wave_id: int, participant_token: str) -> SurveyToken | None:
     query = select(SurveyToken).where(
         SurveyToken.wave_id == wave_id, SurveyToken.participant_token == participant_token

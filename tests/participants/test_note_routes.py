@@ -280,3 +280,16 @@ def test_the_page_in_english_with_the_cycle_wording_and_the_countdown(app_url, a
     _, again = phone.get(f"/p/{code}")  # the language is remembered
     assert '<html lang="en">' in again
     assert fr("join.title") not in again and i18n.translate("join.title", "en") in again
+
+
+def test_a_survey_room_code_typed_where_codes_are_asked_leads_to_the_survey(app_url, app_db, meeting):
+    from surveys import service as surveys
+
+    project_id, _, _ = meeting
+    with database.session_scope(app_db) as session:
+        wave = surveys.create_wave(session=session, project_id=project_id, name="Vague 1", kind="ex-ante")
+        room = surveys.room_code(session=session, project_id=project_id, wave_id=wave.id)
+    answer, _ = Phone(app_url).get(f"/p/rejoindre?{urlencode({'code': room.lower()})}")
+    assert answer.status == 303 and answer.headers["location"] == f"/p/enquete/{room}"
+    answer, text = Phone(app_url).get("/p/rejoindre?code=QQQQQQ")
+    assert answer.status == 404 and fr("error.join_code_unknown", code="QQQQQQ") in text.replace("&#x27;", "'")

@@ -54,6 +54,8 @@ def draft_levels(notes: Sequence[tuple[str, str]], lang: str = "fr") -> dict[int
     if not any(by_question.values()):
         return {}
     ill, well, act = (sorted(by_question[q], key=len) for q in (ILLBEING, WELLBEING, ACTION))
+    if not ill and not well:
+        well, act = act, []  # only what people do: that it is done is the good side of the scale
     ill_1, ill_2 = _halves(ill)
     well_5, well_4 = _halves(well)
 

@@ -52,7 +52,7 @@ def create_indicator(
     in `accepted`, stays marked to rewrite, and keeps the indicator a draft, off phones and exports.
     """
     texts = _levels(levels or {})
-    rewrite = _still_drafted(texts, drafts or {}, accepted)
+    rewrite = _still_drafted(texts, _levels(drafts or {}), accepted)  # both as stored: cleaned the same way
     criterion_ids = _known_criteria(session, project_id, criterion_ids)
     family_code, component_code = board.check_codes(
         session=session, project_id=project_id, family_code=family_code, component_code=component_code

@@ -47,7 +47,7 @@ FINESSE_DEFAULT = 5
 FINESSE_STEP = 0.06
 MARKS = {"wellbeing": "+", "illbeing": "–", "action": "→"}  # a note's question, on the drag board's plain text
 UNCARRIED_MARK = "◌"  # a note no indicator carries yet
-DRAG_CHARS = 52  # a note on the drag board: six clusters a row on a projector
+DRAG_CHARS = 48  # a note on the drag board: eight clusters a row on 1920 px
 NOTE_CHARS = 70  # a compact card's text; the whole note is one click away (cards view) or in the tools
 
 
@@ -301,7 +301,7 @@ def unique(labels: list[str]) -> list[str]:
 
 
 DRAG_STYLE = """
-.sortable-component.vertical .sortable-container { flex: 0 0 16.3%; min-width: 170px; padding: 3px; }
+.sortable-component.vertical .sortable-container { flex: 0 0 12.4%; min-width: 160px; padding: 3px; }
 .sortable-container-header { font-style: italic; font-size: 13px; line-height: 1.2; color: #333; }
 .sortable-container-body { min-height: 34px; }
 .sortable-item, .sortable-item:hover { background: #fff; color: #111; border: 1px solid #666; border-radius: 4px;
@@ -310,9 +310,9 @@ DRAG_STYLE = """
 """
 
 
-# Projector mode: larger type, four clusters a row, read from the back of the room.
+# Projector mode: larger type, five clusters a row, read from the back of the room.
 PROJECTOR_DRAG_STYLE = """
-.sortable-component.vertical .sortable-container { flex: 0 0 24.5%; }
+.sortable-component.vertical .sortable-container { flex: 0 0 19.8%; }
 .sortable-item, .sortable-item:hover { font-size: 18px; border: 2px solid #111; }
 .sortable-item:first-child { font-size: 20px; }
 .sortable-container-header { font-size: 17px; color: #000; }
@@ -577,19 +577,28 @@ st.html(
 if shell.projector_on():
     st.html("<style>.spirale-board-note { font-size: 1.05rem !important; }</style>")
 clusters = shown_clusters(view, query)
-wall, side = st.columns([3, 1])
-with wall:
-    if mode == DRAG and view.notes:
-        st.caption(t("board.drag_help"))
-        draw_drag(view, clusters, reps, diversity.uncarried_ids, query)
-    else:
+if mode == DRAG and view.notes:
+    # The whole width for the notes (eight clusters a row on 1920 px); the tools fold above them.
+    with st.expander(t("board.tools"), icon="✏️", expanded=bool(st.session_state.get(CHOSEN_KEY))):
+        panel, moving, past = st.columns([2, 2, 1])
+        with panel:
+            cluster_panel(view, entries, reps)
+        with moving:
+            move_panel(view)
+        with past:
+            history_panel()
+    st.caption(t("board.drag_help"))
+    draw_drag(view, clusters, reps, diversity.uncarried_ids, query)
+else:
+    wall, side = st.columns([3, 1])
+    with wall:
         draw_cards(view, clusters, families, reps, diversity.uncarried_ids, query)
-with side, st.container(key="board_tools"):
-    cluster_panel(view, entries, reps)
-    st.divider()
-    move_panel(view)
-    st.divider()
-    history_panel()
+    with side, st.container(key="board_tools"):
+        cluster_panel(view, entries, reps)
+        st.divider()
+        move_panel(view)
+        st.divider()
+        history_panel()
 
 # What this screen showed: the next action is checked against it.
 st.session_state[SEEN_KEY] = view.versions

@@ -92,6 +92,8 @@ def test_one_sided_notes_still_make_five_sentences():
     assert good[1] == "Des voisins qui se parlent ? Jamais." and good[5] == "Des voisins qui se parlent, et ça dure."
     bad = scales.draft_levels([("La solitude", ILLBEING)], "en")
     assert bad[1] == "La solitude." and bad[5] == "La solitude? Never again."
+    done = scales.draft_levels([("je vais au club du jeudi", ACTION)], "fr")  # found by the robustness test
+    assert done[1] == "Je vais au club du jeudi ? Jamais." and done[5] == "Je vais au club du jeudi, et ça dure."
 
 
 # ---------- to rewrite: kept off phones and exports ----------

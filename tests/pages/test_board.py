@@ -36,6 +36,7 @@ def demo_board(app):
     assert not app.exception
     assert app.radio(key="board_mode").value == "drag"  # the board opens to drag
     app.radio(key="board_mode").set_value("cards").run()
+    assert not app.exception and app.title[0].value == fr("board.title")
     return app
 
 

@@ -58,4 +58,4 @@ for group in groups:
             with column:
                 st.markdown(f"**{short[question]}**")
                 for criterion in (c for c in theirs if c.question == question):
-                    st.html(notes.note_html(criterion))
+                    st.html(notes.note_html(criterion, moderated=True))  # says when hidden from the room

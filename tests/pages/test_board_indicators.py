@@ -1,6 +1,6 @@
 """AppTest of the indicator editor: from the board's cluster to an indicator, edit, reorder, retire, views, import."""
 
-from indicators import service
+from indicators import board, service
 from tests.pages.conftest import by_label, load_demo
 from workshop import database, i18n
 
@@ -23,7 +23,10 @@ def indicators(app, db_url, **options):
 def test_from_the_board_the_draft_has_five_situations_from_the_notes(app, db_url):
     load_demo(app)
     app.switch_page("pages/board.py").run()
-    click(app, "board.choose")
+    # The drag board's tools: the cluster to work on, then an indicator from it.
+    with database.session_scope(db_url) as session:
+        first = board.load_board(session=session, project_id=app.session_state["project_id"]).clusters[0]
+    app.selectbox(key="board_chosen").set_value(first.id).run()
     click(app, "board.to_indicator")
     assert app.title[0].value == fr("step2.title")
     app.switch_page("pages/indicators.py")  # AppTest would otherwise run the board again on the next click

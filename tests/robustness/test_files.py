@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import schema
@@ -18,7 +18,7 @@ from indicators import transfer
 from indicators.models import ACTIVE
 from surveys import imports
 from surveys import service as surveys_service
-from tests.robustness.conftest import call, examples, read, snapshot
+from tests.robustness.conftest import all_accepted, call, examples, read, snapshot
 from tests.robustness.files import (
     ENCODINGS,
     FORMULAS,
@@ -29,8 +29,9 @@ from tests.robustness.files import (
     to_xlsx,
     zip_of,
 )
-from tests.robustness.strategies import cleaned, hostile_text
+from tests.robustness.strategies import cleaned, hostile_text, valid_text
 from workshop import archive, database, projects
+from workshop.text import NAME_MAX, NOTE_MAX
 
 EXAMPLES = examples(15)
 SCALE = {level: f"Situation {level}" for level in range(1, 6)}
@@ -338,3 +339,96 @@ def test_a_valid_file_of_each_kind_is_imported_whole(world: World, exported: byt
         assert survey_import(world, *table(answers_rows(world.indicator_id, style), "xlsx")) == (True, 3)
     assert indicator_import(world, indicator_json(INDICATORS), "set.json") == (True, 2)
     assert archive_import(world, exported)[0]
+
+
+# ---------- valid files of the same shapes: imported whole, every cell stored as written ----------
+
+VALID = examples(8)  # each example writes a file and imports it whole: fewer, heavier examples
+UTF8 = st.sampled_from(["utf-8", "utf-8-sig"])  # what the imports read (another encoding: error.file_encoding)
+
+# Group and question names as people type them (case, accents, spaces around); what each must become.
+GROUP_SPELLINGS = {"Jeunes": "Jeunes", " jeunes": "Jeunes", "JEUNES ": "Jeunes", "Parents seuls": "Parents seuls",
+                   "parents seuls": "Parents seuls"}  # fmt: skip
+QUESTION_SPELLINGS = {"bien-être": "wellbeing", "Bien-être": "wellbeing", "wellbeing": "wellbeing",
+                      "mal-être": "illbeing", "MAL-ETRE": "illbeing", "action": "action",
+                      "Actions": "action"}  # fmt: skip
+
+
+# A cell a spreadsheet keeps as text: no line break of its own kind (CR, LS...) nor formula sign in front.
+cell_text = st.one_of(st.text(st.characters(categories=("L", "N", "P", "S", "Zs"), exclude_characters="\r\x85"),
+                              min_size=1, max_size=60),
+                      st.sampled_from(["<b>gras</b> & 'x'", "**gras** _it_", "Robert'); DROP TABLE criterion; --",
+                                       "{name} %s", "😀 𝔘𝔱𝔬𝔭𝔦𝔞", "e\u0301té", "\u202eexe.txt"]),
+                      ).filter(lambda t: t.strip() and t.strip()[0] not in "=+-@")  # fmt: skip
+
+
+@VALID
+@given(notes=st.lists(st.tuples(st.sampled_from(sorted(GROUP_SPELLINGS)), st.sampled_from(sorted(QUESTION_SPELLINGS)),
+                                cell_text, st.one_of(st.just(""), cell_text)), min_size=1, max_size=6),
+       kind=kinds, separator=separators, encoding=UTF8)  # fmt: skip
+def test_valid_paper_notes_are_stored_as_written(world: World, notes: list, kind: str, separator: str,
+                                                 encoding: str) -> None:  # fmt: skip
+    rows = [["groupe", "question", "texte", "auteur"], *[list(n) for n in notes]]
+    assume(all(len(t.strip()) <= NOTE_MAX and len(a.strip()) <= NAME_MAX for _, _, t, a in notes))
+    groups = {g.profile: g.id for g in read(world.url, groups_service.list_groups, project_id=world.project_id)}
+    before = count(world.url, "criterion")
+    with all_accepted():
+        assert paper_import(world.url, world.project_id, *table(rows, kind, separator, encoding)) == (True, len(notes))
+    stored = read(world.url, groups_service.list_criteria, project_id=world.project_id)[before:]
+    assert [(n.group_id, n.question, n.text, n.author) for n in stored] == [
+        (groups[GROUP_SPELLINGS[g]], QUESTION_SPELLINGS[q], text.strip(), author.strip())
+        for g, q, text, author in notes
+    ]
+
+
+LEVEL_SPELLINGS = {"ours": {"1": 1, "3": 3, "5": 5, "": None, "9": None},
+                   "lime": {"A1": 1, "A4": 4, "": None, "-oth-": None},
+                   "kobo": {"2": 2, "Situation 4": 4, "": None, "Ne sait pas": None}}  # fmt: skip
+
+
+@VALID
+@given(style=st.sampled_from(sorted(LEVEL_SPELLINGS)), kind=kinds, separator=separators, data=st.data(),
+       weights=st.lists(st.sampled_from(["1", "1,5", "2.25", "0,5", ""]), min_size=1, max_size=6))  # fmt: skip
+def test_valid_survey_answers_are_stored_as_written(world: World, style: str, kind: str, separator: str,
+                                                    data: st.DataObject, weights: list[str]) -> None:  # fmt: skip
+    levels = [data.draw(st.sampled_from(sorted(LEVEL_SPELLINGS[style]))) for _ in weights]
+    header, *_ = answers_rows(world.indicator_id, style)
+    answered = zip(levels, weights, strict=True)
+    rows = [header, *[[f"r{n}", "Jeunes", level, weight] for n, (level, weight) in enumerate(answered)]]
+    with all_accepted():
+        assert survey_import(world, *table(rows, kind, separator)) == (True, len(rows) - 1)
+    wave = read(world.url, surveys_service.list_waves, project_id=world.project_id)[-1]
+    people = read(world.url, surveys_service.respondents_frame, project_id=world.project_id, wave_id=wave.id)
+    people = people.set_index("code").loc[[f"r{n}" for n in range(len(levels))]]  # each respondent, once
+    assert len(people) == len(levels) and set(people["profile"]) == {"Jeunes"}
+    assert people["weight"].tolist() == [float(w.replace(",", ".") or 1) for w in weights]
+    answers = read(world.url, surveys_service.answers_frame, project_id=world.project_id, wave_id=wave.id)
+    given_levels = {code: None if level != level else int(level) for code, level in zip(answers["code"],
+                    answers["level"], strict=True)}  # fmt: skip
+    # A blank cell is no answer, a "don't know" an answer without level: both read back as no level.
+    assert [given_levels.get(f"r{n}") for n in range(len(levels))] == [LEVEL_SPELLINGS[style][v] for v in levels]
+
+
+@VALID
+@given(sets=st.lists(st.tuples(valid_text(120), valid_text(200, required=False), valid_text(2000, required=False),
+                               st.lists(valid_text(2000), min_size=5, max_size=5)), min_size=1, max_size=3),
+       kind=st.sampled_from(["csv", "xlsx", "json"]))  # fmt: skip
+def test_valid_indicator_sets_are_stored_as_written(world: World, sets: list, kind: str) -> None:
+    assume(len({cleaned(name).casefold() for name, *_ in sets}) == len(sets))  # names are unique in a set
+    rows = [INDICATORS[0], *[[name, en, "", "", definition, *levels] for name, en, definition, levels in sets]]
+    data, name = (indicator_json(rows), "set.json") if kind == "json" else table(rows, kind)
+    # A carriage return inside a cell comes back as a line feed (spreadsheet line breaks are \n), and a workbook
+    # cell starting with "=" is a formula, not text: neither is this shape.
+    assume(not any("\r" in cleaned(str(v)) for r in rows for v in r))
+    assume(kind != "xlsx" or not any(cleaned(str(v)).startswith("=") for r in rows for v in r))
+    with all_accepted():
+        ok, added = indicator_import(world, data, name)
+    assert (ok, added) == (True, len(sets))
+    project = read(world.url, projects.list_projects)[-1].id
+    made = read(world.url, indicators_service.list_indicators, project_id=project)
+    assert [(i.name_fr, i.name_en, i.definition) for i in made] == [
+        (cleaned(n), cleaned(en), cleaned(d)) for n, en, d, _ in sets
+    ]
+    for indicator, (*_, levels) in zip(made, sets, strict=True):
+        stored = read(world.url, indicators_service.levels_of, project_id=project, indicator_id=indicator.id)
+        assert stored == {level: cleaned(text) for level, text in enumerate(levels, start=1)}

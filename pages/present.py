@@ -43,7 +43,7 @@ def presented_group(project_id: int) -> int | None:
     raw = st.query_params.get(GROUP_PARAM, "")
     if raw.isdigit():
         return int(raw)
-    with shell.session() as session:
+    with shell.read_session() as session:
         groups = service.list_groups(session=session, project_id=project_id)
     return groups[0].id if groups else None
 
@@ -55,7 +55,7 @@ def _wordings(session, project_id: int) -> dict[str, str]:  # noqa: ANN001 - a S
 
 
 def _draw_wall(project_id: int, group_id: int, before: tuple | None) -> tuple[str, frozenset[int], bool]:
-    with shell.session() as session:
+    with shell.read_session() as session:
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)
         columns = service.wall(session=session, project_id=project_id, group_id=group_id)
         wordings = _wordings(session, project_id)
@@ -88,7 +88,7 @@ def _draw_wall(project_id: int, group_id: int, before: tuple | None) -> tuple[st
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_wall(project_id: int, group_id: int) -> None:
     """Redrawn from the database only when the group's "what changed since" value moved (or a countdown runs)."""
-    with shell.session() as session:
+    with shell.read_session() as session:
         changed = service.wall_change(session=session, project_id=project_id, group_id=group_id)
     if changed is None:
         st.html(presentation.message_html(t("error.group_missing")))
@@ -105,12 +105,12 @@ def live_wall(project_id: int, group_id: int) -> None:
 @st.fragment(run_every=SYNTHESIS_REFRESH_SECONDS)
 def mutual_knowledge(project_id: int, my_group: int | None) -> None:
     """Every group's notes (the others' when a group is named), each card with its group."""
-    with shell.session() as session:
+    with shell.read_session() as session:
         changed = service.project_change(session=session, project_id=project_id)
     before = st.session_state.get(DRAWN_KEY)
     key = (project_id, my_group, shell.lang(), changed)
     if before is None or before[0] != key:
-        with shell.session() as session:
+        with shell.read_session() as session:
             groups = {g.id: g.profile for g in service.list_groups(session=session, project_id=project_id)}
             written = service.list_criteria(session=session, project_id=project_id)
             wordings = _wordings(session, project_id)
@@ -131,7 +131,7 @@ def launcher(project_id: int) -> None:
     """Reached from the menu, in the facilitator's own window: which presentation to open in a new one."""
     st.title(t("present.title"))
     st.caption(t("present.launcher"))
-    with shell.session() as session:
+    with shell.read_session() as session:
         groups = service.list_groups(session=session, project_id=project_id)
     if not groups:
         st.info(t("step1.no_group"))

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import segno
 import streamlit as st
@@ -250,7 +250,7 @@ def _wall_watch(project_id: int, group_id: int) -> None:
     every second: so only this draws on every tick, and only a click reruns the wall (a widget's rerun stays
     in its fragment). The click is asked again if the wall has not followed after a few seconds.
     """
-    with shell.session() as session:
+    with shell.read_session() as session:
         changed = service.wall_change(session=session, project_id=project_id, group_id=group_id)
     drawn = st.session_state.get(WALL_SEEN_KEY)
     asked = st.session_state.get(WALL_ASKED_KEY)
@@ -273,7 +273,7 @@ def live_wall(project_id: int, group_id: int) -> None:
     """The group's notes by question, counts, reveal, countdown and authors; redrawn alone, not the page."""
     st.html(f"<style>{WALL_CSS}</style>")
     st.button("↻", key=WALL_REFRESH_KEY)  # clicked by the watch when something changed (hidden)
-    with shell.session() as session:
+    with shell.read_session() as session:
         changed = service.wall_change(session=session, project_id=project_id, group_id=group_id)
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)
         written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
@@ -471,7 +471,7 @@ def similar_notes(project_id: int, group_id: int, text: str, *, exclude_id: int 
     if not text.strip():
         return []
     warm_up().join(timeout=SIMILAR_WAIT_SECONDS)
-    with shell.session() as session:
+    with shell.read_session() as session:
         written = service.list_criteria(session=session, project_id=project_id, group_id=group_id)
     others = [c for c in written if c.id != exclude_id]
     if not others:
@@ -522,12 +522,6 @@ def presentation_address(project_id: int, group_id: int | None = None, *, view: 
     return "presentation?" + urlencode(params | ({"vue": view} if view else {}) | {"langue": shell.lang()})
 
 
-def unreachable_by_phones(link: str) -> bool:
-    """A link on this machine only (localhost, 127.x, ::1): phones in the room cannot open it."""
-    host = (urlsplit(link).hostname or "").lower()
-    return host in {"localhost", "::1", "0.0.0.0"} or host.startswith("127.")
-
-
 def join_panel(project_id: int, group: GroupRead) -> None:
     """The join code, its QR code and link, big enough for the back of the room; open or close it."""
     if join.is_open(group) and group.join_code:
@@ -538,7 +532,7 @@ def join_panel(project_id: int, group: GroupRead) -> None:
         )
         st.image(qr_png(link), caption=t("step1.join.qr"), width=220)
         st.caption(t("step1.join.link", url=link))
-        if unreachable_by_phones(link):
+        if settings.unreachable_by_phones(link):
             st.warning(t("step1.join.local", variable=settings.PUBLIC_URL_VARIABLE), icon="📵")
         # Also in the sidebar, which stays in view while the wall scrolls: for late arrivals.
         st.sidebar.html(

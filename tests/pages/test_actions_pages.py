@@ -334,3 +334,52 @@ def test_each_target_keeps_its_own_level(app, db_url):
     assert after.loc[(first.id, indicator), "target_level"] == 5
     others = before[(before["action_id"] == first.id) & (before["indicator_id"] != indicator)]
     assert all(after.loc[(first.id, r.indicator_id), "target_level"] == r.target_level for r in others.itertuples())
+
+
+def test_a_new_partner_a_restored_one_and_a_plenary_are_stored(app, db_url):
+    import datetime
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    app.switch_page("pages/partners.py").run()
+    form = by_label(app.text_input, fr("partner.name")).form_id
+    by_label(app.text_input, fr("partner.name")).set_value("Épicerie solidaire <b>")
+    next(t for t in app.text_input if t.label == fr("partner.contact") and t.form_id == form).set_value("Lina, 06")
+    submit(app, "partners.add")
+    assert not app.error
+    made = partner_named(app, db_url, "Épicerie solidaire <b>")
+    assert (made.contact, made.archived_at) == ("Lina, 06", None)
+    name = "CCAS de Valmont-sur-Orne"
+    choose(app.selectbox(key="partner_remove"), name).run()
+    by_label(app.button, fr("partners.remove")).click().run()
+    assert partner_named(app, db_url, name).archived_at is not None
+    app.toggle(key="partners_archived").set_value(True).run()  # archived partners, to bring one back
+    choose(app.selectbox(key="partner_restore"), name).run()
+    by_label(app.button, fr("partners.restore")).click().run()
+    assert not app.error
+    assert partner_named(app, db_url, name).archived_at is None
+    by_label(app.date_input, fr("plenary.held_on")).set_value(datetime.date(2027, 3, 14))
+    by_label(app.text_input, fr("plenary.name")).set_value("Plénière de bilan")
+    by_label(app.text_input, fr("plenary.attendance")).set_value("42")
+    submit(app, "plenary.add")
+    assert not app.error
+    plenaries = stored(db_url, partners_service.list_plenaries, project_id=pid)
+    (held,) = [p for p in plenaries if p.title == "Plénière de bilan"]
+    assert (held.held_on, held.attendance) == (datetime.date(2027, 3, 14), 42)
+
+
+def test_a_milestone_added_to_an_action_is_stored(app, db_url):
+    import datetime
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    app.switch_page("pages/actions.py").run()
+    first = stored(db_url, actions_service.list_actions, project_id=pid)[0]
+    form = f"milestone_{first.id}"
+    next(t for t in app.text_input if t.form_id == form).set_value("Premier chantier")
+    next(d for d in app.date_input if d.form_id == form).set_value(datetime.date(2027, 5, 2))
+    next(b for b in app.button if b.form_id == form and b.label == fr("milestone.add")).click().run()
+    assert not app.error
+    steps = stored(db_url, actions_service.milestones_frame, project_id=pid)
+    added = steps[(steps["action_id"] == first.id) & (steps["title"] == "Premier chantier")]
+    assert len(added) == 1 and added["due_on"].iloc[0] == datetime.date(2027, 5, 2)

@@ -118,3 +118,23 @@ def test_paper_grid_rows_are_stored(app, db_url):
         ).all()
     assert after == before + 2
     assert sorted(stored) == sorted([("PAPIER-1", first, 2), ("PAPIER-1", second, 4), ("PAPIER-2", first, 5)])
+
+
+def test_a_profile_question_added_in_the_table_is_stored(app, db_url):
+    load_demo(app)
+    app.switch_page("pages/survey.py").run()
+    pid = app.session_state["project_id"]
+    before = stored(db_url, surveys_service.profile_questions, project_id=pid)
+    app.session_state["profile_questions"] = {
+        "edited_rows": {},
+        "added_rows": [
+            {"key": "quartier", "label_fr": "Votre quartier <b>", "label_en": "Your area", "choices": "Nord | Sud"}
+        ],
+        "deleted_rows": [],
+    }
+    by_label(app.button, fr("step3.questions_save")).click().run()
+    assert not app.exception and not app.error
+    after = stored(db_url, surveys_service.profile_questions, project_id=pid)
+    assert [q.key for q in after] == [q.key for q in before] + ["quartier"]  # the others kept, in their order
+    added = after[-1]
+    assert (added.label_fr, added.label_en, added.options) == ("Votre quartier <b>", "Your area", ["Nord", "Sud"])

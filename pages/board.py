@@ -511,7 +511,9 @@ def finesse_bar(view: BoardView) -> None:
 
 project_id = shell.require_project()
 st.title(t("board.title"))
-st.caption(t("board.intro"))
+projecting = shell.projector_on()
+if not projecting:
+    st.caption(t("board.intro"))
 
 if error := st.session_state.pop(ERROR_KEY, None):
     shell.show_error(error)
@@ -541,16 +543,25 @@ by_id = {n.criterion_id: n for n in view.notes}
 rep_index = representatives(tuple(tuple(n.text for n in c.notes) for c in view.clusters))
 reps = {c.id: c.notes[i] for c, i in zip(view.clusters, rep_index, strict=True) if i is not None}
 
-if view.notes:
-    finesse_bar(view)
-tools = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
-query = tools[0].text_input(t("board.search"), key="board_search", placeholder=t("board.search_hint")).strip()
-modes = [DRAG, CARDS] if sort_items else [CARDS]
-mode = tools[1].radio(
-    t("board.mode"), modes, format_func=lambda m: t(f"board.mode.{m}"), key="board_mode", horizontal=True
-)
-tools[2].toggle(t("board.unfold"), value=True, key="board_unfold")
-tools[3].button(t("board.undo"), icon="↩️", on_click=on_undo, width="stretch", disabled=view.last_event_id is None)
+if projecting:  # the room sees the notes on the first screen: the settings fold, undo stays one click away
+    st.button(t("board.undo"), icon="↩️", on_click=on_undo, disabled=view.last_event_id is None)
+    settings = st.expander(t("board.settings"), icon="⚙️")
+else:
+    settings = st.container()
+with settings:
+    if view.notes:
+        finesse_bar(view)
+    tools = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
+    query = tools[0].text_input(t("board.search"), key="board_search", placeholder=t("board.search_hint")).strip()
+    modes = [DRAG, CARDS] if sort_items else [CARDS]
+    mode = tools[1].radio(
+        t("board.mode"), modes, format_func=lambda m: t(f"board.mode.{m}"), key="board_mode", horizontal=True
+    )
+    tools[2].toggle(t("board.unfold"), value=True, key="board_unfold")
+    if not projecting:
+        tools[3].button(
+            t("board.undo"), icon="↩️", on_click=on_undo, width="stretch", disabled=view.last_event_id is None
+        )
 pinned = sum(c.pinned for c in view.clusters)
 st.caption(
     t("board.counts", clusters=len(view.clusters), pinned=pinned, notes=len(view.notes), alone=len(view.unclustered))
@@ -574,7 +585,7 @@ st.html(
     [data-testid="stColumn"]:has(.st-key-board_tools) { align-self: flex-start; position: sticky; top: 3.5rem; }
     </style>"""
 )
-if shell.projector_on():
+if projecting:
     st.html("<style>.spirale-board-note { font-size: 1.05rem !important; }</style>")
 clusters = shown_clusters(view, query)
 if mode == DRAG and view.notes:
@@ -587,7 +598,8 @@ if mode == DRAG and view.notes:
             move_panel(view)
         with past:
             history_panel()
-    st.caption(t("board.drag_help"))
+    if not projecting:
+        st.caption(t("board.drag_help"))
     draw_drag(view, clusters, reps, diversity.uncarried_ids, query)
 else:
     wall, side = st.columns([3, 1])

@@ -168,3 +168,15 @@ def test_to_indicator_opens_the_editor_with_the_cluster(demo_board, db_url):
     click(app, fr("board.to_indicator"))
     assert app.title[0].value == fr("step2.title")
     assert app.session_state["new_clusters"] == [first.id]
+
+
+def test_in_projector_mode_the_settings_fold_and_undo_stays_one_click_away(app, db_url):
+    from ui import shell
+
+    load_demo(app)
+    app.session_state[shell.PROJECTOR_KEY] = True
+    app.switch_page("pages/board.py").run()
+    assert not app.exception
+    assert fr("board.intro") not in [c.value for c in app.caption]
+    assert [e.label for e in app.expander][:1] == [fr("board.settings")]
+    assert any(b.label == fr("board.undo") for b in app.button)

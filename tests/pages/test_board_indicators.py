@@ -1,7 +1,10 @@
 """AppTest of the indicator editor: from the board's cluster to an indicator, edit, reorder, retire, views, import."""
 
+import json
+
 from indicators import board, service
 from tests.pages.conftest import by_label, load_demo
+from tests.pages.readback import downloaded
 from workshop import database, i18n
 
 
@@ -117,6 +120,9 @@ def test_export_then_an_import_with_problems_writes_nothing(app, db_url):
     load_demo(app)
     app.switch_page("pages/indicators.py").run()
     assert len(app.get("download_button")) == 3
+    exported = json.loads(downloaded(app, "JSON"))  # the set a person downloads: every usable indicator
+    usable = indicators(app, db_url, usable_only=True)
+    assert [i["name_fr"] for i in exported["indicators"]] == [i.name_fr for i in usable]
     before = len(indicators(app, db_url, include_retired=True))
     bad = b"name_fr,family,level1,level2,level3,level4,level5\nNouveau,Z,a,b,c,d,e\nAutre,A,a,,c,d,e\n"
     app.file_uploader(key="indicator_file").set_value(("set.csv", bad, "text/csv")).run()

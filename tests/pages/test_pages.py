@@ -7,7 +7,6 @@ import zipfile
 import pandas as pd
 import pytest
 
-import schema
 from groups import service as groups_service
 from groups.models import VALIDATED
 from indicators import service as indicators_service
@@ -15,7 +14,7 @@ from surveys import service as surveys_service
 from tests.pages.conftest import by_label, load_demo, raw_keys
 from tests.pages.readback import downloaded, stored
 from ui.shell import md_escape
-from workshop import archive, database, grid, i18n, projects
+from workshop import database, grid, i18n, projects
 
 TITLES = {
     "pages/home.py": "home.title",
@@ -179,7 +178,6 @@ def test_step1_group_validates_all(step1, db_url):
 
 def test_step2_cluster_becomes_an_indicator(app, db_url):
     from indicators import board
-    from workshop import database
 
     load_demo(app)
     app.switch_page("pages/board.py").run()  # the first visit lays out the engine's clusters
@@ -245,7 +243,6 @@ def test_step3_typed_questionnaire_counts(app, db_url):
 
 def test_step4_action_with_commitment(app, db_url):
     from actions import service as actions_service
-    from workshop import database
 
     load_demo(app)
     with database.session_scope(db_url) as session:
@@ -291,8 +288,11 @@ def test_project_page_grid_and_archive(app, db_url):
         grid_rows = json.loads(handle.read("tables/grid_entry.json"))
     assert [p["name"] for p in carried] == [DEMO_NAME]
     assert "Jardins partagés" in [row["label_fr"] for row in grid_rows]  # the new component travels too
-    with database.session_scope(db_url) as session:  # the file itself imports: a second copy of the project
-        copy = archive.import_project(session=session, metadata=schema.metadata, data=data)
+    app.file_uploader[0].set_value((f"{DEMO_NAME}.spirale", data, "application/zip")).run()
+    submit(app, "archive.import")  # the file itself, imported again from the page: a second copy of the project
+    assert not app.error and not app.exception
+    copy = app.session_state["project_id"]
+    assert copy != pid and len(project_names(db_url)) == 2
     assert "B42" in [e.code for e in stored(db_url, grid.list_grid, project_id=copy)]
     before = project_names(db_url)
     app.file_uploader[0].set_value(("faux.spirale", b"not an archive", "application/zip")).run()
@@ -313,7 +313,6 @@ def test_hostile_names_are_shown_literally(app, db_url):
 
 def test_three_groups_in_a_row_each_becomes_the_one_shown(step1, db_url):
     from groups import service as groups_service
-    from workshop import database
 
     app = step1
     for profile in ("Jeunes 16-25 ans", "Retraités"):

@@ -236,6 +236,13 @@ def test_accounts_page_creates_an_account_and_gives_it_a_role(app, db_url, quart
     with database.session_scope(db_url) as session:
         roles = access.project_roles(session=session, project_id=quarter)
     assert {(r.username, r.role) for r in roles} >= {("lea", LEAD)}
+    app.run()
+    app.selectbox(key="unrole_account").set_value(lea.id)
+    button(app, "accounts.roles.remove").click().run()
+    assert not app.error
+    with database.session_scope(db_url) as session:
+        assert "lea" not in {r.username for r in access.project_roles(session=session, project_id=quarter)}
+        assert "lea" in {a.username for a in access.list_accounts(session=session)}  # the account stays
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

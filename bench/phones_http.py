@@ -96,6 +96,7 @@ class Tally:
     confirmed: list[str] = field(default_factory=list)  # unique texts the server said it stored
     failures: Counter = field(default_factory=Counter)  # "send 429", "page timeout", ...
     pages_missing_notes: int = 0
+    requests: int = 0  # every HTTP request made (pages, style sheet and script, "already said?", sends)
     retried: int = 0  # requests sent again on a new connection (the server had closed the kept-alive one)
     phones_done: int = 0
 
@@ -263,6 +264,7 @@ async def _timed(tally: Tally, kind: str, call: Callable) -> tuple[int, str] | N
     """
     started = time.perf_counter()
     for attempt in (1, 2):
+        tally.requests += 1
         try:
             status, body = await call()
             break
@@ -302,14 +304,15 @@ def _post(http: aiohttp.ClientSession, url: str, data: dict, **kw: object) -> Ca
 
 async def load_page(http: aiohttp.ClientSession, base: str, code: str, tally: Tally, *, assets: bool) -> str | None:
     """The group's page, then (first time only, cached afterwards) its style sheet and script in parallel."""
-    started = time.perf_counter()
-    got = await _timed(Tally(), "page", _get(http, f"{base}/p/{code}"))
+    started, parts = time.perf_counter(), Tally()
+    got = await _timed(parts, "page", _get(http, f"{base}/p/{code}"))
+    if assets and got is not None and got[0] < 400:
+        found = re.findall(r'(?:href|src)="(/p/static/[^"]+)"', got[1])
+        await asyncio.gather(*(_timed(parts, "page", _get(http, f"{base}{path}")) for path in found))
+    tally.requests += parts.requests
     if got is None or got[0] >= 400:
         tally.failed("page", got[0] if got else "error")
         return None
-    if assets:
-        found = re.findall(r'(?:href|src)="(/p/static/[^"]+)"', got[1])
-        await asyncio.gather(*(_timed(Tally(), "page", _get(http, f"{base}{path}")) for path in found))
     tally.latencies["page"].append(time.perf_counter() - started)
     return got[1]
 
@@ -409,7 +412,9 @@ async def phone_survey(number: int, base: str, room: SurveyRoom, options: argpar
     connector = aiohttp.TCPConnector(limit=2)
     async with aiohttp.ClientSession(headers=headers, timeout=timeout, cookie_jar=jar, connector=connector) as http:
         started = time.perf_counter()
-        got = await _timed(Tally(), "page", _get(http, f"{base}{path}"))
+        parts = Tally()
+        got = await _timed(parts, "page", _get(http, f"{base}{path}"))
+        tally.requests += parts.requests
         if got is None or got[0] >= 400:
             tally.failed("page", got[0] if got else "error")
             return
@@ -658,7 +663,8 @@ def describe(result: Result) -> str:
         f"pages missing own notes {t.pages_missing_notes}; phones done {t.phones_done}/{result.phones}",
         *([f"  {result.note}"] if result.note else []),
         f"  failures: {failures}; retried on a new connection: {t.retried}; server tracebacks: {result.server_errors}",
-        f"  server CPU {u.cpu_seconds:.1f} s over {u.seconds:.0f} s ({busy:.0f}% of one core), peak RSS "
+        f"  server CPU {u.cpu_seconds:.1f} s over {u.seconds:.0f} s ({busy:.0f}% of one core; "
+        f"{u.cpu_seconds / max(t.requests, 1) * 1000:.1f} ms a request, {t.requests} requests), peak RSS "
         f"{u.peak_rss_mb:.0f} MB (all app processes); nginx+PostgreSQL CPU {u.others_cpu_seconds:.1f} s; "
         f"bench client CPU {u.client_cpu_seconds:.1f} s",
         f"  load average before {_load(u.load_before)}, peak 1-min {u.load_peak:.2f}, after {_load(u.load_after)}"
@@ -764,6 +770,7 @@ def _as_dict(result: Result) -> dict:
            for kind in t.latencies},
         "sent": t.sent, "confirmed": len(t.confirmed), "stored": result.stored, "lost": result.lost,
         "duplicated": result.duplicated, "failures": dict(t.failures), "usage": result.usage.__dict__,
+        "requests": t.requests, "retried": t.retried, "note": result.note,
     }  # fmt: skip
 
 

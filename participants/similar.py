@@ -7,7 +7,8 @@ a few seconds old is still a good hint). So a query costs one indexed read and o
 The embeddings of drafts (and of a rebuilt index's new notes) are computed together: queries that arrive
 while the model is busy wait for one batch call instead of each calling it (bench/phones_http.py: with 30
 phones typing, one call per draft took 60% of the server's samples, and a batch of 30 texts costs what about
-8 single texts cost); the vectors land in the embedding cache that the index's query then reads.
+8 single texts cost); the vectors land in the embedding cache that the index's query then reads. When too
+many drafts already wait, a query gets no hint rather than a late one (a hint is a nicety; a send is not).
 """
 
 import queue
@@ -62,6 +63,9 @@ def _texts(group_id: int) -> tuple[list[str], list[str]]:
 
 
 BATCH_WAIT = 10.0  # seconds a query waits for its batch before embedding its draft itself
+# Drafts already waiting for the model beyond which a new query gets no hint at once: each waiting query
+# holds one of the routes' 28 worker threads, and a room's sends and pages must not queue behind hints.
+SHED_AT = 8
 _batches: queue.SimpleQueue = queue.SimpleQueue()
 _batcher: threading.Thread | None = None
 
@@ -129,7 +133,7 @@ def _index_for(group_id: int, signature: tuple) -> SimilarNotesIndex | None:
 
 def closest(code: str, text: str) -> list[str]:
     """The texts of the group's notes that say what `text` says, closest first (at most SHOWN)."""
-    if not text.strip():
+    if not text.strip() or _batches.qsize() >= SHED_AT:
         return []
     with database.read_scope() as session:
         joined = join.find_group(session=session, code=code)

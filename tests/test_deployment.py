@@ -9,8 +9,10 @@ nginx's access log (upstream=...), as an administrator would.
 
 import html
 import http.client
+import importlib.util
 import json
 import re
+import shutil
 import ssl
 import time
 from collections import Counter
@@ -60,6 +62,8 @@ class Deployment:
 def deployment(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     if app_servers.nginx_binary() is None:
         skip_or_fail("nginx not found (apt-get install nginx)", "SPIRALE_REQUIRE_NGINX")
+    if shutil.which("openssl") is None:  # for the HTTPS side's throwaway certificate
+        skip_or_fail("openssl not found (apt-get install openssl)", "SPIRALE_REQUIRE_NGINX")
     workdir = tmp_path_factory.mktemp("deployment")
     url = new_database(postgres_server)
     database.prepare(url)
@@ -245,6 +249,8 @@ def test_participant_cookie_is_secure_over_https_only(deployment: Deployment) ->
 
 
 def test_a_facilitator_page_loads_through_the_proxy_on_one_process(deployment: Deployment) -> None:
+    if importlib.util.find_spec("playwright") is None:
+        skip_or_fail("the playwright Python package is not installed", "SPIRALE_REQUIRE_BROWSER")
     if not CHROMIUM.exists():
         skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", "SPIRALE_REQUIRE_BROWSER")
     from playwright.sync_api import sync_playwright

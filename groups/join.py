@@ -96,6 +96,10 @@ def is_open(group: GroupRead) -> bool:
 
 def find_group(*, session: Session, code: object) -> JoinedGroup:
     """The group a code opens, or a clear refusal: malformed, unknown, or closed."""
+    return _open_group(session, code)[1]
+
+
+def _open_group(session: Session, code: object) -> tuple[Group, JoinedGroup]:
     wanted = normalise_code(code)
     if not wanted:
         raise SpiraleError("error.join_code_empty")
@@ -108,7 +112,22 @@ def find_group(*, session: Session, code: object) -> JoinedGroup:
     if group is None:
         raise SpiraleError("error.join_code_closed", code=wanted)
     project = session.get(Project, group.project_id)
-    return JoinedGroup(wanted, group.project_id, group.id, group.profile, project.cycle if project else 1)
+    return group, JoinedGroup(wanted, group.project_id, group.id, group.profile, project.cycle if project else 1)
+
+
+@dataclass(frozen=True)
+class PhoneView:
+    """What a phone's page shows: its group as it is now (countdown included) and its own live notes."""
+
+    joined: JoinedGroup
+    group: GroupRead
+    own: list[CriterionRead]
+
+
+def phone_view(*, session: Session, code: object, participant_token: str) -> PhoneView:
+    """The phone's page in three reads (the group, its project, the phone's notes): it is read on every load."""
+    group, joined = _open_group(session, code)
+    return PhoneView(joined, GroupRead.model_validate(group), _own_rows(session, joined.group_id, participant_token))
 
 
 def joined_group(*, session: Session, code: object) -> GroupRead:
@@ -137,11 +156,14 @@ def send_note(
 
 def own_notes(*, session: Session, code: object, participant_token: str) -> list[CriterionRead]:
     """The live notes this phone wrote in the group, oldest first."""
-    joined = find_group(session=session, code=code)
+    return _own_rows(session, find_group(session=session, code=code).group_id, participant_token)
+
+
+def _own_rows(session: Session, group_id: int, participant_token: str) -> list[CriterionRead]:
     rows = session.exec(
         select(Criterion)
         .where(
-            Criterion.group_id == joined.group_id,
+            Criterion.group_id == group_id,
             Criterion.participant_token == participant_token,
             col(Criterion.deleted_at).is_(None),
         )
@@ -150,12 +172,11 @@ def own_notes(*, session: Session, code: object, participant_token: str) -> list
     return [CriterionRead.model_validate(c) for c in rows]
 
 
-def own_note_count(*, session: Session, code: object, participant_token: str) -> int:
+def own_note_count(*, session: Session, group_id: int, participant_token: str) -> int:
     """How many live notes this phone has in the group (its list's heading after a send)."""
-    joined = find_group(session=session, code=code)
     return session.exec(
         select(func.count()).where(
-            Criterion.group_id == joined.group_id,
+            Criterion.group_id == group_id,
             Criterion.participant_token == participant_token,
             col(Criterion.deleted_at).is_(None),
         )

@@ -78,15 +78,13 @@ def _code_refused(who: Phone, error: SpiraleError, *, typed: str) -> Response:
 # ---------- the group's page ----------
 
 
-def _group_page_data(code: str, token: str) -> tuple[join.JoinedGroup, list[CriterionRead], dict, int | None, str]:
+def _group_page_data(code: str, token: str) -> tuple[join.PhoneView, dict]:
     with database.read_scope() as session:
-        joined = join.find_group(session=session, code=code)
-        own = join.own_notes(session=session, code=code, participant_token=token)
-        wordings = service.question_wordings(session=session, project_id=joined.project_id, cycle=joined.cycle)
-        group = service.get_group(session=session, project_id=joined.project_id, group_id=joined.group_id)
-    timer = group.timer_question if group.timer_ends_at else None
-    left = service.seconds_left(group, timer) if timer else None
-    return joined, own, wordings, left, timer or ""
+        view = join.phone_view(session=session, code=code, participant_token=token)
+        wordings = service.question_wordings(
+            session=session, project_id=view.joined.project_id, cycle=view.joined.cycle
+        )
+    return view, wordings
 
 
 def _question_choice(who: Phone, wordings: dict, chosen: str) -> str:
@@ -137,9 +135,12 @@ def group_page(
     who: Phone, code: str, *, chosen: str = "", draft: str = "", alias: str = "", message: str = "", status: int = 200
 ) -> Response:
     try:
-        joined, own, wordings, left, timer = _group_page_data(code, who.token)
+        view, wordings = _group_page_data(code, who.token)
     except SpiraleError as error:
         return _code_refused(who, error, typed=code)
+    joined, own = view.joined, view.own
+    timer = view.group.timer_question if view.group.timer_ends_at else ""
+    left = service.seconds_left(view.group, timer) if timer else None
     chosen = chosen if chosen in QUESTIONS else (timer or QUESTIONS[0])
     mine = "".join(note_item(who, joined.code, c) for c in reversed(own)) or ""
     empty = "" if own else f'<p class="hint" id="none">{e(who.t("join.none"))}</p>'
@@ -202,7 +203,7 @@ def _send(code: str, token: str, question: str, text: str, alias: str) -> tuple[
         note = join.send_note(
             session=session, code=code, participant_token=token, question=question, text=text, alias=alias
         )
-        mine = join.own_note_count(session=session, code=code, participant_token=token)
+        mine = join.own_note_count(session=session, group_id=note.group_id, participant_token=token)
     return note, join.normalise_code(code), mine
 
 

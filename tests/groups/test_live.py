@@ -315,3 +315,19 @@ def test_sixty_phones_at_once_on_sqlite(db_url):
 def test_sixty_phones_at_once_on_postgres(pg_url):
     database.prepare(pg_url)
     _check_sixty(pg_url)
+
+
+def test_the_phone_view_is_the_group_as_it_is_and_the_phones_own_notes(session, project, group, code):
+    mine, other = join.new_participant_token(), join.new_participant_token()
+    join.send_note(session=session, code=code, participant_token=mine, question=ILLBEING, text="Le bruit la nuit")
+    join.send_note(session=session, code=code.lower(), participant_token=other, question=ILLBEING, text="Autre")
+    service.start_timer(session=session, project_id=project.id, group_id=group.id, question=ILLBEING, minutes=2)
+    view = join.phone_view(session=session, code=f" {code.lower()} ", participant_token=mine)
+    assert (view.joined.code, view.joined.group_id) == (code, group.id)
+    assert view.group.timer_question == ILLBEING and view.group.timer_ends_at is not None
+    assert [n.text for n in view.own] == ["Le bruit la nuit"]
+    assert join.own_note_count(session=session, group_id=group.id, participant_token=mine) == 1
+    join.close_join(session=session, project_id=project.id, group_id=group.id)
+    with pytest.raises(SpiraleError) as refused:
+        join.phone_view(session=session, code=code, participant_token=mine)
+    assert refused.value.key == "error.join_code_closed"

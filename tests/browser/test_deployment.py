@@ -9,7 +9,6 @@ nginx's access log (upstream=...), as an administrator would.
 
 import html
 import http.client
-import importlib.util
 import json
 import re
 import shutil
@@ -33,7 +32,7 @@ from groups.models import QUESTIONS, Criterion
 from surveys import service as surveys_service
 from surveys.models import Answer, Respondent, SurveyToken
 from tests import app_servers
-from tests.conftest import CHROMIUM, free_port, new_database, skip_or_fail
+from tests.conftest import free_port, new_database, skip_or_fail
 from workshop import database
 
 pytestmark = pytest.mark.postgres
@@ -248,34 +247,27 @@ def test_participant_cookie_is_secure_over_https_only(deployment: Deployment) ->
     assert participant and "Secure" not in participant[0]
 
 
-def test_a_facilitator_page_loads_through_the_proxy_on_one_process(deployment: Deployment) -> None:
-    if importlib.util.find_spec("playwright") is None:
-        skip_or_fail("the playwright Python package is not installed", "SPIRALE_REQUIRE_BROWSER")
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", "SPIRALE_REQUIRE_BROWSER")
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS, SESSION_COOKIE, admin_login, wait_for_run
+@pytest.mark.browser
+def test_a_facilitator_page_loads_through_the_proxy_on_one_process(deployment: Deployment, browser) -> None:
+    """Through the suite's one Chromium (`browser`): a second sync Playwright in the same process cannot start."""
+    from tests.browser.conftest import SESSION_COOKIE, admin_login, wait_for_run
 
     site = deployment.proxy.http
     token = admin_login(deployment.url)
     routes = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    for _ in range(2):  # two facilitators' browsers: each its own route cookie, its own session
+        context = browser.new_context()
         try:
-            for _ in range(2):  # two facilitators' browsers: each its own route cookie, its own session
-                context = browser.new_context()
-                context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": site}])
-                page = context.new_page()
-                page.goto(f"{site}/")
-                wait_for_run(page)  # connected through /_stcore/stream, and the script has run
-                page.get_by_test_id("stSidebar").wait_for()
-                page.reload()  # a reload is a new Streamlit session: it must land on the same process
-                wait_for_run(page)
-                routes += [c["value"] for c in context.cookies() if c["name"] == "spirale_route"]
-                context.close()
+            context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": site}])
+            page = context.new_page()
+            page.goto(f"{site}/")
+            wait_for_run(page)  # connected through /_stcore/stream, and the script has run
+            page.get_by_test_id("stSidebar").wait_for()
+            page.reload()  # a reload is a new Streamlit session: it must land on the same process
+            wait_for_run(page)
+            routes += [c["value"] for c in context.cookies() if c["name"] == "spirale_route"]
         finally:
-            browser.close()
+            context.close()
 
     assert len(set(routes)) == 2
     by_route: dict[str, set[str]] = {route: set() for route in routes}

@@ -1,13 +1,18 @@
-"""Quality harness: the engine's clusters and family suggestions against a gold file.
+"""Quality harness: the engine's clusters and family suggestions against gold files.
 
-Usage: python -m indicators.evaluate FILE.csv [--json] [--learning]
+Usage: python -m indicators.evaluate FILE.csv [FILE.csv ...] [--json] [--learning] [--no-cross]
 
-FILE.csv has the columns id,lang,group_profile,question,text,concept_id,family. The
-engine runs with its default settings, side by side with a TF-IDF-only baseline (the
-first version: character n-gram TF-IDF, average linkage at 0.85; families by TF-IDF
-similarity to the grid). Family suggestions are zero-shot from the grid: the file's
-labels are only used to score. `--learning` adds a cross-validated figure of the
-suggestions learning from confirmed notes (other folds' labels), reported apart.
+Each FILE.csv has the columns id,lang,group_profile,question,text,concept_id,family.
+Per file, and pooled (per-file figures weighted by notes), the engine runs with the defaults
+that ship, beside a TF-IDF-only baseline (the first version: character n-gram TF-IDF,
+average linkage at 0.85; families by TF-IDF similarity to the grid). Family
+suggestions are zero-shot from the grid: the files' labels only score them.
+
+With two files or more, the cross-set figure follows (see `indicators.crossset`):
+every setting the engine exposes is chosen on one file and scored on another, both
+ways. That figure is the one that means generalisation: a city's notes are none of
+ours. `--learning` adds cross-validated figures of suggestions learning from
+confirmed notes. Measured figures: docs/grouping.md.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +39,49 @@ from indicators.vectors import embedding_model
 
 BASELINE_THRESHOLD = 0.85  # the first version's default
 REQUIRED_COLUMNS = ("text", "concept_id", "family")
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """A gold file's notes with their concepts and families."""
+
+    name: str
+    texts: list[str]
+    concepts: list[str]
+    families: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def load_set(path: Path | str) -> GoldSet:
+    """Read a gold file; a missing column stops with a clear message."""
+    data = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
+    if missing:
+        raise SystemExit(f"{path}: missing columns {missing}")
+    return GoldSet(Path(path).stem, list(data["text"]), list(data["concept_id"]), list(data["family"]))
+
+
+def pooled(results: Sequence[tuple[int, dict[str, dict]]]) -> dict[str, dict]:
+    """Figures of every set together: each method's per-set figures averaged, weighted by notes.
+
+    Not one clustering of all the sets' notes: the sets were written apart, so the same
+    idea has a concept in each, and a union would count joining them as a mistake.
+    """
+    total = sum(n for n, _ in results) or 1
+    out: dict[str, dict] = {}
+    for method in results[0][1]:
+        if method == "learning_cv":
+            continue
+        figures = [(n, r[method]) for n, r in results]
+        out[method] = {key: round(sum(n * f[key] for n, f in figures) / total, 4)
+                       for key in figures[0][1] if isinstance(figures[0][1][key], (int, float))}
+        out[method]["per_family"] = {}
+    return out
+
+
+# ---------- metrics ----------
 
 
 def pairwise_f1(gold: Sequence[str], predicted: Sequence[int]) -> float:
@@ -77,6 +126,7 @@ def clustering_scores(gold: Sequence[str], labels: Sequence[int]) -> dict[str, f
         "note_moves_per_100": round(moves * per_100, 2),
         "merges_per_100": round(merges * per_100, 2),
         "n_clusters": len(set(labels)),
+        "n_concepts": len(set(gold)),
     }
 
 
@@ -84,6 +134,18 @@ def family_scores(gold: Sequence[str], ranked: Sequence[Sequence[str]]) -> dict[
     top1 = np.mean([r[:1] == [g] for g, r in zip(gold, ranked, strict=True)]) if gold else 0.0
     top3 = np.mean([g in r[:3] for g, r in zip(gold, ranked, strict=True)]) if gold else 0.0
     return {"family_top1": round(float(top1), 4), "family_top3": round(float(top3), 4)}
+
+
+def per_family_scores(gold: Sequence[str], ranked: Sequence[Sequence[str]]) -> dict[str, dict[str, float]]:
+    """Precision and recall of the first suggestion, family by family: a weak family shows."""
+    first = [r[0] if r else "" for r in ranked]
+    out = {}
+    for family in sorted(set(gold)):
+        hits = sum(g == family and f == family for g, f in zip(gold, first, strict=True))
+        said = sum(f == family for f in first)
+        out[family] = {"precision": round(hits / said, 4) if said else 0.0,
+                       "recall": round(hits / max(1, sum(g == family for g in gold)), 4)}
+    return out
 
 
 def baseline_labels(texts: Sequence[str]) -> list[int]:
@@ -100,101 +162,129 @@ def baseline_labels(texts: Sequence[str]) -> list[int]:
     return [int(x) - 1 for x in fcluster(tree, t=BASELINE_THRESHOLD, criterion="distance")]
 
 
-def _ranked_families(suggester: FamilySuggester, texts: Sequence[str]) -> list[list[str]]:
+def ranked_families(suggester: FamilySuggester, texts: Sequence[str]) -> list[list[str]]:
     return [[s.family for s in note] for note in suggester.suggest(texts, top=3)]
 
 
 def run_method(
-    texts: list[str], gold_concepts: list[str], gold_families: list[str],
-    cluster: Callable[[list[str]], list[int]], suggester: Callable[[], FamilySuggester],
-) -> dict[str, float]:
+    gold: GoldSet, cluster: Callable[[list[str]], list[int]], suggester: Callable[[], FamilySuggester],
+) -> dict:
     """Scores and wall time of one method (clustering + zero-shot families)."""
     start = time.perf_counter()
-    labels = cluster(texts)
-    ranked = _ranked_families(suggester(), texts)
+    labels = cluster(gold.texts)
+    ranked = ranked_families(suggester(), gold.texts)
     seconds = time.perf_counter() - start
-    return {**clustering_scores(gold_concepts, labels), **family_scores(gold_families, ranked),
-            "seconds": round(seconds, 3)}
+    return {**clustering_scores(gold.concepts, labels), **family_scores(gold.families, ranked),
+            "per_family": per_family_scores(gold.families, ranked), "seconds": round(seconds, 3)}
 
 
-def learning_scores(texts: list[str], families: list[str], groups: list[str], grid: pd.DataFrame,
-                    grouped: bool) -> dict[str, float]:
+def learning_scores(gold: GoldSet, grid: pd.DataFrame, grouped: bool) -> dict[str, float]:
     """Cross-validated families when the other folds' notes were confirmed (5 folds).
 
     grouped=True keeps every note of a concept in the same fold: no paraphrase of a test
     note was confirmed, the harder case.
     """
+    texts, families = gold.texts, gold.families
     splitter = GroupKFold(n_splits=5) if grouped else KFold(n_splits=5, shuffle=True, random_state=0)
     ranked: list[list[str]] = [[] for _ in texts]
     suggester = FamilySuggester(grid)
-    for train, test in splitter.split(texts, families, groups if grouped else None):
+    for train, test in splitter.split(texts, families, gold.concepts if grouped else None):
         suggester.learn([(texts[i], families[i]) for i in train])
-        for i, r in zip(test, _ranked_families(suggester, [texts[i] for i in test]), strict=True):
+        for i, r in zip(test, ranked_families(suggester, [texts[i] for i in test]), strict=True):
             ranked[i] = r
     return family_scores(families, ranked)
 
 
-def evaluate(path: Path | str, *, learning: bool = False, fallback: bool = False) -> dict[str, dict]:
-    """Scores of the engine and the baseline (and optional extras) on a gold file."""
-    data = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
-    if missing:
-        raise SystemExit(f"{path}: missing columns {missing}")
-    texts, concepts, families = list(data["text"]), list(data["concept_id"]), list(data["family"])
+def evaluate_set(gold: GoldSet, *, learning: bool = False, fallback: bool = False) -> dict[str, dict]:
+    """Scores of the engine (shipped defaults) and the baseline (and optional extras) on one set."""
     grid = load_grid()
-    load_start = time.perf_counter()
-    model = embedding_model()  # one-time model load, reported apart from the per-run time
-    if model is not None:
-        model.encode(["chauffer le modèle"])  # weights load lazily on the first encode
-    load_seconds = time.perf_counter() - load_start
     results: dict[str, dict] = {
-        "engine": run_method(texts, concepts, families, lambda t: cluster_notes(t).labels,
-                             lambda: FamilySuggester(grid)),
-        "baseline": run_method(texts, concepts, families, baseline_labels,
-                               lambda: FamilySuggester(grid, use_embedding=False)),
+        "engine": run_method(gold, lambda t: cluster_notes(t).labels, lambda: FamilySuggester(grid)),
+        "baseline": run_method(gold, baseline_labels, lambda: FamilySuggester(grid, use_embedding=False)),
     }
-    results["engine"]["model_load_seconds"] = round(load_seconds, 3)
     if fallback:
         no_embedding = ClusterSettings(use_embedding=False)
-        results["fallback"] = run_method(texts, concepts, families,
-                                         lambda t: cluster_notes(t, settings=no_embedding).labels,
+        results["fallback"] = run_method(gold, lambda t: cluster_notes(t, settings=no_embedding).labels,
                                          lambda: FamilySuggester(grid, use_embedding=False))
     if learning:
         results["learning_cv"] = {
-            "random_folds": learning_scores(texts, families, concepts, grid, grouped=False),
-            "concept_folds": learning_scores(texts, families, concepts, grid, grouped=True),
+            "random_folds": learning_scores(gold, grid, grouped=False),
+            "concept_folds": learning_scores(gold, grid, grouped=True),
         }
     return results
 
 
-def _print_table(results: dict[str, dict], n_notes: int) -> None:
+def model_load_seconds() -> float:
+    """One-time model load, reported apart from the per-run times."""
+    start = time.perf_counter()
+    model = embedding_model()
+    if model is not None:
+        model.encode(["chauffer le modèle"])  # weights load lazily on the first encode
+    return round(time.perf_counter() - start, 3)
+
+
+def evaluate(paths: Sequence[Path | str], *, learning: bool = False, fallback: bool = False,
+             cross: bool = True) -> dict:
+    """Per set and pooled figures, and the cross-set figure when there are two sets or more."""
+    sets = [load_set(p) for p in paths]
+    out: dict = {"model_load_seconds": model_load_seconds(),
+                 "sets": {s.name: evaluate_set(s, learning=learning, fallback=fallback) for s in sets}}
+    if len(sets) > 1:
+        out["pooled"] = pooled([(len(s), out["sets"][s.name]) for s in sets])
+        if cross:
+            from indicators.crossset import cross_set
+
+            out["cross"] = cross_set(sets)
+    return out
+
+
+# ---------- printing ----------
+
+KEYS = ["ari", "ami", "pairwise_f1", "moves_per_100", "note_moves_per_100", "merges_per_100",
+        "n_clusters", "n_concepts", "family_top1", "family_top3", "seconds"]
+
+
+def _print_set(name: str, results: dict[str, dict]) -> None:
     methods = [m for m in ("engine", "baseline", "fallback") if m in results]
-    keys = ["ari", "ami", "pairwise_f1", "moves_per_100", "note_moves_per_100", "merges_per_100",
-            "n_clusters", "family_top1", "family_top3", "seconds"]
-    print(f"{n_notes} notes")
-    print(f"{'metric':<20}" + "".join(f"{m:>14}" for m in methods))
-    for key in keys:
-        print(f"{key:<20}" + "".join(f"{results[m][key]:>14}" for m in methods))
-    print(f"engine one-time model load: {results['engine']['model_load_seconds']} s")
-    if "learning_cv" in results:
-        for name, scores in results["learning_cv"].items():
-            print(f"families learning from confirmed notes, 5-fold CV ({name}): "
-                  f"top-1 {scores['family_top1']}, top-3 {scores['family_top3']}")
+    print(f"\n== {name}: {results['engine']['n_concepts']:g} concepts")
+    print(f"{'metric':<20}" + "".join(f"{m:>12}" for m in methods))
+    for key in KEYS:
+        print(f"{key:<20}" + "".join(f"{results[m][key]:>12}" for m in methods))
+    if results["engine"]["per_family"]:
+        weak = ", ".join(f"{f} P{s['precision']:.2f}/R{s['recall']:.2f}"
+                         for f, s in results["engine"]["per_family"].items())
+        print(f"engine families, first suggestion's precision/recall: {weak}")
+    for fold, scores in results.get("learning_cv", {}).items():
+        print(f"families learning from confirmed notes, 5-fold CV ({fold}): "
+              f"top-1 {scores['family_top1']}, top-3 {scores['family_top3']}")
+
+
+def print_report(report: dict) -> None:
+    print(f"engine one-time model load: {report['model_load_seconds']} s")
+    for name, results in report["sets"].items():
+        _print_set(name, results)
+    if "pooled" in report:
+        _print_set("pooled (per-set figures weighted by notes)", report["pooled"])
+    if "cross" in report:
+        from indicators.crossset import print_cross
+
+        print_cross(report["cross"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m indicators.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path)
+    parser.add_argument("files", type=Path, nargs="+")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--learning", action="store_true", help="add cross-validated learning figures")
+    parser.add_argument("--no-cross", action="store_true", help="skip the cross-set figure (faster)")
     args = parser.parse_args(argv)
-    # The fallback column is shown in the table; JSON keeps exactly engine and baseline by default.
-    results = evaluate(args.file, learning=args.learning, fallback=not args.json)
+    # The fallback column is shown in the table; JSON keeps engine and baseline only.
+    report = evaluate(args.files, learning=args.learning, fallback=not args.json, cross=not args.no_cross)
     if args.json:
-        json.dump(results, sys.stdout)
+        json.dump(report, sys.stdout)
         print()
     else:
-        _print_table(results, len(pd.read_csv(args.file, dtype=str, keep_default_na=False)))
+        print_report(report)
     return 0
 
 

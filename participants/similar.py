@@ -1,8 +1,11 @@
 """ "Already said?" for phones: the group's notes closest to a draft, from an index kept per group.
 
 Each query reads one cheap signature of the group's notes (count, newest id, newest change); the index is
-rebuilt in the background when the signature changes, and queries meanwhile use the previous one (a hint
-a few seconds old is still a good hint). So a query costs one indexed read and one embedding of the draft.
+brought up to date in the background when the signature changes, and queries meanwhile use the previous one
+(a hint a few seconds old is still a good hint). So a query costs one indexed read and one embedding of the
+draft. A room adds notes one at a time, so an update only adds the new notes' rows, in the vocabularies
+fitted before (refitted once the group has doubled, or when a note was edited or withdrawn): refitting on
+every send made the rebuilds a fifth of a 300-phone room's server samples (bench/phones_http.py).
 
 The embeddings of drafts (and of a rebuilt index's new notes) are computed together: queries that arrive
 while the model is busy wait for one batch call instead of each calling it (bench/phones_http.py: with 30
@@ -11,11 +14,15 @@ phones typing, one call per draft took 60% of the server's samples, and a batch 
 many drafts already wait, a query gets no hint rather than a late one (a hint is a nicety; a send is not).
 """
 
+import copy
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from scipy import sparse
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -31,10 +38,35 @@ FIRST_BUILD_WAIT = 3.0  # seconds a group's very first query waits for its index
 GROUPS_KEPT = 256
 
 
+REFIT_GROWTH = 2  # the vocabularies are fitted again once the group holds twice the notes they were fitted on
+
+
+class _GroupIndex(SimilarNotesIndex):
+    """A group's index that grows with its notes: new notes are transformed, not the whole group refitted."""
+
+    def __init__(self, texts: Sequence[str], *, ids: Sequence[str]) -> None:
+        super().__init__(texts, ids=ids)
+        self.fitted_on = len(self.texts)
+
+    def grown(self, texts: list[str], ids: list[str]) -> "_GroupIndex | None":
+        """This index with the notes added since, or None when it must be rebuilt (an edit, a withdrawal)."""
+        known = len(self.texts)
+        if texts[:known] != self.texts or ids[:known] != self.ids or len(texts) >= REFIT_GROWTH * self.fitted_on:
+            return None
+        if len(texts) == known:
+            return self
+        new = self.vectorizer.transform(texts[known:])
+        grown = copy.copy(self)
+        grown.texts, grown.ids = list(texts), list(ids)
+        grown._dense = np.vstack([self._dense, new.dense])
+        grown._sparse_t = sparse.hstack([self._sparse_t, new.sparse.T.tocsr()], format="csr")
+        return grown
+
+
 @dataclass
 class _Entry:
     signature: tuple
-    index: SimilarNotesIndex | None
+    index: _GroupIndex | None
     building: threading.Thread | None = None
     used: float = 0.0
 
@@ -102,17 +134,21 @@ def embed_together(texts: list[str]) -> None:
     done.wait(BATCH_WAIT)
 
 
-def _build(group_id: int, signature: tuple) -> None:
+def _build(group_id: int, signature: tuple, previous: _GroupIndex | None) -> None:
     texts, ids = _texts(group_id)
-    embed_together(texts)  # only the notes not yet in the cache cost anything
-    index = SimilarNotesIndex(texts, ids=ids)
+    known = previous.texts if previous is not None else []
+    # Only the notes not yet in the embedding cache cost anything; after a send, that is the new one.
+    embed_together(texts[len(known):] if texts[: len(known)] == known else texts)
+    index = previous.grown(texts, ids) if previous is not None else None
+    if index is None:
+        index = _GroupIndex(texts, ids=ids)
     with _lock:
         entry = _entries.get(group_id)
         if entry is not None:
             entry.index, entry.signature, entry.building = index, signature, None
 
 
-def _index_for(group_id: int, signature: tuple) -> SimilarNotesIndex | None:
+def _index_for(group_id: int, signature: tuple) -> _GroupIndex | None:
     with _lock:
         entry = _entries.get(group_id)
         if entry is None:
@@ -121,7 +157,7 @@ def _index_for(group_id: int, signature: tuple) -> SimilarNotesIndex | None:
             entry = _entries[group_id] = _Entry(signature=(), index=None)
         entry.used = time.monotonic()
         if entry.signature != signature and entry.building is None:
-            entry.building = threading.Thread(target=_build, args=(group_id, signature), daemon=True)
+            entry.building = threading.Thread(target=_build, args=(group_id, signature, entry.index), daemon=True)
             entry.building.start()
         index, building = entry.index, entry.building
     if index is None and building is not None:

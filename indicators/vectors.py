@@ -69,6 +69,8 @@ def _load_model() -> Any:
 def embedding_model() -> Any:
     """Process-wide model, loaded once (thread-safe); None if unavailable."""
     global _model, _model_loaded
+    if _model_loaded:  # (no lock once loaded: every phone's draft asks, from many threads)
+        return _model
     with _lock:
         if not _model_loaded:
             _model = _load_model()
@@ -94,7 +96,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(k for k in keys if k and k not in _cache))
     if missing:
         fresh = np.asarray(model.encode(missing), dtype=np.float32)
-        fresh = normalize(fresh)
+        fresh = _unit_rows(fresh)
         with _lock:
             for key, vector in zip(missing, fresh, strict=True):
                 _cache[key] = vector
@@ -109,8 +111,14 @@ def embed(texts: Sequence[str]) -> np.ndarray:
                 _cache.move_to_end(key)
     missed = [i for i, k in enumerate(keys) if not out[i].any() and k]
     if missed:  # evicted meanwhile by a huge batch: recompute those rows only
-        out[missed] = normalize(np.asarray(model.encode([keys[i] for i in missed]), dtype=np.float32))
+        out[missed] = _unit_rows(np.asarray(model.encode([keys[i] for i in missed]), dtype=np.float32))
     return out
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (zero rows stay zero), without scikit-learn's per-call checks."""
+    lengths = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(lengths > 0, lengths, 1.0).astype(matrix.dtype)
 
 
 def clear_cache() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, delete, select
 
 from groups import service as groups_service
@@ -132,6 +133,23 @@ def load_board(*, session: Session, project_id: int) -> BoardView:
     placed = {i for c in clusters for i in members.get(c.id, [])}
     unclustered = [card for cid, card in cards.items() if cid not in placed]
     return BoardView(clusters, unclustered, _last_event_id(session, project_id), {c.id: c.version for c in clusters})
+
+
+_BOARD_CHANGE = sql_text(
+    """
+    SELECT (SELECT max(e.id) FROM board_event e WHERE e.project_id = :project_id),
+      (SELECT count(*) FROM criterion c WHERE c.project_id = :project_id),
+      (SELECT max(c.updated_at) FROM criterion c WHERE c.project_id = :project_id)
+    """
+)
+
+
+def board_change(*, session: Session, project_id: int) -> tuple:
+    """A value that changes whenever anything the board shows changes: compare it, redraw if new (one statement).
+
+    Every gesture on the board is an event (an undo too), and every change of a note bumps its updated_at.
+    """
+    return tuple(session.execute(_BOARD_CHANGE, {"project_id": project_id}).one())
 
 
 def _last_event(session: Session, project_id: int) -> BoardEvent | None:
@@ -430,14 +448,18 @@ def suggest_groups(
     notes: Sequence[tuple[int, str]],
     *,
     threshold: float | None = None,
+    cut_factor: float | None = None,
     use_embedding: bool | None = None,
     lang: str | None = None,
     suggester: FamilySuggester | None = None,
 ) -> list[SuggestedGroup]:
-    """Pure: the engine's clusters of these notes, largest first; notes left alone stay out of any cluster."""
+    """Pure: the engine's clusters of these notes, largest first; notes left alone stay out of any cluster.
+
+    `cut_factor` moves the cut the notes call for (the facilitator's finesse); `threshold` fixes it.
+    """
     if not notes:
         return []
-    settings = ClusterSettings(threshold=threshold, use_embedding=use_embedding)
+    settings = ClusterSettings(threshold=threshold, cut_factor=cut_factor, use_embedding=use_embedding)
     clustering = cluster_notes(
         [text for _, text in notes], ids=[str(i) for i, _ in notes], settings=settings, lang=lang, suggester=suggester
     )

@@ -28,7 +28,7 @@ TARGETS = {"ari": 0.50, "family_top1": 0.80, "family_top3": 0.95}  # and moves <
 # (embedding, words, chars, profile) shares of the clustering vectors.
 CLUSTER_WEIGHTS = [(0.6, 0.05, 0.05, 0.3), (0.5, 0.1, 0.1, 0.3), (0.6, 0.1, 0.1, 0.2), (0.7, 0.1, 0.1, 0.1),
                    (0.8, 0.1, 0.1, 0.0), (0.9, 0.05, 0.05, 0.0)]
-THRESHOLDS = [round(0.50 + 0.03 * k, 2) for k in range(13)]
+CUT_FACTORS = [round(1.0 + 0.05 * k, 2) for k in range(9)]  # times the notes' typical neighbour distance
 # (embedding, words, chars) shares of the family suggester's vectors.
 FAMILY_WEIGHTS = [(0.85, 0.1, 0.05), (1.0, 0.0, 0.0), (0.7, 0.2, 0.1), (0.5, 0.3, 0.2)]
 
@@ -46,8 +46,9 @@ class Choice:
 def cluster_space() -> Iterator[ClusterSettings]:
     for emb, words, chars, profile in CLUSTER_WEIGHTS:
         weights = VectorWeights(embedding=emb, words=words, chars=chars, profile=profile)
-        for threshold in THRESHOLDS:
-            yield ClusterSettings(threshold=threshold, weights=weights)
+        for centre in (True, False):
+            for factor in CUT_FACTORS:
+                yield ClusterSettings(cut_factor=factor, weights=weights, centre=centre)
 
 
 def family_space() -> Iterator[VectorWeights]:
@@ -67,7 +68,7 @@ def _search_clusters(gold: GoldSet) -> tuple[ClusterSettings, float]:
     cached: dict[object, object] = {}
     for settings in cluster_space():
         settings = resolve_settings(settings)
-        key = (settings.weights, settings.profile_temperature)
+        key = (settings.weights, settings.profile_temperature, settings.centre)
         if key not in cached:
             cached[key] = clustering_vectors(gold.texts, settings)
         labels = [int(x) for x in cluster_vectors(cached[key], settings)]  # type: ignore[arg-type]
@@ -110,8 +111,9 @@ def score(gold: GoldSet, choice: Choice) -> dict:
 def describe(choice: Choice) -> str:
     w, f = choice.cluster.weights, choice.family
     assert w is not None
-    return (f"threshold {choice.cluster.threshold}, weights emb {w.embedding}/words {w.words}/chars {w.chars}"
-            f"/profile {w.profile}; families emb {f.embedding}/words {f.words}/chars {f.chars}")
+    return (f"cut factor {choice.cluster.cut_factor}, centred {choice.cluster.centre}, "
+            f"weights emb {w.embedding}/words {w.words}/chars {w.chars}/profile {w.profile}; "
+            f"families emb {f.embedding}/words {f.words}/chars {f.chars}")
 
 
 def cross_set(sets: Sequence[GoldSet]) -> list[dict]:

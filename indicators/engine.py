@@ -23,12 +23,22 @@ from sklearn.decomposition import TruncatedSVD
 
 from indicators.families import FamilySuggester, default_suggester
 from indicators.text import all_stop_words, clean, detect_language, fold, stem
-from indicators.vectors import NoteVectors, VectorWeights, fit_vectorizer, resolve_embedding
+from indicators.vectors import EMBEDDING_DIM, NoteVectors, VectorWeights, fit_vectorizer, resolve_embedding
 
-# Distance thresholds chosen by measurement on the dev set (see indicators.evaluate):
-# the embedding path and the TF-IDF-only fallback have different distance scales.
-DEFAULT_THRESHOLD = 0.66
-FALLBACK_THRESHOLD = 0.78
+# The cut is read from the notes: a factor times their typical distance to their NEIGHBOUR-th
+# nearest note, so that new wording (farther apart) is not cut into crumbs. Factors chosen
+# cross-set (docs/grouping.md); the embedding path and the TF-IDF-only fallback differ.
+DEFAULT_CUT_FACTOR = 1.15
+FALLBACK_CUT_FACTOR = 1.15
+NEIGHBOUR = 3
+CUT_SAMPLE = 500  # notes whose neighbours are measured: the median is stable from a few hundred
+CUT_FROM = 20  # fewer notes tell no distance scale: a fixed cut (the one measured before issue 14)
+SMALL_SET_THRESHOLD = 0.66
+DEFAULT_THRESHOLD = SMALL_SET_THRESHOLD  # a fixed distance, for callers that pass one (threshold=...)
+FALLBACK_SMALL_SET_THRESHOLD = 0.78
+# Shares of the clustering vectors (embedding, words, chars, grid profile): halfway between the
+# choices made on each development set (0.6/0.05/0.05/0.3 and 0.7/0.1/0.1/0.1), fitted on neither.
+ENGINE_WEIGHTS = VectorWeights(embedding=0.65, words=0.075, chars=0.075, profile=0.2)
 FALLBACK_WEIGHTS = VectorWeights(embedding=0.0, words=0.35, chars=0.35, profile=0.3)
 DEFAULT_MAX_SIZE = 40  # a mixed group reads a cluster at once: keep it wall-sized
 DENSE_FROM = 2_000  # notes from which TF-IDF is projected to dense dimensions
@@ -41,7 +51,8 @@ _BLOCK = 1024  # rows per block of similarities: bounds memory to _BLOCK x n flo
 class ClusterSettings:
     """Knobs of the engine; the defaults are the measured ones."""
 
-    threshold: float | None = None  # None: the measured default of the vector path in use
+    threshold: float | None = None  # a fixed distance; None: the cut is read from the notes (see data_threshold)
+    cut_factor: float | None = None  # None: the measured default; higher = fewer, larger clusters
     n_groups: int | None = None  # when set, overrides the threshold
     max_size: int | None = DEFAULT_MAX_SIZE
     weights: VectorWeights | None = None  # None: the measured weights of the vector path in use
@@ -50,6 +61,7 @@ class ClusterSettings:
     sample_size: int = 4_000
     n_keywords: int = 3
     profile_temperature: float = 0.05
+    centre: bool = True  # take the set's common part out of the embedding (see `centred`)
 
 
 @dataclass
@@ -112,11 +124,47 @@ def cluster_notes(
 def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
     """Settings with the embedding choice and threshold made explicit."""
     with_embedding = resolve_embedding(settings.use_embedding)
-    threshold = settings.threshold
-    if threshold is None:
-        threshold = DEFAULT_THRESHOLD if with_embedding else FALLBACK_THRESHOLD
-    weights = settings.weights or (VectorWeights() if with_embedding else FALLBACK_WEIGHTS)
-    return replace(settings, use_embedding=with_embedding, threshold=float(threshold), weights=weights)
+    factor = settings.cut_factor
+    if factor is None:
+        factor = DEFAULT_CUT_FACTOR if with_embedding else FALLBACK_CUT_FACTOR
+    weights = settings.weights or (ENGINE_WEIGHTS if with_embedding else FALLBACK_WEIGHTS)
+    threshold = None if settings.threshold is None else float(settings.threshold)
+    return replace(settings, use_embedding=with_embedding, threshold=threshold, cut_factor=float(factor),
+                   weights=weights)
+
+
+def data_threshold(vectors: NoteVectors, factor: float) -> float:
+    """The cut distance these notes call for: `factor` times the median distance to the NEIGHBOUR-th nearest note.
+
+    Floored by the fixed cut measured before (SMALL_SET_THRESHOLD, moved by the same factor).
+
+    Notes written alike sit close and get a tight cut; notes of varied wording (slang, two
+    languages, other hands) sit farther apart and get a looser one, so the number of
+    clusters follows the ideas rather than the spelling. A sample of CUT_SAMPLE notes is
+    measured against all notes, by blocks: no n x n matrix.
+    """
+    n = len(vectors)
+    small = SMALL_SET_THRESHOLD if vectors.dense.shape[1] >= EMBEDDING_DIM else FALLBACK_SMALL_SET_THRESHOLD
+    floor = small * factor / DEFAULT_CUT_FACTOR  # the facilitator's control moves it too
+    if n < CUT_FROM:
+        return floor
+    rows = np.random.default_rng(0).choice(n, CUT_SAMPLE, replace=False) if n > CUT_SAMPLE else np.arange(n)
+    distances = []
+    for start in range(0, len(rows), 128):
+        sims = vectors.rows(rows[start: start + 128]).similarity(vectors)
+        # Rank 0 is the note itself (similarity 1): the NEIGHBOUR-th other note is at rank NEIGHBOUR.
+        distances.append(1.0 + np.partition(-sims, NEIGHBOUR, axis=1)[:, NEIGHBOUR])
+    # Never tighter than the fixed cut: notes copied many times over (a paper wall typed twice)
+    # would otherwise make the typical neighbour a twin, and every idea a crumb.
+    return float(max(floor, factor * np.median(np.concatenate(distances))))
+
+
+def with_cut(vectors: NoteVectors, settings: ClusterSettings) -> ClusterSettings:
+    """Settings whose threshold is set: the one given, or the one the notes call for."""
+    settings = resolve_settings(settings)
+    if settings.threshold is not None:
+        return settings
+    return replace(settings, threshold=data_threshold(vectors, float(settings.cut_factor or DEFAULT_CUT_FACTOR)))
 
 
 def clustering_vectors(
@@ -131,7 +179,34 @@ def clustering_vectors(
     if weights.profile > 0:
         suggester = suggester or default_suggester(with_embedding)
         profile = suggester.component_profile(texts, settings.profile_temperature)
-    return _densify(vectorizer.transform(texts, profile))
+    vectors = vectorizer.transform(texts, profile)
+    if with_embedding and settings.centre:
+        scale = weights.scales(True, profile is not None)[0]
+        vectors.dense[:, :EMBEDDING_DIM] = centred(vectors.dense[:, :EMBEDDING_DIM] / max(scale, 1e-12)) * scale
+    return _densify(vectors)
+
+
+CENTRE_FROM = 20  # fewer notes have no mean worth removing (two notes would become opposite)
+_CENTRE_SAMPLE = 4_000
+
+
+def centred(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors with the set's mean and its main direction removed.
+
+    Every short note of a workshop shares what the embedding says of "a post-it about
+    life"; that common part makes all notes look alike, the more so on wording the
+    engine never saw. Taking out the set's own mean and first principal direction leaves
+    what tells the notes apart (measured on both development sets: docs/grouping.md).
+    """
+    if len(vectors) < CENTRE_FROM:
+        return vectors
+    out = vectors - vectors.mean(axis=0, keepdims=True)
+    sample = out[np.random.default_rng(0).choice(len(out), _CENTRE_SAMPLE, replace=False)] \
+        if len(out) > _CENTRE_SAMPLE else out
+    main = np.linalg.svd(sample, full_matrices=False)[2][:1]
+    out -= (out @ main.T) @ main
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 def _densify(vectors: NoteVectors) -> NoteVectors:
@@ -153,6 +228,7 @@ def _labels_with_pins(
     vectors: NoteVectors, ids: list[str], pinned: Sequence[Sequence[str]], settings: ClusterSettings
 ) -> tuple[np.ndarray, set[int]]:
     """Labels for every note: pinned clusters first (0..p-1), then free clusters."""
+    settings = with_cut(vectors, settings)  # measured on every note, pinned ones too
     position = {note_id: i for i, note_id in enumerate(ids)}
     labels = np.full(len(ids), -1, dtype=np.int64)
     pinned_groups = [[position[i] for i in group if i in position] for group in pinned]
@@ -221,10 +297,11 @@ def _renumber(labels: np.ndarray, n_fixed: int) -> np.ndarray:
 
 def cluster_vectors(vectors: NoteVectors, settings: ClusterSettings) -> np.ndarray:
     """Labels 0..k-1 for notes given as vectors (exact or sample-and-assign path)."""
-    settings = resolve_settings(settings)
     n = len(vectors)
     if n <= 1:
         return np.zeros(n, dtype=np.int64)
+    settings = with_cut(vectors, settings)
+    assert settings.threshold is not None
     if n > settings.large_n and settings.n_groups is None:
         labels = _sample_and_assign(vectors, settings)
     else:

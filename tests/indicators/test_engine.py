@@ -1,8 +1,15 @@
 """Grouping engine: paraphrases together, distinct ideas apart, pins, determinism, edges."""
 
+import numpy as np
 import pytest
 
-from indicators.engine import DEFAULT_THRESHOLD, ClusterSettings, cluster_name, cluster_notes
+from indicators.engine import (
+    DEFAULT_CUT_FACTOR,
+    SMALL_SET_THRESHOLD,
+    ClusterSettings,
+    cluster_name,
+    cluster_notes,
+)
 from indicators.vectors import embedding_available
 
 NOTES = {
@@ -41,8 +48,9 @@ def test_close_but_distinct_ideas_stay_apart() -> None:
     ]
     labels = cluster_notes(texts).labels
     assert labels[0] == labels[1]
-    assert labels[2] == labels[3]
-    assert labels[0] != labels[2]
+    # The two notes on papers share no word: with the grid written from the method (issue 14), not from
+    # the notes, they are 0.73 apart, past the small-set cut; what matters here is that neither joins care.
+    assert labels[0] != labels[2] and labels[0] != labels[3]
 
 
 def test_pinned_clusters_are_never_reshuffled() -> None:
@@ -58,8 +66,9 @@ def test_pinned_clusters_are_never_reshuffled() -> None:
     assert label["job2"] == label["noise1"] == 0
     assert label["faith1"] == 1
     assert label["faith4"] == 1  # a new note joins the confirmed cluster about faith
-    # Free notes close to a pinned one join it; the job notes left outside keep a cluster of their own.
-    assert label["noise2"] == label["noise3"] == 0
+    # The other noise notes stay together; whether they join the half-noise pinned cluster is a matter of
+    # 0.02 of distance (0.68 with the grid written from the method, against a 0.66 cut): not asserted.
+    assert label["noise2"] == label["noise3"] != 1
     assert label["job1"] == label["job3"] not in (0, 1)
 
 
@@ -125,7 +134,7 @@ def test_fallback_without_embedding_package(no_embedding: None) -> None:
 
 def test_spelling_variants_meet_and_other_ideas_stay_apart() -> None:
     """What the removed suggested_clusters service checked (tests/test_steps.py), on the engine itself."""
-    assert 0.0 <= DEFAULT_THRESHOLD <= 1.0
+    assert 0.0 <= SMALL_SET_THRESHOLD <= 1.0
     texts = ["le chômage", "le chomage", "chômage des jeunes", "respirer un air pur", "un air pur"]
     labels = cluster_notes(texts).labels
     assert labels[0] == labels[1] != labels[4]
@@ -144,3 +153,44 @@ def test_a_phrase_shared_by_several_notes_names_the_cluster():
 def test_single_words_name_a_cluster_whose_notes_share_no_phrase():
     texts = ["Respirer un air pur", "Moins de pollution en ville", "Le bruit des voitures"]
     assert cluster_name(texts, ["air", "pollution", "bruit"]) == "air, pollution, bruit"
+
+
+IDEAS = [
+    ["Trouver un travail stable", "avoir un emploi en CDI", "le chômage qui dure", "finding a steady job",
+     "un boulot qui fait vivre"],
+    ["Le bruit des voitures la nuit", "trop de circulation dans ma rue", "traffic noise at night",
+     "les motos qui font du bruit", "le vacarme des camions"],
+    ["Voir mes petits-enfants", "les repas de famille le dimanche", "time with my family",
+     "passer du temps avec mes enfants", "une famille unie"],
+    ["Un parc près de chez moi", "des arbres et de la verdure", "green spaces to walk in",
+     "se promener au jardin public", "plus d'espaces verts"],
+    ["Avoir peur de l'avenir", "l'angoisse du lendemain", "worried about tomorrow",
+     "je m'inquiète pour plus tard", "la peur de tout perdre"],
+]
+
+
+def test_the_cut_is_read_from_the_notes() -> None:
+    """From CUT_FROM notes on, the cut is a factor times the median distance to the NEIGHBOUR-th nearest note."""
+    from indicators.engine import CUT_FROM, NEIGHBOUR, clustering_vectors, data_threshold, resolve_settings
+
+    texts = [t for idea in IDEAS for t in idea]
+    assert len(texts) >= CUT_FROM
+    vectors = clustering_vectors(texts, resolve_settings(ClusterSettings()))
+    sims = vectors.similarity(vectors)
+    expected = np.median(1.0 - np.sort(sims, axis=1)[:, ::-1][:, NEIGHBOUR])
+    floor = SMALL_SET_THRESHOLD / DEFAULT_CUT_FACTOR
+    assert expected > floor  # these notes are varied enough for their own cut
+    assert data_threshold(vectors, 1.0) == pytest.approx(expected, abs=1e-4)
+    assert data_threshold(vectors, 1.2) == pytest.approx(1.2 * expected, abs=1e-4)
+    twins = clustering_vectors([f"{t} {i}" for t in texts[:5] for i in range(8)], resolve_settings(ClusterSettings()))
+    assert data_threshold(twins, 1.0) == pytest.approx(floor)  # copies: the fixed cut, not a crumb
+
+
+def test_the_facilitators_factor_moves_the_count() -> None:
+    texts = [t for idea in IDEAS for t in idea]
+    counts = [len(set(cluster_notes(texts, settings=ClusterSettings(cut_factor=f)).labels))
+              for f in (0.6, 1.0, 1.6)]
+    assert counts[0] > counts[1] > counts[2]  # a higher factor: fewer, larger clusters
+    labels = cluster_notes(texts).labels  # the shipped default keeps most ideas whole
+    whole = sum(len({labels[i * 5 + j] for j in range(5)}) <= 2 for i in range(len(IDEAS)))
+    assert whole >= 4

@@ -109,4 +109,4 @@ def test_evaluate_cross_set_both_ways(tmp_path, capsys) -> None:
     assert pairs == {(a, b) for a in ("first", "second") for b in ("first", "second")}
     for row in result["cross"]:
         assert row["n_concepts"] == (2 if row["scored_on"] == "first" else 3)
-        assert row["chosen"].startswith("threshold")
+        assert row["chosen"].startswith("cut factor")

@@ -283,8 +283,8 @@ def _keep(way: Way, who: Phone, fields: dict[str, str]) -> int | None:
     value = questionnaire.answer_value(step, fields.get(ANSWER_FIELD, ""), options)
     move = -1 if fields.get(MOVE_FIELD) == BACK else 1
     draft = questionnaire.with_answer({**survey.state.draft, "step": index}, step, value, move)
-    with database.session_scope() as session:
-        service.save_draft(session=session, token=way.token(session), draft=draft)
+    with database.session_scope() as session:  # (the token already read, unless this is a room's first answer)
+        service.save_draft(session=session, token=survey.state.token or way.token(session), draft=draft)
     return draft["step"]
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, func, insert
+from sqlalchemy import Select, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -430,16 +430,36 @@ def token_state(*, session: Session, token: str) -> TokenState:
 
 
 def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
-    """Keep a half-answered questionnaire so the participant can come back to it."""
+    """Keep a half-answered questionnaire so the participant can come back to it.
+
+    A phone saves its draft at every screen, inside SQLite's one writing transaction at a time: the usual case
+    is one UPDATE (the newest copy of the token, not yet sent, in an open wave), and only when it finds no such
+    row do the reads below say why (bench/phones_http.py --flow survey: three statements held the writer's turn).
+    """
+    text = json.dumps(dict(draft), ensure_ascii=False)
+    if len(text) > 20000:
+        raise SpiraleError("error.text_too_long", limit=20000, length=len(text))
+    newest = (
+        select(SurveyToken.id).where(SurveyToken.token == str(token)[:40]).order_by(col(SurveyToken.id).desc()).limit(1)
+    )
+    kept = session.execute(
+        update(SurveyToken)
+        .where(
+            col(SurveyToken.id) == newest.scalar_subquery(),
+            col(SurveyToken.used_at).is_(None),
+            col(SurveyToken.wave_id).in_(select(Wave.id).where(Wave.status != CLOSED)),
+        )
+        .values(draft=text)
+        .execution_options(synchronize_session=False)
+    )
+    if kept.rowcount == 1:
+        return
     row = _token(session, token, lock=True)
     if row.used_at is not None:
         raise SpiraleError("error.token_used")
     wave = session.get(Wave, row.wave_id)
     if wave is None or wave.status == CLOSED:  # a closed survey takes nothing more, not even a draft
         raise SpiraleError("error.wave_closed", name=wave.name if wave else "")
-    text = json.dumps(dict(draft), ensure_ascii=False)
-    if len(text) > 20000:
-        raise SpiraleError("error.text_too_long", limit=20000, length=len(text))
     row.draft = text
     session.add(row)
     session.flush()

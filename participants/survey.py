@@ -9,10 +9,12 @@ A closed wave takes nothing more: a phone mid-questionnaire is shown the closed 
 The routes call surveys.service and surveys.questionnaire, the same as the facilitators' pages.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +29,7 @@ from surveys import questionnaire, service
 from surveys.models import ProfileQuestionRead
 from surveys.questionnaire import DONT_KNOW, LEVELS, Step
 from surveys.service import TokenState
-from workshop import database
+from workshop import database, settings
 from workshop.errors import SpiraleError
 
 STEP_FIELD, KEY_FIELD, ANSWER_FIELD, MOVE_FIELD = "etape", "cle", "reponse", "aller"
@@ -77,12 +79,32 @@ def by_room(code: str, who: Phone) -> Way:
     )
 
 
+# A questionnaire edited while phones answer reaches them within this many seconds. Every screen of every
+# phone draws the questionnaire (four reads: profile questions, groups, indicators, situations), and between
+# two screens of a room it does not change: read once a moment per process, not once a screen (300 phones:
+# those reads were a third of the server's samples, bench/phones_http.py --flow survey).
+QUESTIONNAIRE_SECONDS = 2.0
+_questionnaires: dict[tuple[str, int], tuple[float, service.Questionnaire]] = {}
+
+
+def _questionnaire(session: Session, project_id: int) -> service.Questionnaire:
+    key, now = (settings.database_url(), project_id), time.monotonic()
+    kept = _questionnaires.get(key)
+    if kept is not None and now - kept[0] < QUESTIONNAIRE_SECONDS:
+        return kept[1]
+    asked = service.questionnaire_of(session=session, project_id=project_id)
+    if len(_questionnaires) >= 256:  # projects seen by this process: forget them all now and then
+        _questionnaires.clear()
+    _questionnaires[key] = (now, asked)
+    return asked
+
+
 def _survey(way: Way, who: Phone) -> Survey:
     with database.read_scope() as session:
         state = way.read(session)
         if state.participant_token not in (None, who.token):
             raise SpiraleError("error.token_unknown")  # a phone's room response opens on that phone only
-        asked = service.questionnaire_of(session=session, project_id=state.project_id)
+        asked = _questionnaire(session, state.project_id)
     names = {i.id: indicators_service.indicator_name(i, who.lang) for i in asked.indicators}
     steps = questionnaire.steps([q.key for q in asked.questions], list(names))
     return Survey(state, steps, {q.key: q for q in asked.questions}, names, asked.situations)

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from indicators import service as indicators_service
 from participants import routes, web
+from participants import survey as phone_survey
 from surveys import service
 from surveys.models import SurveyToken
 from workshop import database, i18n, projects
@@ -452,3 +453,24 @@ def test_a_busy_database_says_so_and_keeps_the_screen(world, phones, monkeypatch
     assert refused.status_code == 503 and shown("error.database_busy") in refused.text
     assert 'value="Gare"' in refused.text  # what was typed is still in its field
     assert state(world, token).draft["profile"] == {"profile": "Habitant"}
+
+
+def test_the_questionnaire_is_read_once_a_moment_and_edits_reach_phones(world, phones, monkeypatch):
+    """Every screen draws the questionnaire; a process reads it at most every QUESTIONNAIRE_SECONDS."""
+    reads = []
+    real = service.questionnaire_of
+    monkeypatch.setattr(service, "questionnaire_of", lambda **kw: reads.append(kw) or real(**kw))
+    monkeypatch.setattr(phone_survey, "QUESTIONNAIRE_SECONDS", 60.0)
+    phone_survey._questionnaires.clear()
+    base = f"/p/enquete/{world.code}"
+    assert phones[0].get(base).status_code == phones[1].get(base).status_code == 200
+    assert len(reads) == 1  # two phones, the same moment: read once
+    with database.session_scope(world.url) as session:  # the facilitator renames an indicator
+        indicators_service.update_indicator(
+            session=session, project_id=world.project_id, indicator_id=world.indicators[0], name_fr="Avoir un toit",
+            levels=LEVELS,
+        )  # fmt: skip
+    monkeypatch.setattr(phone_survey, "QUESTIONNAIRE_SECONDS", 0.0)  # the moment has passed
+    phones[0].get(f"{base}?etape=2")
+    assert len(reads) == 2
+    assert "Avoir un toit" in phones[1].get(f"{base}?etape=2").text

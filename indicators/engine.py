@@ -121,6 +121,20 @@ def cluster_notes(
     return _describe(texts, ids, vectors, labels, pinned_labels, settings, lang)
 
 
+def group_labels(
+    texts: Sequence[str], *, pinned: Sequence[Sequence[int]] = (), settings: ClusterSettings | None = None,
+    suggester: FamilySuggester | None = None,
+) -> list[int]:
+    """Labels only (pinned clusters first, as positions): what a measurement needs, without names."""
+    if not texts:
+        return []
+    settings = resolve_settings(settings or ClusterSettings())
+    vectors = clustering_vectors(texts, settings, suggester)
+    ids = [str(i) for i in range(len(texts))]
+    labels, _ = _labels_with_pins(vectors, ids, [[str(i) for i in g] for g in pinned], settings)
+    return [int(x) for x in labels]
+
+
 def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
     """Settings with the embedding choice and threshold made explicit."""
     with_embedding = resolve_embedding(settings.use_embedding)
@@ -484,13 +498,18 @@ def cluster_name(texts: Sequence[str], keywords: Sequence[str]) -> str:
 PHRASE_WORDS = 6  # "Avoir un travail qui me plaît": a card's title, not a sentence
 _CLAUSE_END = re.compile(r"\s*(?:[,;:.!?()\[\]«»\"…]|\s[-–—]\s)")
 # Where a long note turns from its idea to a detail: cut there ("Avoir un taf | qui me plaît et ...").
+# A clause's turn is cut at first; a preposition only when the phrase is still too long, and at the last one
+# within reach, so that a verb or a noun keeps its complement ("Accepter de venir aux réunions | avec ...",
+# "Créer une bourse aux vêtements d'enfants", not "Accepter de venir", "Créer une bourse").
 _TURNS = frozenset(
     {
-        "qui", "que", "qu", "quand", "parce", "car", "pour", "sans", "avec", "et", "mais", "même", "meme",
-        "surtout", "sauf", "alors", "comme", "où", "ou", "dont", "si", "à", "au", "aux", "dans", "depuis",
-        "who", "that", "when", "because", "for", "without", "with", "and", "but", "even", "so", "as",
-        "where", "if", "in", "at", "to", "since",
+        "qui", "que", "qu", "quand", "parce", "car", "mais", "meme", "surtout", "sauf", "alors", "comme", "ou",
+        "dont", "si", "et", "plutot", "puisque", "lorsque",
+        "who", "that", "when", "because", "but", "even", "so", "as", "where", "if", "and", "since", "rather",
     }
+)
+_WEAK_TURNS = frozenset(
+    {"pour", "sans", "avec", "a", "au", "aux", "dans", "depuis", "for", "without", "with", "in", "at", "to"}
 )
 # A card's name says what people want ("Avoir un travail") rather than what hurts ("Le chômage"), when it can.
 _NEGATIVE = frozenset({"pas", "ne", "n", "jamais", "rien", "aucun", "aucune", "manque", "trop", "no", "not",
@@ -515,21 +534,101 @@ def note_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
     return _note_phrase(text, max_words)[0]
 
 
+def _turn(word: str) -> str:
+    return fold(re.sub(r"['’].*$", "", word))
+
+
+def _cut_at_turn(words: list[str], max_words: int) -> list[str]:
+    """A long phrase cut where it turns (three words before a cut at least: "Des bancs pour se reposer")."""
+    if len(words) < max_words:
+        return words
+    strong = next((i for i in range(3, len(words)) if _turn(words[i]) in _TURNS), None)
+    if strong is not None and strong <= max_words:
+        return words[:strong]
+    weak = [i for i in range(3, min(len(words), max_words + 1)) if _turn(words[i]) in _WEAK_TURNS]
+    if weak and len(words) > max_words:
+        return words[: weak[-1]]
+    return words[:strong] if strong is not None else words
+
+
 def _note_phrase(text: str, max_words: int) -> tuple[str, bool]:
     """The phrase, and whether it had to stop mid-idea (no clause end nor turn within reach)."""
     head = _CLAUSE_END.split(clean(text), maxsplit=1)[0].strip()
     words = _WORD.findall(head) or _WORD.findall(clean(text))
-    if len(words) > max_words - 1:
-        for index in range(3, len(words)):  # "Des bancs pour se reposer": three words before a cut
-            if fold(re.sub(r"['’].*$", "", words[index])) in _TURNS:
-                words = words[:index]
-                break
+    words = _cut_at_turn(as_infinitive(words), max_words)
     cut = len(words) > max_words + 1  # one word over is kept rather than cut
     words = words[:max_words] if cut else words
     while len(words) > 1 and fold(re.sub(r"['’]$", "", words[-1])) in _DANGLING:
         words = words[:-1]  # never end a name on "de", "le", "pour"
     phrase = " ".join(words).strip(" -–—'’")
     return (phrase[:1].upper() + phrase[1:] if phrase else ""), cut
+
+
+# A name says what people do or want, not who said it: "Je garde mes petits-enfants" -> "Garder ses petits-enfants".
+_IRREGULAR = {
+    "fais": "faire", "vais": "aller", "suis": "être", "ai": "avoir", "prends": "prendre", "apprends": "apprendre",
+    "comprends": "comprendre", "peux": "pouvoir", "veux": "vouloir", "dois": "devoir", "sais": "savoir",
+    "vois": "voir", "viens": "venir", "tiens": "tenir", "sors": "sortir", "pars": "partir", "dors": "dormir",
+    "lis": "lire", "écris": "écrire", "dis": "dire", "mets": "mettre", "connais": "connaître", "bois": "boire",
+    "cours": "courir", "accueille": "accueillir", "cueille": "cueillir", "offre": "offrir", "ouvre": "ouvrir",
+    "souffre": "souffrir", "sers": "servir", "sens": "sentir", "vis": "vivre", "crois": "croire",
+    "attends": "attendre", "rends": "rendre", "vends": "vendre", "réponds": "répondre", "reçois": "recevoir",
+    "entends": "entendre", "perds": "perdre", "descends": "descendre", "envoie": "envoyer", "paie": "payer",
+    "achète": "acheter", "appelle": "appeler", "jette": "jeter", "mène": "mener", "emmène": "emmener",
+    "amène": "amener", "lève": "lever", "élève": "élever", "prête": "prêter", "répète": "répéter",
+}  # fmt: skip
+_OWN = {"mon": "son", "ma": "sa", "mes": "ses", "moi": "soi", "me": "se", "m": "s", "moi-même": "soi-même"}
+_OBJECTS = frozenset({"le", "la", "les", "l", "leur", "lui", "y", "en", "me", "m", "te", "t"})
+
+
+def _infinitive(verb: str) -> str | None:
+    """A first person's present-tense verb as its infinitive, when sure of it ("garde" -> "garder")."""
+    low = verb.lower()
+    if low in _IRREGULAR:
+        return _IRREGULAR[low]
+    if len(low) > 3 and low.endswith("e") and not low.endswith(("ie", "oie", "aie", "uie")) and low.isalpha():
+        return low + "r"  # the -er verbs: garde, marche, participe, aide, témoigne
+    if len(low) > 3 and low.endswith("ie") and low.isalpha():
+        return low + "r"  # trie, copie, photographie
+    if len(low) > 4 and low.endswith("is") and low.isalpha():
+        return low[:-1] + "r"  # the -ir verbs: finis, choisis, réussis, remplis
+    return None
+
+
+def as_infinitive(words: list[str]) -> list[str]:
+    """French notes in the first person ("Je garde mes petits-enfants le mercredi") as what one does
+    ("Garder ses petits-enfants le mercredi"); other words are left as they are."""
+    if not words:
+        return words
+    first = words[0].lower().replace("’", "'")
+    if first == "je":
+        rest = words[1:]
+    elif first.startswith("j'") and len(first) > 2:
+        rest = [words[0][2:], *words[1:]]
+    else:
+        return words
+    pronouns = []
+    while rest and fold(rest[0].lower().replace("’", "'").rstrip("'")) in _OBJECTS and len(pronouns) < 2:
+        pronouns.append(rest[0])
+        rest = rest[1:]
+    if not rest:
+        return words
+    head, _, elided = rest[0].replace("’", "'").partition("'")
+    if elided:  # "m'occupe": the pronoun is stuck to the verb
+        pronouns.append(head + "'")
+        rest = [elided, *rest[1:]]
+    verb = _infinitive(rest[0])
+    if verb is None or any(fold(p.rstrip("'")) in ("ne", "n") for p in pronouns):
+        return words
+    own = lambda w: _OWN.get(w.lower().rstrip("'"), None)  # noqa: E731
+    pronouns = [(own(p) + ("'" if p.endswith("'") else "")) if own(p) else p for p in pronouns]
+    if pronouns and pronouns[-1] == "s'" and verb[0] not in "aeiouéèêhâî":
+        pronouns[-1] = "se"
+    if pronouns and pronouns[-1] == "se" and verb[0] in "aeiouéèêhâî":
+        pronouns[-1] = "s'"
+    joined = [*pronouns[:-1], pronouns[-1] + verb] if pronouns and pronouns[-1].endswith("'") else [*pronouns, verb]
+    tail = [own(w) if own(w) and w.lower() in ("mon", "ma", "mes", "moi", "moi-même") else w for w in rest[1:]]
+    return [*joined, *tail]
 
 
 def _phrase_score(phrase: str, rank: int, keyed: Sequence[str]) -> float:

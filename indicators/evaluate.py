@@ -1,6 +1,6 @@
 """Quality harness: the engine's clusters and family suggestions against gold files.
 
-Usage: python -m indicators.evaluate FILE.csv [FILE.csv ...] [--json] [--learning] [--no-cross]
+Usage: python -m indicators.evaluate FILE.csv [FILE.csv ...] [--json] [--learning] [--loop] [--no-cross]
 
 Each FILE.csv has the columns id,lang,group_profile,question,text,concept_id,family.
 Per file, and pooled (per-file figures weighted by notes), the engine runs with the defaults
@@ -12,7 +12,9 @@ With two files or more, the cross-set figure follows (see `indicators.crossset`)
 every setting the engine exposes is chosen on one file and scored on another, both
 ways. That figure is the one that means generalisation: a city's notes are none of
 ours. `--learning` adds cross-validated figures of suggestions learning from
-confirmed notes. Measured figures: docs/grouping.md.
+confirmed notes; `--loop` the simulated facilitator of `indicators.simulate` (moves with
+the engine re-suggesting as people work, without and with its learning). Measured
+figures: docs/grouping.md.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def pooled(results: Sequence[tuple[int, dict[str, dict]]]) -> dict[str, dict]:
     total = sum(n for n, _ in results) or 1
     out: dict[str, dict] = {}
     for method in results[0][1]:
-        if method == "learning_cv":
+        if method in ("learning_cv", "facilitator_loop"):
             continue
         figures = [(n, r[method]) for n, r in results]
         out[method] = {key: round(sum(n * f[key] for n, f in figures) / total, 4)
@@ -195,7 +197,16 @@ def learning_scores(gold: GoldSet, grid: pd.DataFrame, grouped: bool) -> dict[st
     return family_scores(families, ranked)
 
 
-def evaluate_set(gold: GoldSet, *, learning: bool = False, fallback: bool = False) -> dict[str, dict]:
+def loop_scores(gold: GoldSet) -> dict[str, dict[str, float]]:
+    """The simulated facilitator's moves with the engine in the loop, without and with its learning."""
+    from indicators.simulate import facilitator_moves
+
+    return {"without_learning": facilitator_moves(gold.texts, gold.concepts, learning=False),
+            "with_learning": facilitator_moves(gold.texts, gold.concepts, learning=True)}
+
+
+def evaluate_set(gold: GoldSet, *, learning: bool = False, fallback: bool = False,
+                 loop: bool = False) -> dict[str, dict]:
     """Scores of the engine (shipped defaults) and the baseline (and optional extras) on one set."""
     grid = load_grid()
     results: dict[str, dict] = {
@@ -206,6 +217,8 @@ def evaluate_set(gold: GoldSet, *, learning: bool = False, fallback: bool = Fals
         no_embedding = ClusterSettings(use_embedding=False)
         results["fallback"] = run_method(gold, lambda t: cluster_notes(t, settings=no_embedding).labels,
                                          lambda: FamilySuggester(grid, use_embedding=False))
+    if loop:
+        results["facilitator_loop"] = loop_scores(gold)
     if learning:
         results["learning_cv"] = {
             "random_folds": learning_scores(gold, grid, grouped=False),
@@ -224,11 +237,11 @@ def model_load_seconds() -> float:
 
 
 def evaluate(paths: Sequence[Path | str], *, learning: bool = False, fallback: bool = False,
-             cross: bool = True) -> dict:
+             cross: bool = True, loop: bool = False) -> dict:
     """Per set and pooled figures, and the cross-set figure when there are two sets or more."""
     sets = [load_set(p) for p in paths]
     out: dict = {"model_load_seconds": model_load_seconds(),
-                 "sets": {s.name: evaluate_set(s, learning=learning, fallback=fallback) for s in sets}}
+                 "sets": {s.name: evaluate_set(s, learning=learning, fallback=fallback, loop=loop) for s in sets}}
     if len(sets) > 1:
         out["pooled"] = pooled([(len(s), out["sets"][s.name]) for s in sets])
         if cross:
@@ -246,7 +259,8 @@ KEYS = ["ari", "ami", "pairwise_f1", "moves_per_100", "note_moves_per_100", "mer
 
 def _print_set(name: str, results: dict[str, dict]) -> None:
     methods = [m for m in ("engine", "baseline", "fallback") if m in results]
-    print(f"\n== {name}: {results['engine']['n_concepts']:g} concepts")
+    concepts = "" if name.startswith("pooled") else f": {results['engine']['n_concepts']} concepts"
+    print(f"\n== {name}{concepts}")
     print(f"{'metric':<20}" + "".join(f"{m:>12}" for m in methods))
     for key in KEYS:
         print(f"{key:<20}" + "".join(f"{results[m][key]:>12}" for m in methods))
@@ -254,6 +268,9 @@ def _print_set(name: str, results: dict[str, dict]) -> None:
         weak = ", ".join(f"{f} P{s['precision']:.2f}/R{s['recall']:.2f}"
                          for f, s in results["engine"]["per_family"].items())
         print(f"engine families, first suggestion's precision/recall: {weak}")
+    for mode, scores in results.get("facilitator_loop", {}).items():
+        print(f"simulated facilitator, engine re-suggesting every 10 moves ({mode.replace('_', ' ')}): "
+              f"{scores['moves_per_100']} moves per 100 notes, {scores['rounds']} suggestions")
     for fold, scores in results.get("learning_cv", {}).items():
         print(f"families learning from confirmed notes, 5-fold CV ({fold}): "
               f"top-1 {scores['family_top1']}, top-3 {scores['family_top3']}")
@@ -277,9 +294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--learning", action="store_true", help="add cross-validated learning figures")
     parser.add_argument("--no-cross", action="store_true", help="skip the cross-set figure (faster)")
+    parser.add_argument("--loop", action="store_true",
+                        help="add the simulated facilitator with the engine in the loop (about a minute a set)")
     args = parser.parse_args(argv)
     # The fallback column is shown in the table; JSON keeps engine and baseline only.
-    report = evaluate(args.files, learning=args.learning, fallback=not args.json, cross=not args.no_cross)
+    report = evaluate(args.files, learning=args.learning, fallback=not args.json, cross=not args.no_cross,
+                      loop=args.loop)
     if args.json:
         json.dump(report, sys.stdout)
         print()

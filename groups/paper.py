@@ -48,7 +48,7 @@ _QUESTIONS = {
 
 @dataclass(frozen=True)
 class PaperNote:
-    line: int
+    row: int  # the spreadsheet's row, as in uploads.Problem
     group_id: int
     group: str
     question: str
@@ -96,8 +96,8 @@ def check_file(*, session: Session, project_id: int, name: str, data: bytes) -> 
     known = sorted(g.profile for g in groups.values())
     notes: list[PaperNote] = []
     problems: list[Problem] = []
-    for line, row in zip(uploads.rows(frame), frame.itertuples(index=False), strict=True):
-        found = _check_line(line, row, groups, known, problems)  # blank lines between post-its keep their number
+    for number, row in zip(uploads.rows(frame), frame.itertuples(index=False), strict=True):
+        found = _check_line(number, row, groups, known, problems)  # blank lines between post-its keep their number
         if found:
             notes.append(found)
     if not notes and not problems:
@@ -106,25 +106,25 @@ def check_file(*, session: Session, project_id: int, name: str, data: bytes) -> 
 
 
 def _check_line(
-    line: int, row: tuple, groups: dict[str, GroupRead], known: list[str], problems: list[Problem]
+    number: int, row: tuple, groups: dict[str, GroupRead], known: list[str], problems: list[Problem]
 ) -> PaperNote | None:
     group_name, question_name, text, author = (str(v) for v in row)
     before = len(problems)
     group = groups.get(_plain(group_name))
     if group is None:
-        problems.append(Problem(line, "error.import_group", {"group": group_name.strip(), "known": known}))
+        problems.append(Problem(number, "error.import_group", {"group": group_name.strip(), "known": known}))
     question = _QUESTIONS.get(_plain(question_name))
     if question is None:
-        problems.append(Problem(line, "error.import_question", {"question": question_name.strip()}))
+        problems.append(Problem(number, "error.import_question", {"question": question_name.strip()}))
     for check, value in ((clean_note, text), (lambda v: clean_optional(v, max_length=NAME_MAX), author)):
         try:
             check(value)
         except SpiraleError as error:
-            problems.append(Problem(line, error.key, error.params))
+            problems.append(Problem(number, error.key, error.params))
     if len(problems) > before or group is None or question is None:
         return None
     return PaperNote(
-        line, group.id, group.profile, question, clean_note(text), clean_optional(author, max_length=NAME_MAX)
+        number, group.id, group.profile, question, clean_note(text), clean_optional(author, max_length=NAME_MAX)
     )
 
 

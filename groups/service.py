@@ -1,6 +1,7 @@
 """Step 1 services: groups and the criteria they write (proposed, corrected, validated, soft-deleted)."""
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -395,6 +396,23 @@ def set_question_wording(
     session.add(row)
     session.flush()
     return question_wordings(session=session, project_id=project_id, cycle=cycle)[question]
+
+
+def set_question_wordings(
+    *, session: Session, project_id: int, cycle: int, typed: Mapping[tuple[str, str], str]
+) -> dict[str, dict[str, str]]:
+    """The three questions reworded from one form, {(question, "fr" or "en"): text}: all of them or, on a
+    refusal, none (one transaction)."""
+    for question in QUESTIONS:
+        set_question_wording(
+            session=session,
+            project_id=project_id,
+            cycle=cycle,
+            question=question,
+            text_fr=typed.get((question, "fr"), ""),
+            text_en=typed.get((question, "en"), ""),
+        )
+    return question_wordings(session=session, project_id=project_id, cycle=cycle)
 
 
 def synthesis(*, session: Session, project_id: int) -> pd.DataFrame:

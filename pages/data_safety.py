@@ -9,7 +9,6 @@ from surveys import service as surveys_service
 from ui import access, shell
 from ui.shell import t
 from workshop import archive, backup, settings
-from workshop.errors import SpiraleError
 
 access.require(access.ADMIN)
 
@@ -25,25 +24,23 @@ def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} kB"
 
 
+def _settings_text() -> str:
+    every, keep = settings.backup_every_minutes(), settings.backup_keep()
+    key = "safety.settings" if every else "safety.settings_off"
+    return t(key, folder=str(settings.backup_dir()), every=every, keep=keep)
+
+
 def backups_section() -> None:
     st.header(t("safety.backups"))
-    try:
-        every, keep = settings.backup_every_minutes(), settings.backup_keep()
-        key = "safety.settings" if every else "safety.settings_off"
-        st.caption(t(key, folder=str(settings.backup_dir()), every=every, keep=keep))
-    except SpiraleError as error:
-        shell.show_error(error)
+    ok, text = shell.attempt(_settings_text, opens=None)
+    if ok:
+        st.caption(text)
     if st.button(t("safety.backup_now"), icon="💾"):
-        try:
-            made = backup.backup_now()
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
+        ok, made = shell.attempt(backup.backup_now, opens=None)
+        if ok:
             st.success(t("safety.backup_made", name=made.name, size=_size(made.size)))
-    try:
-        found = backup.list_backups()
-    except SpiraleError as error:
-        shell.show_error(error)
+    ok, found = shell.attempt(backup.list_backups, opens=None)
+    if not ok:
         return
     if not found:
         st.caption(t("safety.backup_none"))

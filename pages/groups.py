@@ -7,7 +7,6 @@ from groups.models import GROUP_KINDS, QUESTIONS
 from ui import access, notes, paper, shell
 from ui.shell import t
 from workshop import projects
-from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
@@ -53,20 +52,16 @@ def new_group_form() -> None:
         facilitator = st.text_input(t("group.facilitator"), max_chars=120)
         if not st.form_submit_button(t("step1.create_group"), type="primary"):
             return
-    try:
-        with shell.session() as session:
-            created = service.create_group(
-                session=session,
-                project_id=project_id,
-                profile=profile,
-                kind=kind,
-                planned_size=int(size),
-                meeting_date=meeting,
-                facilitator=facilitator,
-            )
-    except SpiraleError as error:
-        shell.show_error(error)
-    else:
+    ok, created = shell.attempt(
+        service.create_group,
+        project_id=project_id,
+        profile=profile,
+        kind=kind,
+        planned_size=int(size),
+        meeting_date=meeting,
+        facilitator=facilitator,
+    )
+    if ok:
         shell.choose_later("group_id", created.id)
         st.rerun()
 
@@ -85,22 +80,14 @@ def wording_form() -> None:
         }
         if not st.form_submit_button(t("step1.wording.save")):
             return
-    try:
-        with shell.session() as session:
-            for question in QUESTIONS:
-                service.set_question_wording(
-                    session=session,
-                    project_id=project_id,
-                    cycle=project.cycle,
-                    question=question,
-                    text_fr=typed[(question, "fr")],
-                    text_en=typed[(question, "en")],
-                )
-    except SpiraleError as error:
-        shell.show_error(error)
-    else:
-        st.toast(t("step1.wording.saved"))
-        st.rerun()
+    shell.attempt(
+        service.set_question_wordings,
+        project_id=project_id,
+        cycle=project.cycle,
+        typed=typed,
+        flash=t("step1.wording.saved"),
+        rerun=True,
+    )
 
 
 def timer_form(group_id: int) -> None:
@@ -112,18 +99,17 @@ def timer_form(group_id: int) -> None:
     stop = bool(by_id[group_id].timer_ends_at) and st.button(t("step1.timer.stop"), icon="⏹️")
     if not (start or stop):
         return
-    try:
-        with shell.session() as session:
-            if start:
-                service.start_timer(
-                    session=session, project_id=project_id, group_id=group_id, question=question, minutes=minutes
-                )
-            else:
-                service.stop_timer(session=session, project_id=project_id, group_id=group_id)
-    except SpiraleError as error:
-        shell.show_error(error)
+    if start:
+        shell.attempt(
+            service.start_timer,
+            project_id=project_id,
+            group_id=group_id,
+            question=question,
+            minutes=minutes,
+            rerun=True,
+        )
     else:
-        st.rerun()
+        shell.attempt(service.stop_timer, project_id=project_id, group_id=group_id, rerun=True)
 
 
 with st.expander(t("step1.new_group"), expanded=not groups):
@@ -147,7 +133,10 @@ notes.wall_watch(project_id, group_id)
 
 st.divider()
 if st.button(t("step1.validate_all"), icon="✅"):
-    with shell.session() as session:
-        changed = service.validate_group(session=session, project_id=project_id, group_id=group_id)
-    st.toast(t("step1.validated", count=changed))
-    st.rerun()
+    shell.attempt(
+        service.validate_group,
+        project_id=project_id,
+        group_id=group_id,
+        flash=lambda changed: t("step1.validated", count=changed),
+        rerun=True,
+    )

@@ -5,7 +5,6 @@ import streamlit as st
 import demo
 from ui import access, shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
@@ -23,12 +22,9 @@ if access.can(access.ADMIN):  # the demo is a new project: an administrator's to
     st.subheader(t("home.demo.title"))
     st.write(t("home.demo.text"))
     if st.button(t("home.demo.load"), type="primary", icon="✨"):
-        try:
-            with st.spinner(t("home.demo.loading")), shell.session() as session:
-                project = demo.load_demo(session=session)
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
+        with st.spinner(t("home.demo.loading")):
+            ok, project = shell.attempt(demo.load_demo)
+        if ok:
             shell.make_current(project.id, t("project.now_current", name=project.name))
             st.rerun()
 

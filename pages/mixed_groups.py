@@ -7,7 +7,6 @@ from groups.models import HOMOGENEOUS, MIXED
 from indicators import mixed
 from ui import access, shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
@@ -19,14 +18,10 @@ with st.form("new_mixed_group", clear_on_submit=True):
     profile = st.text_input(t("mixed.name"), max_chars=120)
     facilitator = st.text_input(t("group.facilitator"), max_chars=120)
     if st.form_submit_button(t("mixed.create"), icon="🌈"):
-        try:
-            with shell.session() as session:
-                created = mixed.create_mixed_group(
-                    session=session, project_id=project_id, profile=profile, facilitator=facilitator
-                )
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
+        ok, created = shell.attempt(
+            mixed.create_mixed_group, project_id=project_id, profile=profile, facilitator=facilitator
+        )
+        if ok:
             st.session_state["mixed_group"] = created.id
 
 with shell.read_session() as session:
@@ -79,11 +74,5 @@ with st.form(f"delegates_{chosen}"):
         if here:
             choices[group.id] = who
     if st.form_submit_button(t("mixed.save"), type="primary", icon="💾"):
-        try:
-            with shell.session() as session:
-                mixed.compose(session=session, project_id=project_id, mixed_group_id=chosen, delegates=choices)
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
-            st.rerun()
+        shell.attempt(mixed.compose, project_id=project_id, mixed_group_id=chosen, delegates=choices, rerun=True)
 st.page_link("pages/board.py", label=t("mixed.to_board"), icon="🧩")

@@ -9,7 +9,6 @@ from actions import priorities
 from indicators import service as indicators_service
 from ui import access, shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
@@ -58,19 +57,15 @@ with st.form("choose_axes"):
     decided_on = right.date_input(t("priority.decided_on"), value=date.today(), format="YYYY-MM-DD")
     note = st.text_area(t("priority.note"), max_chars=2000)
     if st.form_submit_button(t("priority.record"), type="primary"):
-        try:
-            with shell.session() as session:
-                recorded = priorities.choose_axes(
-                    session=session,
-                    project_id=project_id,
-                    indicator_ids=chosen,
-                    decided_by=decided_by,
-                    decided_on=decided_on,
-                    note=note,
-                )
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
+        ok, recorded = shell.attempt(
+            priorities.choose_axes,
+            project_id=project_id,
+            indicator_ids=chosen,
+            decided_by=decided_by,
+            decided_on=decided_on,
+            note=note,
+        )
+        if ok:
             st.session_state["axes_recorded"] = len(recorded)
             st.rerun()
 if count := st.session_state.pop("axes_recorded", None):

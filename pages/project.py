@@ -6,7 +6,6 @@ import schema
 from ui import access, shell
 from ui.shell import t
 from workshop import archive, grid, projects
-from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
@@ -41,28 +40,22 @@ with st.form("new_component", clear_on_submit=True):
     label_fr = st.text_input(t("grid.label_fr"), max_chars=200)
     label_en = st.text_input(t("grid.label_en"), max_chars=200)
     if st.form_submit_button(t("grid.add"), type="primary"):
-        try:
-            with shell.session() as session:
-                grid.add_component(
-                    session=session,
-                    project_id=project_id,
-                    family=family,
-                    code=code,
-                    label_fr=label_fr,
-                    label_en=label_en,
-                )
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
-            st.rerun()
+        shell.attempt(
+            grid.add_component,
+            project_id=project_id,
+            family=family,
+            code=code,
+            label_fr=label_fr,
+            label_en=label_en,
+            rerun=True,
+        )
 
 st.header(t("archive.title"))
 st.write(t("archive.intro"))
 if st.button(t("archive.prepare"), icon="📦"):
-    with shell.session() as session:
-        st.session_state["archive_bytes"] = archive.export_project(
-            session=session, metadata=schema.metadata, project_id=project_id
-        )
+    ok, made = shell.attempt(archive.export_project, metadata=schema.metadata, project_id=project_id)
+    if ok:
+        st.session_state["archive_bytes"] = made
 if data := st.session_state.get("archive_bytes"):
     st.download_button(
         t("archive.download"),
@@ -76,11 +69,7 @@ if not access.can(access.ADMIN):  # importing an archive creates a project
     st.stop()
 upload = st.file_uploader(t("archive.upload"), type=[archive.SUFFIX.lstrip("."), "zip"])
 if upload is not None and st.button(t("archive.import"), type="primary"):
-    try:
-        with shell.session() as session:
-            new_id = archive.import_project(session=session, metadata=schema.metadata, data=upload.getvalue())
-    except SpiraleError as error:
-        shell.show_error(error)
-    else:
+    ok, new_id = shell.attempt(archive.import_project, metadata=schema.metadata, data=upload.getvalue())
+    if ok:
         shell.make_current(new_id, t("archive.imported"))
         st.rerun()

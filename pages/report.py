@@ -6,7 +6,6 @@ import streamlit.components.v1 as components
 from actions import report
 from ui import access, shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
@@ -25,11 +24,7 @@ if right.button(t("report.make"), type="primary"):
     with st.spinner(t("report.make")):
         with shell.read_session() as session:
             document = report.make_html(session=session, project_id=project_id, lang=lang)
-        try:
-            pdf = report.to_pdf(document)
-        except SpiraleError as error:
-            shell.show_error(error)
-            pdf = None
+        pdf = shell.attempt(report.to_pdf, document=document, opens=None)[1]
     st.session_state[REPORT_KEY] = (project_id, lang, document, pdf)
 
 ready = st.session_state.get(REPORT_KEY)

@@ -6,7 +6,6 @@ import streamlit as st
 from surveys import exports, imports, service
 from ui import access, shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 access.require_page(__file__)
 
@@ -48,14 +47,15 @@ with exporting:
                         format_func={"fr": "Français", "en": "English"}.get)  # fmt: skip
     separator = c3.radio(t("data.separator"), (",", ";"), horizontal=True, disabled=kind in ("xlsx", "sav"))
     if st.button(t("data.prepare"), type="primary", icon="⚙️"):
-        try:
-            with shell.read_session() as session:
-                data = service.export_dataset(
-                    session=session, project_id=project_id, wave_id=wave_id, profiles=profiles, places=places
-                )
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
+        ok, data = shell.attempt(
+            service.export_dataset,
+            opens=shell.read_session,
+            project_id=project_id,
+            wave_id=wave_id,
+            profiles=profiles,
+            places=places,
+        )
+        if ok:
             if kind == "long_csv":
                 content, ext = (
                     exports.to_csv(exports.long_frame(data, labels=labels, lang=language), separator=separator),
@@ -93,10 +93,8 @@ with importing:
     )
     if upload is None:
         st.stop()
-    try:
-        frame = imports.read_table(upload.getvalue(), upload.name)
-    except SpiraleError as error:
-        shell.show_error(error)
+    ok, frame = shell.attempt(imports.read_table, data=upload.getvalue(), filename=upload.name, opens=None)
+    if not ok:
         st.stop()
     with shell.read_session() as session:
         target = imports.target(session=session, project_id=project_id)
@@ -149,14 +147,10 @@ with importing:
     if checked.ignored:
         st.caption(t("data.ignored", columns=", ".join(checked.ignored)))
     if st.button(t("data.import_now", count=len(checked.responses)), type="primary", icon="📤"):
-        try:
-            with shell.session() as session:
-                written = imports.import_frame(
-                    session=session, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping
-                )
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:  # a new, empty uploader: the same file cannot be imported twice by a second click
+        ok, written = shell.attempt(
+            imports.import_frame, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping
+        )
+        if ok:  # a new, empty uploader: the same file cannot be imported twice by a second click
             st.session_state["data_flash"] = t("data.imported", count=written)
             st.session_state["data_uploads"] = st.session_state.get("data_uploads", 0) + 1
             st.rerun()

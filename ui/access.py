@@ -8,6 +8,7 @@ only the token's hash and can revoke it: logging out revokes it, so a stale cook
 from pathlib import Path
 
 import streamlit as st
+from sqlmodel import Session
 
 from ui import cookies, shell
 from ui.shell import t
@@ -179,18 +180,17 @@ def login_form() -> None:
 
 def _log_in(username: str, password: str, *, first_display_name: str | None = None) -> None:
     """Open a login (after creating the first administrator when `first_display_name` is given), then rerun."""
-    try:
-        with shell.session() as session:
-            if first_display_name is not None:
-                access.first_administrator(
-                    session=session, username=username, password=password, display_name=first_display_name
-                )
-            _account, token = access.authenticate(session=session, username=username, password=password)
-    except SpiraleError as error:
-        shell.show_error(error)
-        return
-    _open(token)
-    st.rerun()
+    ok, token = shell.attempt(_authenticate, username=username, password=password, display_name=first_display_name)
+    if ok:
+        _open(token)
+        st.rerun()
+
+
+def _authenticate(*, session: Session, username: str, password: str, display_name: str | None) -> str:
+    """A new login's token, in the same transaction as the first administrator when `display_name` is given."""
+    if display_name is not None:
+        access.first_administrator(session=session, username=username, password=password, display_name=display_name)
+    return access.authenticate(session=session, username=username, password=password)[1]
 
 
 def new_password_fields(label_key: str = "access.password", *, left=st, right=st) -> tuple[str, str]:  # noqa: ANN001

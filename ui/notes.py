@@ -211,18 +211,20 @@ def _add(*, project_id: int, group_id: int, question: str) -> None:
 
 def _store(project_id: int, group_id: int, question: str, text: str, author: str) -> bool:
     """Add one note; a refusal is kept to be shown in the entry, with the text, so nothing typed is lost."""
-    try:
-        with shell.session() as session:
-            added = service.add_criterion(
-                session=session,
-                project_id=project_id,
-                group_id=group_id,
-                question=question,
-                text=text,
-                author=author,
-            )
-    except SpiraleError as error:
+
+    def keep(error: SpiraleError) -> None:
         st.session_state[f"note_refusal_{question}"] = (error, text)
+
+    ok, added = shell.attempt(
+        service.add_criterion,
+        on_refusal=keep,
+        project_id=project_id,
+        group_id=group_id,
+        question=question,
+        text=text,
+        author=author,
+    )
+    if not ok:
         return False
     # Not emptied here: values set in a callback that reruns named fragments never reach the browser.
     st.session_state[f"note_added_{question}"] = True

@@ -8,7 +8,6 @@ from groups import paper
 from groups.models import GroupRead
 from ui import shell
 from ui.shell import t
-from workshop.errors import SpiraleError
 
 ROUND_KEY = "paper_round"  # a new uploader after each import, so the imported file is not offered again
 
@@ -20,18 +19,15 @@ def paper_panel(project_id: int, group: GroupRead, groups: Sequence[GroupRead]) 
     if upload is None:
         return
     data = upload.getvalue()
-    try:
-        with shell.session() as session:
-            checked = paper.check_file(session=session, project_id=project_id, name=upload.name, data=data)
-    except SpiraleError as error:
-        shell.show_error(error)
+    ok, checked = shell.attempt(paper.check_file, project_id=project_id, name=upload.name, data=data)
+    if not ok:
         return
     if checked.problems:
         st.error(t("step1.paper.invalid", count=len(checked.problems)), icon="⚠️")
         st.dataframe(
             [
                 {
-                    t("step1.paper.line"): p.line,
+                    t("step1.paper.line"): p.row,
                     t("step1.paper.problem"): _message(p),
                 }
                 for p in checked.problems
@@ -43,7 +39,7 @@ def paper_panel(project_id: int, group: GroupRead, groups: Sequence[GroupRead]) 
     st.dataframe(
         [
             {
-                t("step1.paper.line"): n.line,
+                t("step1.paper.line"): n.row,
                 t("step1.group"): n.group,
                 t("step1.timer.question"): t(f"question.{n.question}.short"),
                 t("step1.note"): n.text,
@@ -54,14 +50,10 @@ def paper_panel(project_id: int, group: GroupRead, groups: Sequence[GroupRead]) 
         hide_index=True,
     )
     if st.button(t("step1.paper.import", rows=len(checked.notes)), type="primary", icon="📥"):
-        try:
-            with shell.session() as session:
-                added = paper.import_file(session=session, project_id=project_id, name=upload.name, data=data)
-        except SpiraleError as error:
-            shell.show_error(error)
-        else:
+        ok, added = shell.attempt(paper.import_file, project_id=project_id, name=upload.name, data=data)
+        if ok:
             st.session_state[ROUND_KEY] = round_ + 1
-            st.toast(t("step1.paper.imported", rows=added))
+            shell.flash(t("step1.paper.imported", rows=added))
             st.rerun()
 
 

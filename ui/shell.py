@@ -58,19 +58,43 @@ def read_session():  # noqa: ANN201 - a context manager yielding a Session
     return database.read_scope()
 
 
-def attempt(
-    action: Callable[..., Any], /, *, on_refusal: Callable[[SpiraleError], None] | None = None, **params: Any
-) -> tuple[bool, Any]:
-    """One service call in its own session: (True, its result), or (False, None) once the refusal is shown.
+WRITE = "write"  # attempt's default: the call runs in a session that commits
 
-    `on_refusal` replaces showing it at once, e.g. to keep it for the next drawing of a fragment.
+
+def attempt(
+    action: Callable[..., Any],
+    /,
+    *,
+    opens: Any = WRITE,
+    on_refusal: Callable[[SpiraleError], None] | None = None,
+    flash: str | Callable[[Any], str] | None = None,
+    rerun: bool = False,
+    **params: Any,
+) -> tuple[bool, Any]:
+    """The one way a page calls a service that may refuse: (True, its result), or (False, None) once the
+    refusal is shown in the user's language.
+
+    `opens` is the session the call runs in: a writing one (the default, committed before this returns),
+    `read_session` for a read that may be refused, or None for a call without the database (a file, a
+    setting). `on_refusal` replaces showing the refusal at once, e.g. to keep it for the next drawing.
+    Only after the commit: `flash` (a message, or a function of the result) waits for the next run's toast,
+    and `rerun` reruns. st.rerun() raises a BaseException, so inside the session it would skip the commit
+    and lose the write while the screen says it was saved (tests/test_control_flow.py).
     """
     try:
-        with session() as opened:
-            return True, action(session=opened, **params)
+        if opens is None:
+            result = action(**params)
+        else:
+            with session() if opens is WRITE else opens() as opened:
+                result = action(session=opened, **params)
     except SpiraleError as error:
         (on_refusal or show_error)(error)
         return False, None
+    if flash is not None:  # the parameter hides the function of that name: its one line, here
+        st.session_state[FLASH_KEY] = flash(result) if callable(flash) else flash
+    if rerun:
+        st.rerun()
+    return True, result
 
 
 def choose_later(key: str, value: Any) -> None:
@@ -97,6 +121,11 @@ def make_current(project_id: int, message: str) -> None:
     """
     st.session_state[PROJECT_KEY] = project_id
     choose_later(PROJECT_CHOICE_KEY, project_id)
+    flash(message)
+
+
+def flash(message: str) -> None:
+    """A message for the next run, shown whatever the page (a toast before st.rerun() would be lost with it)."""
     st.session_state[FLASH_KEY] = message
 
 

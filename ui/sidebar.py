@@ -1,13 +1,13 @@
 """Sidebar components: language, project picker and creator (administrators), projector mode."""
 
 import streamlit as st
+from sqlmodel import Session
 
 from ui import access, shell
 from ui.shell import t
 from workshop import access as workshop_access
 from workshop import projects, settings
 from workshop.access_models import FACILITATOR
-from workshop.errors import SpiraleError
 from workshop.models import ProjectRead
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -80,17 +80,18 @@ def project_form() -> None:
         language = st.selectbox(t("project.language"), settings.LANGUAGES, format_func=LANGUAGE_NAMES.get)
         if not st.form_submit_button(t("project.create"), type="primary"):
             return
-    try:
-        with shell.session() as session:
-            project = projects.create_project(session=session, name=name, place=place, language=language)
-            workshop_access.set_role(
-                session=session, project_id=project.id, account_id=access.current_account().id, role=FACILITATOR
-            )
-    except SpiraleError as error:
-        shell.show_error(error)
-        return
-    shell.make_current(project.id, t("project.now_current", name=project.name))
-    st.rerun()
+    ok, project = shell.attempt(_create_as_facilitator, name=name, place=place, language=language)
+    if ok:
+        shell.make_current(project.id, t("project.now_current", name=project.name))
+        st.rerun()
+
+
+def _create_as_facilitator(*, session: Session, name: str, place: str, language: str) -> ProjectRead:
+    project = projects.create_project(session=session, name=name, place=place, language=language)
+    workshop_access.set_role(
+        session=session, project_id=project.id, account_id=access.current_account().id, role=FACILITATOR
+    )
+    return project
 
 
 def projector_toggle() -> None:

@@ -3,6 +3,7 @@
 Refusals come before any parsing where they can (size, emptiness, type), with one clear message each.
 """
 
+import csv
 import io
 import math
 import zipfile
@@ -37,11 +38,6 @@ class Problem:
     column: str = ""
     value: str = ""
 
-    @property
-    def line(self) -> int:
-        """The paper import's former name for `row` (ui/paper.py still reads it)."""
-        return self.row
-
 
 def rows(frame: pd.DataFrame, first: int = FIRST_DATA_ROW) -> Iterable[int]:
     """The spreadsheet row of each of the frame's rows: `read_table`'s index counts data rows from 0 (blank
@@ -59,41 +55,112 @@ def is_table(filename: str) -> bool:
     return suffix(filename) in CSV_SUFFIXES + XLSX_SUFFIXES
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int) -> pd.DataFrame:
+def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int | None = None) -> pd.DataFrame:
     """The CSV, or the workbook's first sheet, as text; wholly blank rows dropped.
 
     The index keeps each row's place among the file's data rows (0 = the line after the header),
     so a report can name the line a person sees in the file, blank lines included.
+    A file of more than `max_rows` data rows is refused before it is parsed whole, with its count.
+    `frame.attrs["encoding"]` says how a CSV was decoded (UTF-8, or what charset-normalizer found),
+    for the person to confirm.
     """
     if len(data) > max_bytes:
         raise SpiraleError("error.file_too_big", size=round(len(data) / 1_048_576, 1), limit=max_bytes // 1_048_576)
     if not data.strip():
         raise SpiraleError("error.file_empty")
     if suffix(filename) in CSV_SUFFIXES:
-        frame = _read_csv(data)
+        frame = _read_csv(data, max_rows)
     elif suffix(filename) in XLSX_SUFFIXES:
-        frame = _read_xlsx(data)
+        frame = _read_xlsx(data, max_rows)
     else:
         raise SpiraleError("error.file_type")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.loc[~(frame == "").all(axis=1)]
+    attrs = dict(frame.attrs)
+    kept = frame.loc[~(frame == "").all(axis=1)]
+    kept.attrs.update(attrs)
+    return kept
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (Excel's "CSV UTF-8" starts with a BOM), else what charset-normalizer
+    finds (Excel's plain "CSV" on Windows is Windows-1252); refused when neither reads it."""
     try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
-    except UnicodeDecodeError as error:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    encoding = best.encoding if best is not None else ""
+    if encoding in ("latin_1", "iso8859_15", "cp1250", "cp1252", "iso8859_2", "mac_roman", ""):
+        encoding = "cp1252"  # the Western European files Excel writes; a superset of Latin-1's printable part
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as error:
         raise SpiraleError("error.file_encoding") from error
-    first_line = text.split("\n", 1)[0]
-    separator = max(SEPARATORS, key=first_line.count)
+
+
+def guess_separator(text: str) -> str:
+    """The separator that cuts the first lines into the same number of fields, the most of them.
+
+    Read as CSV, so that a comma inside quotes ("Votre situation, aujourd'hui") is not counted.
+    """
+    sample = text[:65_536]
+    lines = sample.splitlines()[:50]
+    if len(sample) == 65_536 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    best, score = SEPARATORS[0], (-1, 0)
+    for separator in SEPARATORS:
+        rows = [r for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=separator) if r]
+        if not rows:
+            continue
+        width = len(rows[0])
+        agreeing = sum(len(r) == width for r in rows) / len(rows)
+        candidate = (agreeing if width > 1 else -0.5, width)
+        if candidate > score:
+            best, score = separator, candidate
+    return best
+
+
+def _too_many(count: int, max_rows: int) -> SpiraleError:
+    return SpiraleError("error.file_too_many_rows", count=f"{count:,}".replace(",", " "), limit=max_rows)
+
+
+def _read_csv(data: bytes, max_rows: int | None = None) -> pd.DataFrame:
+    text, encoding = _decode(data)
+    separator = guess_separator(text)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            nrows=None if max_rows is None else max_rows + 1,  # one more than allowed says "too many" unparsed
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise SpiraleError("error.file_unreadable", detail=str(error).splitlines()[0][:200]) from error
-    return frame.fillna("").map(plain)
+    if max_rows is not None and len(frame) > max_rows:
+        raise _too_many(text.count("\n") - 1 + (not text.endswith("\n")), max_rows)
+    frame = frame.fillna("").map(plain)
+    frame.attrs.update(encoding=encoding, separator=separator)
+    return frame
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame:
+def _sheet_rows(data: bytes) -> int | None:
+    """The first sheet's row count from its declared dimension (read-only: the rows are not parsed)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        rows = book.worksheets[0].max_row
+        book.close()
+    except Exception:  # a damaged workbook: pandas' reading below says why
+        return None
+    return rows - 1 if rows else None
+
+
+def _read_xlsx(data: bytes, max_rows: int | None = None) -> pd.DataFrame:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SpiraleError("error.file_unreadable", detail="not an XLSX workbook")
     try:
@@ -104,11 +171,21 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     if unpacked > MAX_UNPACKED_BYTES:
         limit = MAX_UNPACKED_BYTES // 1_048_576
         raise SpiraleError("error.file_unpacked_too_big", size=unpacked // 1_048_576, limit=limit)
+    if max_rows is not None and (declared := _sheet_rows(data)) and declared > max_rows:
+        raise _too_many(declared, max_rows)
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
+        frame = pd.read_excel(
+            io.BytesIO(data),
+            sheet_name=0,
+            dtype=object,
+            engine="openpyxl",
+            nrows=None if max_rows is None else max_rows + 1,
+        )
     except Exception as error:  # openpyxl raises many kinds of error for a damaged workbook
         detail = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
         raise SpiraleError("error.file_unreadable", detail=detail) from error
+    if max_rows is not None and len(frame) > max_rows:
+        raise _too_many(len(frame), max_rows)
     return frame.map(cell_text)
 
 

@@ -271,6 +271,22 @@ def test_question_wordings_per_project_and_cycle(session, project):
     )
 
 
+def test_the_three_wordings_of_one_form_are_saved_together_or_not_at_all(db_url, session, project):
+    session.commit()
+    typed = {(q, lang): f"{q} {lang} ?" for q in (WELLBEING, ILLBEING, ACTION) for lang in ("fr", "en")}
+    with database.session_scope(db_url) as own:
+        service.set_question_wordings(session=own, project_id=project.id, cycle=1, typed=typed)
+    with database.session_scope(db_url) as own:
+        kept = service.question_wordings(session=own, project_id=project.id, cycle=1)
+    assert kept == {q: {"fr": f"{q} fr ?", "en": f"{q} en ?"} for q in (WELLBEING, ILLBEING, ACTION)}
+    too_long = {**typed, (WELLBEING, "fr"): "Autre ?", (ACTION, "en"): "x" * 301}
+    with pytest.raises(SpiraleError) as caught, database.session_scope(db_url) as own:
+        service.set_question_wordings(session=own, project_id=project.id, cycle=1, typed=too_long)
+    assert caught.value.key == "error.text_too_long"
+    with database.session_scope(db_url) as own:
+        assert service.question_wordings(session=own, project_id=project.id, cycle=1) == kept  # the first one too
+
+
 def _sixty_phones(url: str, project_id: int, code: str) -> list[int]:
     """60 phones at once, each sending 5 notes and double-tapping its first one."""
 

@@ -58,7 +58,7 @@ def test_invalid_file_writes_nothing_and_reports_every_line(session, project, gr
     ).encode()
     checked = paper.check_file(session=session, project_id=project.id, name="a.csv", data=data)
     assert not checked.valid and len(checked.notes) == 1
-    assert [(p.line, p.key) for p in checked.problems] == [
+    assert [(p.row, p.key) for p in checked.problems] == [
         (4, "error.import_group"),
         (5, "error.import_question"),
         (6, "error.text_too_long"),

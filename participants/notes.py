@@ -7,7 +7,6 @@ service the facilitator's screens use, and keep nothing in memory but the "alrea
 
 from urllib.parse import quote, unquote, urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -50,7 +49,7 @@ async def typed_code(request: Request) -> Response:
     who = web.phone(request)
     code = join.normalise_code(request.query_params.get("code", ""))[:40]
     try:
-        where = await run_in_threadpool(_find, code)
+        where = await web.in_thread(_find, code)
     except SpiraleError as error:
         return _code_refused(who, error, typed=request.query_params.get("code", "")[:40])
     return web.redirect(who, where)
@@ -188,7 +187,7 @@ async def group(request: Request) -> Response:
         flash = web.notice(who, "phone.saved", kind="success")
     chosen = request.query_params.get("question", "")
     alias = unquote(request.cookies.get(ALIAS_COOKIE, ""))[:ALIAS_MAX]
-    return await run_in_threadpool(group_page, who, code, chosen=chosen, alias=alias, message=flash)
+    return await web.in_thread(group_page, who, code, chosen=chosen, alias=alias, message=flash)
 
 
 ALIAS_COOKIE = "spirale_alias"
@@ -218,12 +217,12 @@ async def send(request: Request) -> Response:
     question, text = fields.get("question", ""), fields.get("text", "")
     alias = web.squeeze(fields.get("alias", ""))[:ALIAS_MAX]
     try:
-        note, code, mine = await run_in_threadpool(_send, code, who.token, question, text, alias)
+        note, code, mine = await web.in_thread(_send, code, who.token, question, text, alias)
     except SpiraleError as error:
         if who.wants_json or error.key in {"error.join_code_closed", "error.join_code_unknown"}:
             return web.refusal(who, error, status=_status(error))
         message = web.notice(who, error.key, **error.params)
-        return await run_in_threadpool(
+        return await web.in_thread(
             group_page, who, code, chosen=question, draft=text, alias=alias, message=message, status=_status(error)
         )
     response = (
@@ -276,12 +275,12 @@ async def _change(request: Request, action: str) -> Response:
     except web.Refused as refused:
         return web.refusal(who, refused, title_key="join.title")
     try:
-        await run_in_threadpool(_own_change, action, code, who.token, criterion_id, fields.get("text", ""))
+        await web.in_thread(_own_change, action, code, who.token, criterion_id, fields.get("text", ""))
     except SpiraleError as error:
         if who.wants_json or error.key in {"error.join_code_closed", "error.join_code_unknown"}:
             return web.refusal(who, error, status=_status(error))
         message = web.notice(who, error.key, **error.params)
-        return await run_in_threadpool(group_page, who, code, message=message, status=_status(error))
+        return await web.in_thread(group_page, who, code, message=message, status=_status(error))
     if who.wants_json:
         return web.json_answer(who, {"message": who.t("phone.saved")})
     return web.redirect(who, f"/p/{quote(code)}?fait=1#mine")
@@ -306,7 +305,7 @@ async def already_said(request: Request) -> Response:
     code = join.normalise_code(request.path_params["code"])[:40]
     text = request.query_params.get("texte", "")[:SIMILAR_QUERY_MAX]
     try:
-        found = await run_in_threadpool(similar.closest, code, text)
+        found = await web.in_thread(similar.closest, code, text, hint=True)
     except SpiraleError as error:
         return web.refusal(who, error, status=_status(error))
     return web.json_answer(who, {"similar": found})

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -330,7 +329,7 @@ async def _posted(request: Request, way: Way, who: Phone, act: Callable[[dict[st
     except web.Refused as refused:
         return web.refusal(who, refused, title_key=TITLE)
     try:
-        going = await run_in_threadpool(act, fields)
+        going = await web.in_thread(act, fields)
     except (web.Refused, SpiraleError) as error:
         if isinstance(error, SpiraleError) and error.key in {"error.wave_closed", "error.token_used"}:
             return web.redirect(who, way.base)
@@ -339,7 +338,7 @@ async def _posted(request: Request, way: Way, who: Phone, act: Callable[[dict[st
             return web.refusal(who, error, status=status, title_key=TITLE)
         message = web.notice(who, error.key, **error.params)
         asked, typed = fields.get(STEP_FIELD), fields.get(ANSWER_FIELD)  # a refused text stays in its field
-        return await run_in_threadpool(screen, who, way, asked, message=message, status=status, typed=typed)
+        return await web.in_thread(screen, who, way, asked, message=message, status=status, typed=typed)
     return web.redirect(who, going)
 
 
@@ -367,7 +366,7 @@ async def link_screen(request: Request) -> Response:
     who = web.phone(request)
     way = by_link(request.path_params["token"])
     asked = request.query_params.get(STEP_FIELD)
-    return await run_in_threadpool(screen, who, way, asked, sent=bool(request.query_params.get(SENT)))
+    return await web.in_thread(screen, who, way, asked, sent=bool(request.query_params.get(SENT)))
 
 
 async def link_answer(request: Request) -> Response:
@@ -388,7 +387,7 @@ async def room_screen(request: Request) -> Response:
     if code != raw:  # typed in lower case or with spaces
         return web.redirect(who, f"/p/enquete/{quote(code, safe='')}")
     asked = request.query_params.get(STEP_FIELD)
-    return await run_in_threadpool(screen, who, by_room(code, who), asked, sent=bool(request.query_params.get(SENT)))
+    return await web.in_thread(screen, who, by_room(code, who), asked, sent=bool(request.query_params.get(SENT)))
 
 
 async def room_answer(request: Request) -> Response:

@@ -6,16 +6,18 @@ CSRF: every form carries a token derived from the participant's token (SHA-256, 
 reveal the identity); a POST without the matching pair is refused. A cross-site page knows neither.
 """
 
+import functools
 import hashlib
 import hmac
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -29,6 +31,25 @@ COOKIE_DAYS = 30
 BODY_MAX = 16 * 1024  # a note is at most 280 characters: a form 60 times larger is not one of ours
 CSRF_FIELD = "csrf"
 STATIC_VERSION = "4"  # in the assets' URLs, so that a phone's cache never holds an old script
+
+
+T = TypeVar("T")
+HINT_THREADS = 4  # "already said?" waits for the sentence model: its own few threads, so sends never queue behind
+_limiters: dict[str, anyio.CapacityLimiter] = {}
+
+
+async def in_thread(work: Callable[..., T], *args: Any, hint: bool = False, **kwargs: Any) -> T:
+    """Run a route's blocking work (the database, the sentence model) in the phones' own few threads.
+
+    Not Starlette's pool of 40: under one interpreter lock, 40 threads of a room's requests take turns so
+    finely that the one holding SQLite's write turn waits for the lock after each statement, and every
+    other writer waits behind it (bench/phones_http.py, 300 phones answering a survey: p95 1.43 s with 40,
+    1.18 s with 6). A request waits for a thread in arrival order instead, holding nothing.
+    """
+    name = "hint" if hint else "phone"
+    if name not in _limiters:  # (made in the event loop, at the first request: a limiter belongs to its loop)
+        _limiters[name] = anyio.CapacityLimiter(HINT_THREADS if hint else settings.phone_threads())
+    return await anyio.to_thread.run_sync(functools.partial(work, *args, **kwargs), limiter=_limiters[name])
 
 
 def reading():  # noqa: ANN201 - a context manager yielding a Session

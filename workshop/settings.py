@@ -64,6 +64,15 @@ def phone_requests_per_second() -> int:
     return _whole_number(PHONE_RATE_VARIABLE, PHONE_RATE_DEFAULT, 10, 100_000)
 
 
+PHONE_THREADS_VARIABLE = "SPIRALE_PHONE_THREADS"
+PHONE_THREADS_DEFAULT = 8
+
+
+def phone_threads() -> int:
+    """Threads that run the phone routes' database work in one process (participants/web.py: why so few)."""
+    return _whole_number(PHONE_THREADS_VARIABLE, PHONE_THREADS_DEFAULT, 1, 64)
+
+
 # --- backups (workshop/backup.py) ------------------------------------------------------------------
 
 BACKUP_DIR_VARIABLE = "SPIRALE_BACKUP_DIR"
@@ -136,3 +145,13 @@ GC_EVERY_DEFAULT = 60
 def gc_every_seconds() -> int:
     """Seconds between the server's full garbage collections (SPIRALE_GC_EVERY_SECONDS, 60; 0 turns them off)."""
     return _whole_number(GC_EVERY_VARIABLE, GC_EVERY_DEFAULT, 0, 24 * 3600)
+
+
+IMPORT_ROWS_VARIABLE = "SPIRALE_IMPORT_MAX_ROWS"
+IMPORT_ROWS_DEFAULT = 50_000
+
+
+def import_max_rows() -> int:
+    """Respondents one survey file may bring (SPIRALE_IMPORT_MAX_ROWS, 50,000 by default): a bigger file is
+    refused at once with its count, before it is parsed whole, rather than held in memory and written for minutes."""
+    return _whole_number(IMPORT_ROWS_VARIABLE, IMPORT_ROWS_DEFAULT, 1, 5_000_000)

@@ -1,14 +1,18 @@
 """ "Already said?" for phones: the group's index kept up to date note by note, and what a draft gets back."""
 
+import functools
+import threading
 import time
 
+import anyio
 import pytest
 from sqlmodel import Session
 
 from groups import join, service
 from groups.models import WELLBEING
-from participants import similar
+from participants import similar, web
 from participants.similar import _GroupIndex
+from workshop import settings
 from workshop.models import ProjectRead
 
 NOTES = [
@@ -81,3 +85,36 @@ def test_a_closed_code_gets_no_hint_but_its_refusal(session: Session, project: P
     with pytest.raises(join.SpiraleError) as refused:
         similar.closest(code, "un banc")
     assert refused.value.key == "error.join_code_closed"
+
+
+def test_phone_work_runs_in_the_phones_few_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most SPIRALE_PHONE_THREADS calls at once, the rest waiting their turn; hints have threads of their own."""
+    monkeypatch.setenv("SPIRALE_PHONE_THREADS", "3")
+    monkeypatch.setattr(web, "_limiters", {})
+    running, most, lock = [0], [0], threading.Lock()
+
+    def work() -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+
+    def at_once(hint: bool) -> int:
+        most[0] = 0
+
+        async def room() -> None:
+            async with anyio.create_task_group() as tasks:
+                for _ in range(12):
+                    tasks.start_soon(functools.partial(web.in_thread, work, hint=hint))
+
+        anyio.run(room)
+        return most[0]
+
+    assert at_once(hint=False) == 3
+    assert at_once(hint=True) == web.HINT_THREADS
+    monkeypatch.setenv("SPIRALE_PHONE_THREADS", "0")
+    with pytest.raises(join.SpiraleError) as refused:
+        settings.phone_threads()
+    assert refused.value.key == "error.setting_number"

@@ -304,6 +304,8 @@ async def already_said(request: Request) -> Response:
     who = web.phone(request)
     code = join.normalise_code(request.path_params["code"])[:40]
     text = request.query_params.get("texte", "")[:SIMILAR_QUERY_MAX]
+    if web.waiting_for_thread(hint=True) >= similar.SHED_AT:
+        return web.json_answer(who, {"similar": []})  # a late hint is no hint: none rather than a queue
     try:
         found = await web.in_thread(similar.closest, code, text, hint=True)
     except SpiraleError as error:

@@ -95,8 +95,8 @@ def _texts(group_id: int) -> tuple[list[str], list[str]]:
 
 
 BATCH_WAIT = 10.0  # seconds a query waits for its batch before embedding its draft itself
-# Drafts already waiting for the model beyond which a new query gets no hint at once: each waiting query
-# holds one of the routes' 28 worker threads, and a room's sends and pages must not queue behind hints.
+# Queries already waiting (for one of the hints' threads, or for the model) beyond which a new one gets no
+# hint at once: a hint that comes after the phone has sent is no use, and a room's sends must not wait.
 SHED_AT = 8
 _batches: queue.SimpleQueue = queue.SimpleQueue()
 _batcher: threading.Thread | None = None
@@ -169,7 +169,7 @@ def _index_for(group_id: int, signature: tuple) -> _GroupIndex | None:
 
 def closest(code: str, text: str) -> list[str]:
     """The texts of the group's notes that say what `text` says, closest first (at most SHOWN)."""
-    if not text.strip() or _batches.qsize() >= SHED_AT:
+    if not text.strip() or _batches.qsize() >= SHED_AT:  # (participants/notes.py sheds the thread queue)
         return []
     with database.read_scope() as session:
         joined = join.find_group(session=session, code=code)

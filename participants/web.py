@@ -52,6 +52,12 @@ async def in_thread(work: Callable[..., T], *args: Any, hint: bool = False, **kw
     return await anyio.to_thread.run_sync(functools.partial(work, *args, **kwargs), limiter=_limiters[name])
 
 
+def waiting_for_thread(*, hint: bool = False) -> int:
+    """Requests waiting for one of these threads now (0 before the first)."""
+    limiter = _limiters.get("hint" if hint else "phone")
+    return limiter.statistics().tasks_waiting if limiter is not None else 0
+
+
 def reading():  # noqa: ANN201 - a context manager yielding a Session
     """A transaction that only reads: no writer's turn on SQLite (database.read_scope)."""
     return database.read_scope()

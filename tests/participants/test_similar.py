@@ -101,19 +101,22 @@ def test_phone_work_runs_in_the_phones_few_threads(monkeypatch: pytest.MonkeyPat
         with lock:
             running[0] -= 1
 
-    def at_once(hint: bool) -> int:
-        most[0] = 0
+    def at_once(hint: bool) -> tuple[int, int]:
+        most[0], waiting = 0, []
 
         async def room() -> None:
             async with anyio.create_task_group() as tasks:
                 for _ in range(12):
                     tasks.start_soon(functools.partial(web.in_thread, work, hint=hint))
+                await anyio.sleep(0.02)
+                waiting.append(web.waiting_for_thread(hint=hint))  # what "already said?" sheds by
 
         anyio.run(room)
-        return most[0]
+        return most[0], waiting[0]
 
-    assert at_once(hint=False) == 3
-    assert at_once(hint=True) == web.HINT_THREADS
+    assert at_once(hint=False) == (3, 9)
+    assert at_once(hint=True) == (web.HINT_THREADS, 12 - web.HINT_THREADS)
+    assert web.waiting_for_thread() == 0
     monkeypatch.setenv("SPIRALE_PHONE_THREADS", "0")
     with pytest.raises(join.SpiraleError) as refused:
         settings.phone_threads()

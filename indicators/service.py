@@ -1,7 +1,7 @@
 """Step 2 services: clusters of criteria suggested by the engine, and indicators with five situations."""
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -190,6 +190,13 @@ def indicators_frame(*, session: Session, project_id: int) -> pd.DataFrame:
 
 def indicator_name(indicator: IndicatorRead, lang: str) -> str:
     return indicator.name_en if lang == "en" and indicator.name_en else indicator.name_fr
+
+
+def code_pair(code: str | None, family_codes: Collection[str]) -> tuple[str | None, str | None]:
+    """One grid code chosen in a list -> (family, component): a family's own code, or a component's."""
+    if not code:
+        return None, None
+    return (code, None) if code in family_codes else (None, code)
 
 
 # ---------- editing, ordering, retiring ----------

@@ -162,3 +162,11 @@ def test_mixed_group_composition_shows_represented_and_missing(session, setup):
         with pytest.raises(SpiraleError) as error:
             mixed.compose(session=session, project_id=pid, mixed_group_id=group_id, delegates=delegates)
         assert error.value.key == key
+
+
+def test_a_grid_code_chosen_in_a_list_is_a_family_or_a_component():
+    families = {"A", "B"}
+    assert indicators_service.code_pair("A", families) == ("A", None)
+    assert indicators_service.code_pair("A06", families) == (None, "A06")
+    assert indicators_service.code_pair(None, families) == (None, None)
+    assert indicators_service.code_pair("", families) == (None, None)

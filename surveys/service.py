@@ -359,6 +359,17 @@ def set_profile_questions(
     return profile_questions(session=session, project_id=project_id)
 
 
+def profile_rows(table: Sequence[Mapping[str, object]]) -> list[dict[str, str]]:
+    """The profile questions' table as typed (choices separated by '|', blank lines, missing cells) ->
+    set_profile_questions's rows (choices one a line); a wholly blank line is dropped, any other is kept."""
+    rows = []
+    for row in table:
+        cells = {k: "" if pd.isna(v) else str(v) for k, v in row.items()}
+        if any(v.strip() for v in cells.values()):
+            rows.append({**cells, "choices": "\n".join(cells.get("choices", "").split("|"))})
+    return rows
+
+
 def split_profile(answers: Mapping[str, str]) -> dict:
     """Profile answers -> the keyword arguments of add_response (built-in columns, the rest in `extra`)."""
     builtin = {k: answers.get(k, "") or "" for k in BUILTIN_QUESTIONS}

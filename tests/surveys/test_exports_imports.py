@@ -228,3 +228,15 @@ def test_paper_grid_rows_become_responses(session, demo):
     bad = imports.grid_table(pd.DataFrame({"code": ["p3"], col: [7.0]}))
     checked = imports.check(session=session, project_id=pid, wave_id=wid, frame=bad, mapping=mapping, first_row=1)
     assert [(p.row, p.key) for p in checked.problems] == [(1, "error.import_level")]
+
+
+def test_the_paper_grids_columns_map_to_code_profile_weight_then_each_indicator():
+    assert imports.grid_mapping(["age", "quartier"], [7, 3]) == {
+        "code": imports.CODE,
+        "age": "q:age",
+        "quartier": "q:quartier",
+        "weight": imports.WEIGHT,
+        "ind7": "i:7",
+        "ind3": "i:3",
+    }
+    assert list(imports.grid_mapping([], [1])) == ["code", "weight", "ind1"]

@@ -150,3 +150,17 @@ def test_the_questionnaire_in_one_read_matches_each_indicator(session, demo):
         expected = indicators_service.levels_of(session=session, project_id=pid, indicator_id=indicator.id)
         assert asked.situations[indicator.id] == expected and sorted(expected) == [1, 2, 3, 4, 5]
     assert [q.key for q in asked.questions] == ["profile", "place", "age_band"]
+
+
+def test_the_profile_questions_table_becomes_rows_with_one_choice_a_line():
+    typed = [
+        {"key": "quartier", "label_fr": "Quartier", "label_en": None, "choices": "Nord | Sud|Centre"},
+        {"key": None, "label_fr": float("nan"), "label_en": "", "choices": None},  # a blank line the table added
+        {"key": "metier", "label_fr": "Métier", "label_en": "Job", "choices": float("nan")},
+        {"key": " ", "label_fr": "Sans clé", "label_en": "", "choices": ""},  # kept: the service says what is wrong
+    ]
+    assert service.profile_rows(typed) == [
+        {"key": "quartier", "label_fr": "Quartier", "label_en": "", "choices": "Nord \n Sud\nCentre"},
+        {"key": "metier", "label_fr": "Métier", "label_en": "Job", "choices": ""},
+        {"key": " ", "label_fr": "Sans clé", "label_en": "", "choices": ""},
+    ]

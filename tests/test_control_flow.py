@@ -63,3 +63,43 @@ def test_the_rule_finds_a_rerun_inside_a_session_block():
 def test_no_rerun_stop_or_switch_page_inside_a_session_block(path: Path):
     assert SOURCES, "no source found"
     assert leaks(path.read_text(encoding="utf-8")) == [], f"{path.name}: leave the session block before rerunning"
+
+
+# One helper for every write a page makes: shell.attempt opens the session, calls the service, shows the refusal
+# in the user's language (or hands it to `on_refusal`) and reruns only after the commit. A page or ui/ module
+# that catches SpiraleError itself is the hand-written try/session/except block the paper grid's loss sat in.
+HELPER = ROOT / "ui" / "shell.py"
+SCREENS = sorted(p for p in [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")] if p != HELPER)
+# Pages another engineer is reworking this session: their blocks may only go (lower these, then drop them).
+NOT_YET = {"pages/board.py": 2, "pages/present.py": 1}
+
+
+def _names_spiraleerror(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(getattr(n, "id", getattr(n, "attr", "")) == "SpiraleError" for n in names if n is not None)
+
+
+def refusals_caught(source: str) -> list[int]:
+    """Line numbers of `except SpiraleError` (alone or in a tuple) in the source."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ExceptHandler) and _names_spiraleerror(node)
+    )
+
+
+def test_the_rule_finds_a_refusal_caught_by_hand():
+    by_hand = "try:\n    with shell.session() as s:\n        save(s)\nexcept SpiraleError as e:\n    show(e)\n"
+    in_a_tuple = "try:\n    save()\nexcept (ValueError, errors.SpiraleError):\n    pass\n"
+    helper = "ok, saved = shell.attempt(service.save, project_id=1, rerun=True)\n"
+    assert refusals_caught(by_hand) == [4]
+    assert refusals_caught(in_a_tuple) == [3]
+    assert refusals_caught(helper) == []
+
+
+@pytest.mark.parametrize("path", SCREENS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_leave_refusals_to_shell_attempt(path: Path):
+    name = str(path.relative_to(ROOT))
+    found = refusals_caught(path.read_text(encoding="utf-8"))
+    assert len(found) <= NOT_YET.get(name, 0), f"{name}, lines {found}: write through shell.attempt"

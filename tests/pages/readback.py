@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
-from streamlit.runtime import memory_media_file_storage
+from streamlit.runtime import media_file_manager, memory_media_file_storage
 from streamlit.testing.v1 import app_test
 
 from workshop import database
@@ -33,8 +33,24 @@ class _KeptMedia(memory_media_file_storage.MemoryMediaFileStorage):
 app_test.MemoryMediaFileStorage = _KeptMedia  # only records: files are stored and served as before
 
 
+class _KeptManager(media_file_manager.MediaFileManager):
+    """The run's media manager, kept too: it holds the functions of downloads made only when clicked."""
+
+    last: ClassVar["_KeptManager | None"] = None
+
+    def __init__(self, storage: memory_media_file_storage.MemoryMediaFileStorage) -> None:
+        super().__init__(storage)
+        _KeptManager.last = self
+
+
+app_test.MediaFileManager = _KeptManager
+
+
 def downloaded(app: app_test.AppTest, label: str) -> bytes:
     """The bytes behind the download button `label` of the app's last run."""
     button = next(b for b in app.get("download_button") if b.proto.label == label)
-    assert _KeptMedia.last is not None
-    return _KeptMedia.last.get_file(PurePosixPath(button.proto.url).name).content
+    assert _KeptMedia.last is not None and _KeptManager.last is not None
+    url = button.proto.url
+    if not url and button.proto.deferred_file_id:  # data given as a function: run as the browser's click would
+        url = _KeptManager.last.execute_deferred(button.proto.deferred_file_id)
+    return _KeptMedia.last.get_file(PurePosixPath(url).name).content

@@ -6,7 +6,7 @@ from indicators import board
 from indicators import service as indicators_service
 from tests.pages.conftest import by_label, load_demo
 from ui.shell import escape as shell_escape
-from workshop import database, i18n
+from workshop import database, grid, i18n
 
 
 def fr(key: str, **params) -> str:
@@ -180,3 +180,21 @@ def test_in_projector_mode_the_settings_fold_and_undo_stays_one_click_away(app, 
     assert fr("board.intro") not in [c.value for c in app.caption]
     assert [e.label for e in app.expander][:1] == [fr("board.settings")]
     assert any(b.label == fr("board.undo") for b in app.button)
+
+
+def test_a_cluster_family_or_component_chosen_on_the_board_is_stored(demo_board, db_url):
+    app = demo_board
+    first = view(app, db_url).clusters[0]
+    with database.session_scope(db_url) as session:
+        entries = grid.list_grid(session=session, project_id=app.session_state["project_id"])
+    component = next(e for e in entries if e.code != e.family)
+    family = next(e for e in entries if e.code == e.family and e.code != component.family)
+    click(app, fr("board.choose"))
+    app.selectbox(key=f"board_family_{first.id}").set_value(component.code)
+    click(app, fr("board.set_family"))
+    stored = view(app, db_url).cluster(first.id)
+    assert (stored.family_code, stored.component_code) == (component.family, component.code)  # its family follows
+    app.selectbox(key=f"board_family_{first.id}").set_value(family.code)
+    click(app, fr("board.set_family"))
+    stored = view(app, db_url).cluster(first.id)
+    assert (stored.family_code, stored.component_code) == (family.code, None)

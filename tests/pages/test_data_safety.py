@@ -98,7 +98,7 @@ def test_backup_now_lists_it_and_offers_the_download(db_url, backups):
     assert test.success[0].value.startswith(tr("safety.backup_made", name=made[0].name, size="")[:20])
     assert test.dataframe[0].value.iloc[0, 0] == made[0].name
     assert test.selectbox(key="backup_pick").value == made[0].name
-    assert test.get("download_button")  # the file itself is read only when clicked
+    assert downloaded(test, tr("safety.backup_download")) == made[0].path.read_bytes()  # read when clicked
     with closing(sqlite3.connect(f"file:{made[0].path}?mode=ro", uri=True)) as copy:  # the backup file, read back
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT count(*) FROM account").fetchone() == (1,)  # this instance's administrator

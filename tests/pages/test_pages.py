@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from groups import service as groups_service
-from groups.models import VALIDATED
+from groups.models import PROPOSED, VALIDATED
 from indicators import service as indicators_service
 from surveys import service as surveys_service
 from tests.pages.conftest import by_label, load_demo, raw_keys
@@ -174,6 +174,19 @@ def test_step1_group_validates_all(step1, db_url):
         ("Un travail", VALIDATED),
         ("Le chômage", VALIDATED),
     ]
+
+
+def test_step1_one_note_validated_on_the_wall_is_the_only_one_stored_so(step1, db_url):
+    add_note(step1, "Un travail", 0)
+    add_note(step1, "Le chômage", 1)
+    first = next(n for n in notes_stored(step1, db_url) if n.text == "Un travail")
+    step1.button(key=f"val_{first.id}").click().run()
+    assert not step1.exception and not step1.error
+    assert [(n.text, n.status) for n in notes_stored(step1, db_url)] == [
+        ("Un travail", VALIDATED),
+        ("Le chômage", PROPOSED),
+    ]
+    assert not [b for b in step1.button if b.key == f"val_{first.id}"]  # nothing left to validate on that card
 
 
 def test_step2_cluster_becomes_an_indicator(app, db_url):

@@ -44,6 +44,12 @@ def facilitator(db_url) -> AppTest:
     return app
 
 
+def _stored_group(db_url, meeting):
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        return service.get_group(session=session, project_id=project.id, group_id=group.id)
+
+
 def test_facilitator_opens_and_closes_the_join_code(db_url, meeting):
     _, _, code = meeting
     app = facilitator(db_url)
@@ -54,8 +60,11 @@ def test_facilitator_opens_and_closes_the_join_code(db_url, meeting):
     by_label(app.button, fr("step1.join.close")).click().run()
     assert not html_bodies(app, "spirale-join-code")
     assert fr("step1.join.closed") in [c.value for c in app.caption]
+    assert not join.is_open(_stored_group(db_url, meeting))  # closed in the database: phones are refused
     by_label(app.button, fr("step1.join.open")).click().run()
     assert html_bodies(app, "spirale-join-code")[0].endswith(f">{code}</div>")
+    reopened = _stored_group(db_url, meeting)
+    assert join.is_open(reopened) and reopened.join_code == code
 
 
 def test_public_url_setting_makes_the_link(db_url, meeting, monkeypatch):

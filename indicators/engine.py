@@ -204,6 +204,16 @@ CENTRE_FROM = 20  # fewer notes have no mean worth removing (two notes would bec
 _CENTRE_SAMPLE = 4_000
 
 
+def _main_direction(rows: np.ndarray, rounds: int = 30) -> np.ndarray:
+    """First principal direction of centred rows by power iteration (matrix-vector products only:
+    an SVD or eigendecomposition took seconds on a loaded 2-core machine)."""
+    direction = np.random.default_rng(0).normal(size=rows.shape[1]).astype(np.float32)
+    for _ in range(rounds):
+        direction = rows.T @ (rows @ direction)
+        direction /= max(float(np.linalg.norm(direction)), 1e-12)
+    return direction
+
+
 def centred(vectors: np.ndarray) -> np.ndarray:
     """Unit vectors with the set's mean and its main direction removed.
 
@@ -217,8 +227,8 @@ def centred(vectors: np.ndarray) -> np.ndarray:
     out = vectors - vectors.mean(axis=0, keepdims=True)
     sample = out[np.random.default_rng(0).choice(len(out), _CENTRE_SAMPLE, replace=False)] \
         if len(out) > _CENTRE_SAMPLE else out
-    main = np.linalg.svd(sample, full_matrices=False)[2][:1]
-    out -= (out @ main.T) @ main
+    main = _main_direction(sample)
+    out -= np.outer(out @ main, main)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return (out / np.maximum(norms, 1e-12)).astype(np.float32)
 
@@ -538,6 +548,10 @@ def _turn(word: str) -> str:
     return fold(re.sub(r"['’].*$", "", word))
 
 
+def _looks_infinitive(word: str) -> bool:
+    return len(word) > 3 and word.isalpha() and fold(word).endswith(("er", "ir", "oir", "re"))
+
+
 def _cut_at_turn(words: list[str], max_words: int) -> list[str]:
     """A long phrase cut where it turns (three words before a cut at least: "Des bancs pour se reposer")."""
     if len(words) < max_words:
@@ -547,7 +561,9 @@ def _cut_at_turn(words: list[str], max_words: int) -> list[str]:
         return words[:strong]
     weak = [i for i in range(3, min(len(words), max_words + 1)) if _turn(words[i]) in _WEAK_TURNS]
     if weak and len(words) > max_words:
-        return words[: weak[-1]]
+        # A preposition before a verb opens a clause ("sans | être dans le rouge", "à | faire leur CV"): cut there.
+        clause = next((i for i in weak if i + 1 < len(words) and _looks_infinitive(words[i + 1])), None)
+        return words[: clause if clause is not None else weak[-1]]
     return words[:strong] if strong is not None else words
 
 
@@ -576,9 +592,10 @@ _IRREGULAR = {
     "entends": "entendre", "perds": "perdre", "descends": "descendre", "envoie": "envoyer", "paie": "payer",
     "achète": "acheter", "appelle": "appeler", "jette": "jeter", "mène": "mener", "emmène": "emmener",
     "amène": "amener", "lève": "lever", "élève": "élever", "prête": "prêter", "répète": "répéter",
+    "pourrais": "pouvoir",
 }  # fmt: skip
-_OWN = {"mon": "son", "ma": "sa", "mes": "ses", "moi": "soi", "me": "se", "m": "s", "moi-même": "soi-même"}
-_OBJECTS = frozenset({"le", "la", "les", "l", "leur", "lui", "y", "en", "me", "m", "te", "t"})
+_OWN = {"mon": "son", "ma": "sa", "mes": "ses", "moi": "soi", "moi-même": "soi-même"}
+_VOWELS = "aeiouyéèêëàâîïôh"
 
 
 def _infinitive(verb: str) -> str | None:
@@ -586,49 +603,56 @@ def _infinitive(verb: str) -> str | None:
     low = verb.lower()
     if low in _IRREGULAR:
         return _IRREGULAR[low]
-    if len(low) > 3 and low.endswith("e") and not low.endswith(("ie", "oie", "aie", "uie")) and low.isalpha():
-        return low + "r"  # the -er verbs: garde, marche, participe, aide, témoigne
-    if len(low) > 3 and low.endswith("ie") and low.isalpha():
-        return low + "r"  # trie, copie, photographie
-    if len(low) > 4 and low.endswith("is") and low.isalpha():
-        return low[:-1] + "r"  # the -ir verbs: finis, choisis, réussis, remplis
+    if not low.isalpha() or len(low) < 4:
+        return None
+    if low.endswith("e") and not low.endswith(("oie", "aie", "uie")):
+        return low + "r"  # the -er verbs: garde, marche, participe, aide, témoigne, trie
+    if low.endswith("is") and not low.endswith("ais"):
+        return low[:-1] + "r"  # the -ir verbs: finis, choisis, réussis (not the conditional's "pourrais")
     return None
 
 
 def as_infinitive(words: list[str]) -> list[str]:
-    """French notes in the first person ("Je garde mes petits-enfants le mercredi") as what one does
-    ("Garder ses petits-enfants le mercredi"); other words are left as they are."""
-    if not words:
-        return words
-    first = words[0].lower().replace("’", "'")
+    """A French note in the first person ("Je garde mes petits-enfants le mercredi") as what one does
+    ("Garder ses petits-enfants le mercredi", "Je m'occupe de ma mère" -> "S'occuper de sa mère").
+
+    Left as it is when unsure: another person, a negation, an object pronoun, a verb not recognised.
+    """
+    first = words[0].lower().replace("’", "'") if words else ""
     if first == "je":
         rest = words[1:]
     elif first.startswith("j'") and len(first) > 2:
         rest = [words[0][2:], *words[1:]]
     else:
+        return _own_as_ones(words)
+    pronoun = rest[0].lower().replace("’", "'") if rest else ""
+    reflexive = pronoun == "me" or (pronoun.startswith("m'") and len(pronoun) > 2)
+    if reflexive:
+        rest = rest[1:] if pronoun == "me" else [rest[0][2:], *rest[1:]]
+    verb = _infinitive(rest[0]) if rest and rest[0] else None
+    if verb is None:
         return words
-    pronouns = []
-    while rest and fold(rest[0].lower().replace("’", "'").rstrip("'")) in _OBJECTS and len(pronouns) < 2:
-        pronouns.append(rest[0])
-        rest = rest[1:]
-    if not rest:
+    if reflexive:
+        verb = f"s'{verb}" if verb[0] in _VOWELS else f"se {verb}"
+    return [*verb.split(" "), *(_OWN.get(w.lower(), w) for w in rest[1:])]
+
+
+def _own_as_ones(words: list[str]) -> list[str]:
+    """A phrase that starts with an infinitive says "one's", not "my": "Rester chez moi" -> "Rester chez soi",
+    "Pouvoir me déplacer seul" -> "Pouvoir se déplacer seul"."""
+    if not words or len(words[0]) < 4 or not fold(words[0]).endswith(("er", "ir", "oir", "re")):
         return words
-    head, _, elided = rest[0].replace("’", "'").partition("'")
-    if elided:  # "m'occupe": the pronoun is stuck to the verb
-        pronouns.append(head + "'")
-        rest = [elided, *rest[1:]]
-    verb = _infinitive(rest[0])
-    if verb is None or any(fold(p.rstrip("'")) in ("ne", "n") for p in pronouns):
-        return words
-    own = lambda w: _OWN.get(w.lower().rstrip("'"), None)  # noqa: E731
-    pronouns = [(own(p) + ("'" if p.endswith("'") else "")) if own(p) else p for p in pronouns]
-    if pronouns and pronouns[-1] == "s'" and verb[0] not in "aeiouéèêhâî":
-        pronouns[-1] = "se"
-    if pronouns and pronouns[-1] == "se" and verb[0] in "aeiouéèêhâî":
-        pronouns[-1] = "s'"
-    joined = [*pronouns[:-1], pronouns[-1] + verb] if pronouns and pronouns[-1].endswith("'") else [*pronouns, verb]
-    tail = [own(w) if own(w) and w.lower() in ("mon", "ma", "mes", "moi", "moi-même") else w for w in rest[1:]]
-    return [*joined, *tail]
+    out = [words[0]]
+    for index, word in enumerate(words[1:], start=1):
+        low = word.lower().replace("’", "'")
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if low == "me" and following and fold(following).endswith(("er", "ir", "re")):
+            out.append("se")
+        elif low.startswith("m'") and len(low) > 2 and fold(low).endswith(("er", "ir", "re")):
+            out.append("s'" + word[2:])
+        else:
+            out.append(_OWN.get(low, word))
+    return out
 
 
 def _phrase_score(phrase: str, rank: int, keyed: Sequence[str]) -> float:

@@ -1,33 +1,41 @@
-"""Step 3 dashboard for project leads: the shared diagnosis of a wave, by profile and place, wave against wave."""
+"""Step 3 dashboard for project leads: the shared diagnosis of a wave, by profile and place, wave against wave.
 
-import pandas as pd
+The figures come from ui/dashboard.py, which the room's presentation of the dashboard draws too
+(/presentation?vue=tableau, opened from here): the wave, filters and chart chosen here are what it shows.
+"""
+
+from dataclasses import replace
+
 import streamlit as st
 
-from indicators import service as indicators_service
-from surveys import analysis, charts, service
-from ui import access, shell
+from surveys import analysis, charts
+from ui import access, notes, shell
+from ui import dashboard as diagnosis_view
 from ui.shell import t
-from workshop import grid
 
 access.require_page(__file__)
 
+DASHBOARD_VIEW = "tableau"  # the presentation's view of the dashboard (pages/present.py)
+
 project_id = shell.require_project()
 lang = shell.lang()
-st.title(t("dashboard.title"))
+title, present = st.columns([4, 1], vertical_alignment="bottom")
+title.title(t("dashboard.title"))
 
-with shell.read_session() as session:
-    waves = service.list_waves(session=session, project_id=project_id)
-    indicators = indicators_service.list_indicators(session=session, project_id=project_id, include_retired=True)
-    family_entries = grid.families(session=session, project_id=project_id)
-if not waves:
+by_id = diagnosis_view.waves(project_id)
+if not by_id:
     st.info(t("step3.no_wave"))
     st.stop()
-
-names = {i.id: indicators_service.indicator_name(i, lang) for i in indicators}
-family_of = {i.id: i.family_code for i in indicators if i.family_code}
-family_labels = {f.code: f"{f.code} · {grid.label(f, lang)}" for f in family_entries}
-by_id = {w.id: w for w in waves}
-wave_label = lambda w: service.wave_name(by_id[w], lang)  # noqa: E731
+# The room's screen: a window of its own (drag it to the projector), showing the chart chosen below.
+present.link_button(
+    t("dashboard.present"),
+    notes.presentation_address(project_id, view=DASHBOARD_VIEW),
+    icon="📽️",
+    type="primary",
+    help=t("dashboard.present_help"),
+    width="stretch",
+)
+wave_label = by_id.get
 
 left, right = st.columns(2)
 wave_id = left.selectbox(t("step3.wave"), list(reversed(by_id)), format_func=wave_label, key="dash_wave")
@@ -37,12 +45,9 @@ compare_id = right.selectbox(
     wave_label(w), key="dash_compare"
 )  # fmt: skip
 
-with shell.read_session() as session:
-    answers = service.answers_frame(session=session, project_id=project_id, wave_id=wave_id)
-    before = service.answers_frame(session=session, project_id=project_id, wave_id=compare_id) if compare_id else None
-
-profiles = sorted(p for p in answers["profile"].unique() if p)
-places = sorted(p for p in answers["place"].unique() if p)
+raw = diagnosis_view.read_answers(project_id, wave_id)
+profiles = sorted(p for p in raw["profile"].unique() if p)
+places = sorted(p for p in raw["place"].unique() if p)
 f1, f2, f3 = st.columns([2, 2, 1])
 chosen_profiles = f1.multiselect(
     t("dashboard.filter_profile"), profiles, key="dash_profiles", placeholder=t("shell.choose")
@@ -50,55 +55,24 @@ chosen_profiles = f1.multiselect(
 chosen_places = f2.multiselect(t("dashboard.filter_place"), places, key="dash_places", placeholder=t("shell.choose"))
 weighted = f3.toggle(t("dashboard.weighted"), value=True, key="dash_weighted")
 
-
-def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame if weighted else frame.assign(weight=1.0)
-    return analysis.filter_answers(frame, profiles=chosen_profiles, places=chosen_places)
-
-
-answers = prepare(answers)
-parts = analysis.dashboard(answers, family_of)
+selection = diagnosis_view.Selection(wave_id, compare_id, tuple(chosen_profiles), tuple(chosen_places), weighted)
+found = diagnosis_view.diagnosis(project_id, selection, by_id, raw)
+answers, parts, names, comparison = found.answers, found.parts, found.names, found.comparison
 m1, m2, m3 = st.columns(3)
 m1.metric(t("step3.respondents"), analysis.respondents(answers))
 m2.metric(t("dashboard.answers"), int(answers["level"].notna().sum()))
 m3.metric(t("step3.col.dont_know"), int(answers["level"].isna().sum()))
 if parts["summary"].empty:
+    diagnosis_view.publish(project_id, selection)
     st.info(t("step3.no_answer"))
     st.stop()
 
-level_names = [t(f"level.{level}") for level in range(1, 6)]
-figures = [
-    charts.mean_by_indicator(
-        parts["summary"], names=names, title=t("step3.chart_title"), axis_label=t("step3.chart_axis")
-    ),
-    charts.distribution_bars(
-        parts["distribution"],
-        names=names,
-        title=t("dashboard.distribution"),
-        level_names=level_names,
-        dont_know=t("step3.col.dont_know"),
-    ),
-]
-if not parts["families"].empty:
-    figures.append(charts.family_radar(parts["families"], labels=family_labels, title=t("dashboard.radar")))
-if not parts["by_group"].empty:
-    figures.append(charts.group_heatmap(parts["by_group"], parts["gaps"], names=names, title=t("dashboard.heatmap")))
-comparison = analysis.compare_waves(prepare(before), answers) if before is not None else None
-if comparison is not None:
-    figures.append(
-        charts.wave_comparison(
-            comparison,
-            names=names,
-            title=t("dashboard.waves", before=wave_label(compare_id), after=wave_label(wave_id)),
-            axis_label=t("dashboard.waves_axis"),
-        )
-    )
-figures.append(
-    charts.makeup_bars(parts["makeup"], column="profile", title=t("dashboard.makeup"), empty_label=t("dashboard.none"))
+figures = found.figures
+titles = found.titles
+chart = st.selectbox(
+    t("dashboard.projected"), range(len(titles)), format_func=titles.__getitem__, key="dash_projected"
 )
-figures.append(
-    charts.makeup_bars(parts["places"], column="place", title=t("dashboard.places"), empty_label=t("dashboard.none"))
-)
+diagnosis_view.publish(project_id, replace(selection, chart=chart))
 
 png = {"toImageButtonOptions": {"format": "png", "scale": 2, "filename": "spirale"}, "displaylogo": False}
 for index, figure in enumerate(figures):

@@ -4,9 +4,11 @@ Its address is /presentation (the file has another name: Streamlit would run a p
 address directly, without the router).
 
 Opened in its own window from the facilitator's page, which drives it (reveal, hide a note, countdown): the
-address names what it shows (?projet=…&groupe=…, &vue=synthese for mutual knowledge, &langue=…). No widget,
-no sidebar. Reached from the menu without an address of its own, it lists what can be presented.
-Every second a fragment reads one cheap "what changed since" value and rebuilds the wall only when it moved.
+address names what it shows (?projet=…&groupe=…, &vue=synthese for mutual knowledge, &vue=regroupements for
+the clustering board, &vue=tableau for the diagnosis dashboard, &langue=…). No widget, no sidebar. Reached from
+the menu without an address of its own, it lists what can be presented.
+Every second a fragment reads one cheap "what changed since" value and rebuilds the view only when it moved
+(the dashboard's: the selection its page published).
 """
 
 import time
@@ -15,7 +17,11 @@ import streamlit as st
 
 from groups import join, service
 from groups.models import QUESTIONS
-from ui import access, notes, presentation, shell
+from indicators import board
+from surveys import analysis
+from ui import access, board_presentation, notes, presentation, shell
+from ui import board as board_drawing
+from ui import dashboard as diagnosis_view
 from ui.shell import t
 from workshop import projects, settings
 from workshop.errors import SpiraleError
@@ -23,9 +29,12 @@ from workshop.errors import SpiraleError
 access.require_page(__file__)
 
 PROJECT_PARAM, GROUP_PARAM, VIEW_PARAM, LANGUAGE_PARAM = "projet", "groupe", "vue", "langue"
-SYNTHESIS_VIEW = "synthese"
+SYNTHESIS_VIEW, BOARD_VIEW, DASHBOARD_VIEW = "synthese", "regroupements", "tableau"
 REFRESH_SECONDS = 1  # a phone's note is on the room's screen within this time
 SYNTHESIS_REFRESH_SECONDS = 2
+BOARD_REFRESH_SECONDS = 1  # a gesture on the board is on the room's screen within this time
+DASHBOARD_REFRESH_SECONDS = 1
+CHART_HEIGHT_PX = 900  # a chart under the header on a 1920x1080 screen (the browser cannot tell us its height)
 DRAWN_KEY = "presentation_drawn"  # (what it was drawn from, its HTML, the notes it showed, countdown running)
 
 
@@ -127,6 +136,46 @@ def mutual_knowledge(project_id: int, my_group: int | None) -> None:
     st.html(before[1])
 
 
+@st.fragment(run_every=BOARD_REFRESH_SECONDS)
+def board_wall(project_id: int) -> None:
+    """The clustering board as the facilitator's page leaves it; changed clusters get a gentle highlight."""
+    with shell.read_session() as session:
+        changed = board.board_change(session=session, project_id=project_id)
+    before = st.session_state.get(DRAWN_KEY)
+    key = (project_id, BOARD_VIEW, shell.lang(), changed)
+    if before is None or before[0] != key:
+        with shell.read_session() as session:
+            view = board.load_board(session=session, project_id=project_id)
+        reps = board_drawing.representative_notes(view)
+        versions = before[2] if before and before[0][:3] == key[:3] else None
+        fresh = board_presentation.changed_clusters(view, versions)
+        html = board_presentation.board_html(view, reps, fresh, title=t("board.title"))
+        before = st.session_state[DRAWN_KEY] = (key, html, view.versions, False)
+    st.html(before[1])
+
+
+@st.fragment(run_every=DASHBOARD_REFRESH_SECONDS)
+def dashboard_charts(project_id: int) -> None:
+    """The chart, wave and filters the dashboard's page chose, at the screen's size."""
+    number, selection = diagnosis_view.published(project_id)
+    key = (project_id, DASHBOARD_VIEW, shell.lang(), number)
+    before = st.session_state.get(DRAWN_KEY)
+    if before is None or before[0] != key:
+        labels = diagnosis_view.waves(project_id)
+        found = diagnosis_view.diagnosis(project_id, selection, labels) if labels else None
+        before = st.session_state[DRAWN_KEY] = (key, found, None, False)
+    found = before[1]
+    if found is None or not found.figures:
+        st.html(presentation.message_html(t("step3.no_wave") if found is None else t("step3.no_answer")))
+        return
+    respondents = analysis.respondents(found.answers)
+    subtitle = t("present.dashboard_counts", wave=found.wave_label, respondents=respondents)
+    st.html(presentation.heading_html(t("dashboard.title"), subtitle))
+    figure = found.figures[min(selection.chart, len(found.figures) - 1)]
+    st.plotly_chart(diagnosis_view.for_the_room(figure, CHART_HEIGHT_PX), width="stretch", key="presented_chart",
+                    theme=None, config={"displayModeBar": False, "staticPlot": True})  # fmt: skip
+
+
 def launcher(project_id: int) -> None:
     """Reached from the menu, in the facilitator's own window: which presentation to open in a new one."""
     st.title(t("present.title"))
@@ -143,6 +192,8 @@ def launcher(project_id: int) -> None:
     st.link_button(
         t("synthesis.present"), notes.presentation_address(project_id, view=SYNTHESIS_VIEW), icon="🔄", type="primary"
     )
+    st.link_button(t("present.open_board"), notes.presentation_address(project_id, view=BOARD_VIEW), icon="🧩")
+    st.link_button(t("present.open_dashboard"), notes.presentation_address(project_id, view=DASHBOARD_VIEW), icon="📈")
 
 
 def follow_language() -> None:
@@ -162,7 +213,11 @@ with st.container(key="presentation_title"):
     st.title(t("present.title"))
 st.html(f"<style>{presentation.CSS} .st-key-presentation_title {{ display: none; }}</style>")
 try:
-    if st.query_params.get(VIEW_PARAM) == SYNTHESIS_VIEW:
+    if st.query_params.get(VIEW_PARAM) == BOARD_VIEW:
+        board_wall(project_id)
+    elif st.query_params.get(VIEW_PARAM) == DASHBOARD_VIEW:
+        dashboard_charts(project_id)
+    elif st.query_params.get(VIEW_PARAM) == SYNTHESIS_VIEW:
         raw = st.query_params.get(GROUP_PARAM, "")
         mutual_knowledge(project_id, int(raw) if raw.isdigit() else None)
     elif (group_id := presented_group(project_id)) is None:

@@ -239,3 +239,13 @@ def message_html(text: str) -> str:
         f"<style>{CSS}</style><div class='spz' data-testid='presentation'>"
         f"<div class='spz-empty' style='font-size:4vh'>{shell.escape(text)}</div></div>"
     )
+
+
+def heading_html(title: str, subtitle: str) -> str:
+    """A presentation's header alone, above a chart drawn by Streamlit (the dashboard's)."""
+    return (
+        f"<style>{CSS} .spz.spz-heading {{ height: auto; padding-bottom: 0; }}</style>"
+        f"<div class='spz spz-heading' data-testid='presentation'><header class='spz-head' style='height:9vh'><div>"
+        f"<div class='spz-title'>{shell.escape(title)}</div><div class='spz-sub'>{shell.escape(subtitle)}</div>"
+        "</div></header></div>"
+    )

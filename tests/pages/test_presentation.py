@@ -191,6 +191,8 @@ def test_from_the_menu_the_presentation_lists_what_to_open_in_a_new_window(db_ur
     assert links == {
         "Parents seuls": f"presentation?projet={project.id}&groupe={group.id}&langue=fr",
         fr("synthesis.present"): f"presentation?projet={project.id}&vue=synthese&langue=fr",
+        fr("present.open_board"): f"presentation?projet={project.id}&vue=regroupements&langue=fr",
+        fr("present.open_dashboard"): f"presentation?projet={project.id}&vue=tableau&langue=fr",
     }
 
 

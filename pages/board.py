@@ -29,7 +29,7 @@ def lay_out_first(project_id: int, view: board.BoardView) -> board.BoardView:
     with st.spinner(t("board.suggesting")):
         # The notes in the order free_notes gives them: the finesse bar's count at the default is the same result.
         texts = tuple(sorted((n.criterion_id, n.text) for n in view.notes))
-        groups = drawing.suggestion(texts, drawing.threshold_of(drawing.FINESSE_DEFAULT), shell.lang())
+        groups = drawing.suggestion(texts, drawing.cut_factor_of(drawing.FINESSE_DEFAULT), shell.lang())
     # Refused when another screen laid it out at the same moment: this screen shows that board.
     shell.attempt(board.apply_suggestion, on_refusal=lambda _: None, project_id=project_id, groups=groups,
                   seen=view.versions)  # fmt: skip

@@ -7,7 +7,7 @@ import streamlit as st
 from groups.models import QUESTIONS
 from indicators import board
 from indicators.board import CLUSTER, NEW, NOTE, BoardView, ClusterView, NoteCard, SuggestedGroup
-from indicators.engine import DEFAULT_THRESHOLD
+from indicators.engine import DEFAULT_CUT_FACTOR
 from indicators.families import FamilySuggestion
 from ui import shell
 from ui.notes import QUESTION_COLOURS
@@ -22,10 +22,10 @@ NEW_CLUSTER = NEW
 COLUMNS = 3
 DRAG, CARDS = "drag", "cards"
 UNFOLD_KEY = "board_unfold"
-# Finesse: 1 = fewer, larger groups ... 9 = more, finer groups; 5 is the measured default threshold.
+# Finesse: 1 = fewer, larger groups ... 9 = more, finer groups; 5 is the measured default cut, read from the notes.
 FINESSE_STEPS = 9
 FINESSE_DEFAULT = 5
-FINESSE_STEP = 0.06
+FINESSE_STEP = 0.06  # of the engine's cut factor: a step moves the cut by about 5 %
 MARKS = {"wellbeing": "+", "illbeing": "–", "action": "→"}  # a note's question, on the drag board's plain text
 UNCARRIED_MARK = "◌"  # a note no indicator carries yet
 DRAG_CHARS = 48  # a note on the drag board: eight clusters a row on 1920 px
@@ -33,17 +33,17 @@ PROJECTOR_DRAG_CHARS = 40  # six clusters a row, larger type: 200 notes within t
 NOTE_CHARS = 70  # a compact card's text; the whole note is one click away (cards view) or in the tools
 
 
-def threshold_of(finesse: int) -> float:
-    """The engine's distance threshold for a finesse step: finer groups are a lower threshold."""
-    return round(DEFAULT_THRESHOLD + (FINESSE_DEFAULT - int(finesse)) * FINESSE_STEP, 2)
+def cut_factor_of(finesse: int) -> float:
+    """The engine's cut factor for a finesse step: finer groups are a lower factor (a tighter cut)."""
+    return round(DEFAULT_CUT_FACTOR + (FINESSE_DEFAULT - int(finesse)) * FINESSE_STEP, 2)
 
 
 # ---------- engine results, cached per notes and settings ----------
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def suggestion(notes: tuple[tuple[int, str], ...], threshold: float, lang: str) -> list[SuggestedGroup]:
-    return board.suggest_groups(list(notes), threshold=threshold, lang=lang)
+def suggestion(notes: tuple[tuple[int, str], ...], cut_factor: float, lang: str) -> list[SuggestedGroup]:
+    return board.suggest_groups(list(notes), cut_factor=cut_factor, lang=lang)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -237,7 +237,9 @@ def draw_drag(
         view, clusters, reps, uncarried, query, unfold=unfold, chars=chars, groups=not projecting
     )
     # A new key whenever the board changes: the component starts again from what the database holds.
-    key = f"board_drag_{round_}_{view.last_event_id}_{hash((query, unfold, tuple(sorted(view.versions.items()))))}"
+    # Projector mode too: its style and labels are the component's arguments when it starts.
+    drawn = hash((query, unfold, projecting, tuple(sorted(view.versions.items()))))
+    key = f"board_drag_{round_}_{view.last_event_id}_{drawn}"
     style = DRAG_STYLE + (PROJECTOR_DRAG_STYLE if projecting else "")
     result = sort_items(payload, multi_containers=True, direction="vertical", custom_style=style, key=key)
     if not result or result == payload:

@@ -48,7 +48,7 @@ def on_suggest(project_id: int) -> None:
     with shell.read_session() as session:
         free = board.free_notes(session=session, project_id=project_id)
     finesse = st.session_state.get(FINESSE_KEY, drawing.FINESSE_DEFAULT)
-    groups = drawing.suggestion(tuple(free), drawing.threshold_of(finesse), shell.lang())
+    groups = drawing.suggestion(tuple(free), drawing.cut_factor_of(finesse), shell.lang())
     act(project_id, board.apply_suggestion, "board.done.suggest", groups=groups, seen=seen())
 
 
@@ -287,7 +287,7 @@ def finesse_bar(project_id: int, view: BoardView) -> None:
     with shell.read_session() as session:
         free = board.free_notes(session=session, project_id=project_id)
     with st.spinner(t("board.suggesting")):
-        groups = drawing.suggestion(tuple(free), drawing.threshold_of(finesse), shell.lang())
+        groups = drawing.suggestion(tuple(free), drawing.cut_factor_of(finesse), shell.lang())
     pinned = sum(c.pinned for c in view.clusters)
     alone = len(free) - sum(len(g.criterion_ids) for g in groups)
     apply.button(

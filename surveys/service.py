@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, func, insert, update
+from sqlalchemy import Select, and_, bindparam, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -423,21 +423,48 @@ def _token(session: Session, token: str, *, lock: bool = False) -> SurveyToken:
     return row
 
 
-def _state(row: SurveyToken, wave: Wave | None) -> TokenState:
-    return TokenState(
-        token=row.token,
-        project_id=row.project_id,
-        wave_id=row.wave_id,
-        wave_open=wave is not None and wave.status != CLOSED,
-        answered=row.used_at is not None,
-        draft=json.loads(row.draft) if row.draft else {},
-        participant_token=row.participant_token,
-    )
-
-
 def token_state(*, session: Session, token: str) -> TokenState:
-    row = _token(session, token)
-    return _state(row, session.get(Wave, row.wave_id))
+    """Where a link's response stands (one read: a phone asks on every screen)."""
+    row = session.execute(_TOKEN_STATE, {"token": str(token)[:40]}).first()
+    if row is None:
+        raise SpiraleError("error.token_unknown")
+    return TokenState(
+        token=row.token, project_id=row.project_id, wave_id=row.wave_id,
+        wave_open=row.status is not None and row.status != CLOSED, answered=row.used_at is not None,
+        draft=json.loads(row.draft) if row.draft else {}, participant_token=row.participant_token,
+    )  # fmt: skip
+
+
+# Statements that phones run on every screen, built once (building one costs more than running it on SQLite).
+_NEWEST_TOKEN = (  # (bind names unlike the columns': an UPDATE reserves those)
+    select(SurveyToken.id).where(SurveyToken.token == bindparam("link")).order_by(col(SurveyToken.id).desc()).limit(1)
+)
+_KEEP_DRAFT = (
+    update(SurveyToken)
+    .where(
+        col(SurveyToken.id) == _NEWEST_TOKEN.scalar_subquery(),
+        col(SurveyToken.used_at).is_(None),
+        col(SurveyToken.wave_id).in_(select(Wave.id).where(Wave.status != CLOSED)),
+    )
+    .values(draft=bindparam("text"))
+    .execution_options(synchronize_session=False)
+)
+_TOKEN_STATE = (  # a link's response, newest copy, with its wave's status
+    select(SurveyToken.token, SurveyToken.project_id, SurveyToken.wave_id, SurveyToken.used_at, SurveyToken.draft,
+           SurveyToken.participant_token, Wave.status)
+    .outerjoin(Wave, col(Wave.id) == SurveyToken.wave_id)
+    .where(SurveyToken.token == bindparam("token"))
+    .order_by(col(SurveyToken.id).desc())
+    .limit(1)
+)  # fmt: skip
+_ROOM_STATE = (  # the wave behind a room code (newest copy of an archive), with this phone's response if any
+    select(Wave.id, Wave.project_id, Wave.status, SurveyToken.token, SurveyToken.used_at, SurveyToken.draft)
+    .outerjoin(SurveyToken, and_(col(SurveyToken.wave_id) == Wave.id,
+                                 col(SurveyToken.participant_token) == bindparam("phone")))
+    .where(Wave.room_code == bindparam("code"))
+    .order_by(col(Wave.id).desc(), col(SurveyToken.id))
+    .limit(1)
+)  # fmt: skip
 
 
 def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
@@ -450,20 +477,7 @@ def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
     text = json.dumps(dict(draft), ensure_ascii=False)
     if len(text) > 20000:
         raise SpiraleError("error.text_too_long", limit=20000, length=len(text))
-    newest = (
-        select(SurveyToken.id).where(SurveyToken.token == str(token)[:40]).order_by(col(SurveyToken.id).desc()).limit(1)
-    )
-    kept = session.execute(
-        update(SurveyToken)
-        .where(
-            col(SurveyToken.id) == newest.scalar_subquery(),
-            col(SurveyToken.used_at).is_(None),
-            col(SurveyToken.wave_id).in_(select(Wave.id).where(Wave.status != CLOSED)),
-        )
-        .values(draft=text)
-        .execution_options(synchronize_session=False)
-    )
-    if kept.rowcount == 1:
+    if session.execute(_KEEP_DRAFT, {"link": str(token)[:40], "text": text}).rowcount == 1:
         return
     row = _token(session, token, lock=True)
     if row.used_at is not None:
@@ -582,11 +596,13 @@ def _phone_response(session: Session, wave_id: int, participant_token: str) -> S
 
 def room_state(*, session: Session, code: str, participant_token: str) -> TokenState:
     """Where this phone is in the wave behind a room code: nothing yet (token ""), a draft, or its response."""
-    wave = _room_wave(session, code)
-    row = _phone_response(session, wave.id, participant_token)
+    wanted = groups_join.normalise_code(code)[:12]
+    row = session.execute(_ROOM_STATE, {"code": wanted, "phone": participant_token}).first() if wanted else None
     if row is None:
-        return TokenState("", wave.project_id, wave.id, wave.status != CLOSED, False, {}, participant_token)
-    return _state(row, wave)
+        raise SpiraleError("error.room_code_unknown")
+    draft = json.loads(row.draft) if row.draft else {}
+    return TokenState(row.token or "", row.project_id, row.id, row.status != CLOSED, row.used_at is not None, draft,
+                      participant_token)  # fmt: skip
 
 
 def room_response(*, session: Session, code: str, participant_token: str) -> str:

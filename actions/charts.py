@@ -5,6 +5,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from workshop import formats, plots, settings
+
 STATUS_COLOURS = {"draft": "#9e9e9e", "planned": "#2e86c1", "in_progress": "#e67e22", "done": "#1e8449"}
 FONT = {"size": 16}
 DAY_MS = 86_400_000
@@ -19,9 +21,11 @@ def timeline(
     milestone_label: str,
     today: date | None = None,
     today_label: str = "",
+    lang: str | None = None,
 ) -> go.Figure:
     """A Gantt chart: one bar per dated action (start to end, coloured by status), its milestones as diamonds,
     and a line for today. Actions without both dates are left out (the page says so)."""
+    lang = lang or settings.default_language()
     dated = actions.dropna(subset=["start_on", "end_on"]).sort_values(["start_on", "id"], ascending=[False, False])
     figure = go.Figure()
     for status, colour in STATUS_COLOURS.items():
@@ -29,6 +33,7 @@ def timeline(
         if rows.empty:
             continue
         start = pd.to_datetime(rows["start_on"])
+        spans = [formats.day_range(a, b, lang) for a, b in zip(rows["start_on"], rows["end_on"], strict=True)]
         # End day included; a one-day event still gets a visible bar (a week wide).
         length_ms = ((pd.to_datetime(rows["end_on"]) - start).dt.total_seconds() * 1000 + DAY_MS).clip(lower=7 * DAY_MS)
         figure.add_trace(
@@ -39,8 +44,8 @@ def timeline(
                 base=start.dt.strftime("%Y-%m-%d"),
                 orientation="h",
                 marker_color=colour,
-                customdata=list(zip(rows["start_on"].astype(str), rows["end_on"].astype(str), strict=True)),
-                hovertemplate="%{y}<br>%{customdata[0]} → %{customdata[1]}<extra></extra>",
+                customdata=spans,
+                hovertemplate="%{y}<br>%{customdata}<extra></extra>",
             )
         )
     titles = dict(zip(dated["id"], dated["title"], strict=True))
@@ -60,7 +65,8 @@ def timeline(
                     "line": {"width": 2, "color": "#111111"},
                 },
                 text=points["title"],
-                hovertemplate="%{text}<br>%{x}<extra></extra>",
+                customdata=[formats.day(d, lang) for d in points["due_on"]],
+                hovertemplate="%{text}<br>%{customdata}<extra></extra>",
             )
         )
     if today is not None and len(dated):
@@ -78,11 +84,14 @@ def timeline(
         font=FONT,
         legend={"orientation": "h", "y": -0.15},
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
-def funding_bars(funding: pd.DataFrame, titles: dict[int, str], *, title: str, axis_label: str) -> go.Figure:
+def funding_bars(
+    funding: pd.DataFrame, titles: dict[int, str], *, title: str, axis_label: str, lang: str | None = None
+) -> go.Figure:
     """Stacked bars: the funding of each action shared between its partners (one unit: the most common)."""
+    lang = lang or settings.default_language()
     figure = go.Figure()
     if len(funding):
         unit = funding["unit"].mode().iloc[0]
@@ -94,9 +103,12 @@ def funding_bars(funding: pd.DataFrame, titles: dict[int, str], *, title: str, a
                     y=rows["action"],
                     x=rows["amount"],
                     orientation="h",
-                    text=[f"{a:,.0f}".replace(",", "\u202f") for a in rows["amount"]],
+                    text=[formats.amount(a, lang) for a in rows["amount"]],
                     textangle=0,
-                    hovertemplate=f"{partner}<br>%{{y}}<br>%{{x:,.0f}} {unit}<extra></extra>",
+                    # The partner and the unit are people's words: through the trace's escaped fields, never
+                    # pasted into the template (where markup or "%{" would be read).
+                    customdata=[unit] * len(rows),
+                    hovertemplate="%{fullData.name}<br>%{y}<br>%{x:,.0f} %{customdata}<extra></extra>",
                 )
             )
         axis_label = f"{axis_label} ({unit})" if unit else axis_label
@@ -112,11 +124,14 @@ def funding_bars(funding: pd.DataFrame, titles: dict[int, str], *, title: str, a
         font=FONT,
         legend={"orientation": "h", "yanchor": "top", "y": -0.25},
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
-def progress_bars(progress: pd.DataFrame, names: dict[int, str], *, title: str, labels: dict[str, str]) -> go.Figure:
+def progress_bars(
+    progress: pd.DataFrame, names: dict[int, str], *, title: str, labels: dict[str, str], lang: str | None = None
+) -> go.Figure:
     """For each target indicator of an action: the level before, after, and the target as a marker."""
+    lang = lang or settings.default_language()
     data = progress.assign(name=progress["indicator_id"].map(names))
     figure = go.Figure(
         [
@@ -143,4 +158,4 @@ def progress_bars(progress: pd.DataFrame, names: dict[int, str], *, title: str, 
         font=FONT,
         legend={"orientation": "h", "y": -0.2},
     )
-    return figure
+    return plots.finish(figure, lang)

@@ -30,7 +30,7 @@ from indicators.models import LEVELS
 from surveys import analysis
 from surveys import charts as survey_charts
 from surveys import service as surveys_service
-from workshop import i18n, projects
+from workshop import formats, i18n, plots, projects
 from workshop.errors import SpiraleError
 
 CHROMIUM = Path(os.environ.get("SPIRALE_CHROMIUM", "/usr/bin/chromium"))
@@ -49,7 +49,7 @@ class ReportData:
     place: str
     description: str
     made_on: date
-    groups: pd.DataFrame  # profile, kind, meeting_date, participants, notes, illbeing
+    groups: pd.DataFrame  # profile, kind, meeting_date, planned, writers, notes, illbeing
     plenaries: list[PlenaryRead]
     indicators: pd.DataFrame  # indicators_frame
     names: dict[int, str]
@@ -74,17 +74,22 @@ def _groups(session: Session, project_id: int) -> pd.DataFrame:
     rows = []
     for group in groups_service.list_groups(session=session, project_id=project_id):
         notes = criteria[criteria["group_id"] == group.id]
+        # People who wrote: each phone and each name the facilitator typed; notes typed without a name
+        # count as one voice (at least one person was there), never as the planned size.
+        authors = groups_service.count_by_author(session=session, project_id=project_id, group_id=group.id)
         rows.append(
             {
                 "profile": group.profile,
                 "kind": group.kind,
                 "meeting_date": group.meeting_date,
-                "participants": group.planned_size or 0,
+                "planned": group.planned_size or 0,
+                "writers": len(authors),
                 "notes": len(notes),
                 "illbeing": int((notes["question"] == ILLBEING).sum()),
             }
         )
-    return pd.DataFrame(rows, columns=["profile", "kind", "meeting_date", "participants", "notes", "illbeing"])
+    columns = ["profile", "kind", "meeting_date", "planned", "writers", "notes", "illbeing"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def collect(*, session: Session, project_id: int, lang: str, today: date | None = None) -> ReportData:
@@ -127,20 +132,29 @@ def collect(*, session: Session, project_id: int, lang: str, today: date | None 
     )
 
 
+CHART_TITLES = {"means": "priority.mean", "profiles": "priority.gap", "timeline": "chart.timeline",
+                "funding": "chart.funding"}  # fmt: skip
+# Names on the charts' axes wrap at this many characters (the PDF cut long ones off the left edge).
+AXIS_NAME_WIDTH = 28
+
+
 def figures(data: ReportData) -> dict[str, go.Figure]:
     """The report's charts (pure): survey means, the timeline, the funding; only those with data."""
     tr = lambda key, **p: i18n.translate(key, data.lang, **p)  # noqa: E731
     found: dict[str, go.Figure] = {}
+    lang = data.lang
+    names = {key: plots.wrap(name, AXIS_NAME_WIDTH) for key, name in data.names.items()}
     if len(data.summary):
         found["means"] = survey_charts.mean_by_indicator(
-            data.summary, names=data.names, title=tr("priority.mean"), axis_label=tr("priority.mean")
+            data.summary, names=names, title=tr("priority.mean"), axis_label=tr("priority.mean"), lang=lang
         )
     if len(data.by_profile) and data.by_profile.shape[1] > 1:
         found["profiles"] = survey_charts.group_heatmap(
             data.by_profile,
             analysis.largest_gaps(data.by_profile),
-            names=data.names,
+            names=names,
             title=tr("priority.gap"),
+            lang=lang,
         )
     if len(data.actions.dropna(subset=["start_on", "end_on"])):
         found["timeline"] = charts.timeline(
@@ -151,16 +165,18 @@ def figures(data: ReportData) -> dict[str, go.Figure]:
             milestone_label=tr("chart.milestone"),
             today=data.made_on,
             today_label=tr("chart.today"),
+            lang=lang,
         )
     if len(data.funding):
-        titles = dict(zip(data.actions["id"], data.actions["title"], strict=True))
+        titles = {key: plots.wrap(str(title), AXIS_NAME_WIDTH) for key, title in
+                  zip(data.actions["id"], data.actions["title"], strict=True)}  # fmt: skip
         found["funding"] = charts.funding_bars(
-            data.funding, titles, title=tr("chart.funding"), axis_label=tr("chart.amount")
+            data.funding, titles, title=tr("chart.funding"), axis_label=tr("chart.amount"), lang=lang
         )
     labels = {"before": tr("progress.before"), "after": tr("progress.after"), "target": tr("progress.target")}
     for action_id, rows in data.progress.groupby("action_id"):
         found[f"progress_{action_id}"] = charts.progress_bars(
-            rows, data.names, title=tr("progress.chart"), labels=labels
+            rows, names, title=tr("progress.chart"), labels=labels, lang=lang
         )
     return found
 
@@ -177,7 +193,10 @@ def chart_images(found: dict[str, go.Figure]) -> dict[str, str]:
         kaleido.start_sync_server(silence_warnings=True)
         images = {}
         for name, figure in found.items():
-            svg = figure.to_image(format="svg", width=1000, height=figure.layout.height or 500)
+            # kaleido's own call: plotly's to_image passes options the running server ignores (and warns).
+            svg = kaleido.calc_fig_sync(
+                figure.to_dict(), opts={"format": "svg", "width": 1000, "height": figure.layout.height or 500}
+            )
             images[name] = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         return images
     except Exception:  # a report without pictures is better than no report
@@ -191,8 +210,6 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _number(value: object, digits: int = 2) -> str:
-    return "" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -226,7 +243,8 @@ def build_html(data: ReportData, images: dict[str, str] | None = None) -> str:
     title = tr("report.heading", name=data.name)
     parts = [
         f"<h1>{title}</h1>",
-        f'<p class="muted">{_e(data.place)} · {tr("report.generated", date=data.made_on.isoformat())}</p>',
+        '<p class="muted">' + " · ".join(filter(None, [_e(data.place), tr("report.generated", date=formats.day(
+            data.made_on, data.lang, "long"))])) + "</p>",
         f"<p>{_e(data.description)}</p>" if data.description else "",
         _process(data, tr),
         _indicators(data, tr),
@@ -242,21 +260,28 @@ def build_html(data: ReportData, images: dict[str, str] | None = None) -> str:
 
 
 def _process(data: ReportData, tr) -> str:  # noqa: ANN001 - the report's translate function
-    groups = data.groups
+    groups, lang = data.groups, data.lang
     summary = tr(
         "report.process_summary",
-        groups=len(groups),
-        participants=int(groups["participants"].sum()),
-        notes=int(groups["notes"].sum()),
-        illbeing=int(groups["illbeing"].sum()),
+        groups=formats.integer(len(groups), lang),
+        participants=formats.integer(int(groups["writers"].sum()), lang),
+        notes=formats.integer(int(groups["notes"].sum()), lang),
+        illbeing=formats.integer(int(groups["illbeing"].sum()), lang),
     )
+    planned = int(groups["planned"].sum())
+    if planned:
+        summary += " " + tr("report.planned_summary", planned=formats.integer(planned, lang))
     rows = [
-        [_e(g.profile), tr(f"group.kind.{g.kind}"), _e(g.meeting_date), _e(g.participants or ""), _e(g.notes)]
+        [_e(g.profile), tr(f"group.kind.{g.kind}"), _e(formats.day(g.meeting_date, lang)),
+         _e(formats.integer(g.writers, lang)), _e(formats.integer(g.planned, lang) if g.planned else ""),
+         _e(formats.integer(g.notes, lang))]
         for g in groups.itertuples()
-    ]
+    ]  # fmt: skip
     headers = [tr("report.group_profile"), tr("report.group_kind"), tr("report.group_date"),
-               tr("report.participants"), tr("report.notes")]  # fmt: skip
-    plenaries = [[_e(p.held_on), _e(p.title), _e(p.presented), _e(p.attendance)] for p in data.plenaries]
+               tr("report.writers"), tr("report.planned"), tr("report.notes")]  # fmt: skip
+    plenaries = [[_e(formats.day(p.held_on, lang)), _e(p.title), _e(p.presented),
+                  _e(formats.integer(p.attendance, lang) if p.attendance else "")]
+                 for p in data.plenaries]  # fmt: skip
     plenary_headers = [tr("plenary.held_on"), tr("plenary.name"), tr("plenary.presented"), tr("plenary.attendance")]
     return f"<h2>{tr('report.process')}</h2><p>{summary}</p><h3>{tr('report.groups')}</h3>{_table(headers, rows)}" + (
         f"<h3>{tr('plenary.title')}</h3>{_table(plenary_headers, plenaries)}" if plenaries else ""
@@ -265,32 +290,37 @@ def _process(data: ReportData, tr) -> str:  # noqa: ANN001 - the report's transl
 
 def _indicators(data: ReportData, tr) -> str:  # noqa: ANN001
     frame = data.indicators
+    # The family column only when some indicator has one (an empty column read as a mistake).
+    with_family = bool(frame["family"].fillna("").astype(str).str.strip().any()) if len(frame) else False
     rows = [
-        [f"<strong>{_e(data.names.get(row['id'], row['name_fr']))}</strong>", _e(row["family"]),
-         *[_e(row[f"level{level}"]) for level in LEVELS]]
+        [f"<strong>{_e(data.names.get(row['id'], row['name_fr']))}</strong>",
+         *([_e(row["family"])] if with_family else []), *[_e(row[f"level{level}"]) for level in LEVELS]]
         for _, row in frame.iterrows()
     ]  # fmt: skip
-    headers = [tr("progress.indicator"), "", *[str(level) for level in LEVELS]]
+    headers = [tr("progress.indicator"), *([tr("indicator.family")] if with_family else []),
+               *[str(level) for level in LEVELS]]  # fmt: skip
     return f"<h2>{tr('report.indicators')}</h2>{_table(headers, rows)}"
 
 
 def _results(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
     if data.summary.empty:
         return f"<h2>{tr('report.results')}</h2><p>{tr('report.no_survey')}</p>"
-    table = data.summary.sort_values("mean")
+    table, lang = data.summary.sort_values("mean"), data.lang
     rows = [
         [
             _e(data.names.get(r.indicator_id, r.indicator_id)),
-            _number(r.mean),
-            _number(r.share_good * 100, 0),
-            _e(r.answers),
+            _e(formats.number(r.mean, lang)),
+            _e(formats.percent(r.share_good, lang)),
+            _e(formats.integer(r.answers, lang)),
         ]
         for r in table.itertuples()
     ]
-    headers = [tr("progress.indicator"), tr("priority.mean"), tr("priority.share_good") + " (%)", "n"]
+    headers = [tr("progress.indicator"), tr("priority.mean"), tr("priority.share_good"), "n"]
+    count = formats.integer(data.respondents, lang)
     return (
-        f"<h2>{tr('report.results')}</h2><p>{tr('report.respondents', count=data.respondents, wave=data.wave_name)}</p>"
-        f"{_image(images, 'means', 'means')}{_table(headers, rows)}{_image(images, 'profiles', 'profiles')}"
+        f"<h2>{tr('report.results')}</h2><p>{tr('report.respondents', count=count, wave=data.wave_name)}</p>"
+        f"{_image(images, 'means', tr('priority.mean'))}{_table(headers, rows)}"
+        f"{_image(images, 'profiles', tr('priority.gap'))}"
     )
 
 
@@ -299,7 +329,7 @@ def _priorities(data: ReportData, tr) -> str:  # noqa: ANN001
         rows = [
             [_e(a.rank), _e(data.names.get(a.indicator_id, "?")),
              _e(priorities.reason_text(priorities.axis_reasons(a), data.lang)),
-             _e(f"{a.decided_by} {a.decided_on or ''}".strip()), _e(a.note)]
+             _e(" ".join(filter(None, [a.decided_by, formats.day(a.decided_on, data.lang)]))), _e(a.note)]
             for a in data.axes
         ]  # fmt: skip
         headers = [tr("priority.rank"), tr("progress.indicator"), tr("priority.reasons"), tr("priority.decided_by"),
@@ -309,7 +339,7 @@ def _priorities(data: ReportData, tr) -> str:  # noqa: ANN001
         chosen = f"<p>{tr('priority.none_chosen')}</p>"
     top = data.ranked.head(TOP_PRIORITIES)
     rows = [
-        [_e(r["rank"]), _e(data.names.get(r["indicator_id"], "?")), _number(r["score"]),
+        [_e(r["rank"]), _e(data.names.get(r["indicator_id"], "?")), _e(formats.number(r["score"], data.lang)),
          _e(priorities.reason_text(r["reasons"], data.lang))]
         for _, r in top.iterrows()
     ]  # fmt: skip
@@ -318,7 +348,9 @@ def _priorities(data: ReportData, tr) -> str:  # noqa: ANN001
 
 
 def _plan(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
-    parts = [f"<h2>{tr('report.plan')}</h2>", _image(images, "timeline", "timeline")]
+    lang = data.lang
+    raw = lambda key: i18n.translate(key, lang)  # noqa: E731 - a label inside another translation, escaped once
+    parts = [f"<h2>{tr('report.plan')}</h2>", _image(images, "timeline", tr("chart.timeline"))]
     if data.actions.empty:
         parts.append(f"<p>{tr('step4.no_action')}</p>")
     for action in data.actions.itertuples():
@@ -331,19 +363,25 @@ def _plan(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
         )
         own = data.commitments[data.commitments["action_id"] == action.id]
         rows = [
-            [_e(c.partner), tr(f"commitment.kind.{c.kind}"), _e("" if pd.isna(c.amount) else f"{c.amount:g}"),
-             _e(c.unit), _e(c.description), _e(c.due_on), tr(f"commitment.state.{c.state}")]
+            [_e(c.partner), tr(f"commitment.kind.{c.kind}"), _e(formats.amount(c.amount, lang)),
+             _e(c.unit), _e(c.description), _e(formats.day(c.due_on, lang)), tr(f"commitment.state.{c.state}")]
             for c in own.itertuples()
         ]  # fmt: skip
         headers = [tr("commitment.partner"), tr("commitment.kind"), tr("commitment.amount"), tr("commitment.unit"),
                    tr("commitment.description"), tr("commitment.due_on"), tr("commitment.state")]  # fmt: skip
+        # Only what is known: no "Commission : —" nor "… → …" placeholders for an official to decode.
         meta = " · ".join(
-            [
-                tr(f"action.status.{action.status}"),
-                f"{tr('action.pilot')} : {_e(action.pilot) or '—'}",
-                f"{tr('action.commission')} : {_e(action.commission) or '—'}",
-                f"{_e(action.start_on) or '…'} → {_e(action.end_on) or '…'}",
-            ]
+            filter(
+                None,
+                [
+                    tr(f"action.status.{action.status}"),
+                    tr("report.labelled", label=raw("action.pilot"), value=action.pilot) if _e(action.pilot) else "",
+                    tr("report.labelled", label=raw("action.commission"), value=action.commission)
+                    if _e(action.commission)
+                    else "",
+                    _e(formats.day_range(action.start_on, action.end_on, lang)),
+                ],
+            )
         )
         parts.append(
             f'<div class="action"><h3>{_e(action.title)}</h3><p class="muted">{meta}</p>{flags}'
@@ -351,16 +389,17 @@ def _plan(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
         )
     if len(data.funding):
         total = data.funding.groupby(["partner", "unit"], as_index=False)["amount"].sum()
-        rows = [[_e(r.partner), _e(f"{r.amount:,.0f}".replace(",", " ")), _e(r.unit)] for r in total.itertuples()]
+        rows = [[_e(r.partner), _e(formats.amount(r.amount, lang)), _e(r.unit)] for r in total.itertuples()]
         parts += [
             f"<h3>{tr('step4.funding')}</h3>",
-            _image(images, "funding", "funding"),
+            _image(images, "funding", tr("chart.funding")),
             f"<h3>{tr('step4.funding_total')}</h3>",
             _table([tr("commitment.partner"), tr("chart.amount"), tr("commitment.unit")], rows),
         ]
     directory = data.directory
     rows = [
-        [_e(p.name), tr(f"partner.kind.{p.kind}"), _e(p.contact), _e(p.charter_signed_on), _e(p.commitments)]
+        [_e(p.name), tr(f"partner.kind.{p.kind}"), _e(p.contact), _e(formats.day(p.charter_signed_on, lang)),
+         _e(formats.integer(p.commitments, lang))]
         for p in directory.itertuples()
     ]
     headers = [tr("partner.name"), tr("partner.kind"), tr("partner.contact"), tr("partners.charter_on"),
@@ -371,7 +410,11 @@ def _plan(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
 
 def _progress(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN001
     counts = followup.state_counts(data.commitments)
-    states = " · ".join(f"{tr(f'commitment.state.{s}')} : {n}" for s, n in counts.items())
+    states = " · ".join(
+        tr("report.labelled", label=i18n.translate(f"commitment.state.{s}", data.lang),
+           value=formats.integer(n, data.lang))
+        for s, n in counts.items()
+    )
     parts = [f"<h2>{tr('report.progress')}</h2>", f"<h3>{tr('step4.commitments_followup')}</h3><p>{states}</p>"]
     if data.progress.empty:
         parts.append(f"<p>{tr('step4.no_expost')}</p>")
@@ -379,9 +422,11 @@ def _progress(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN
     titles = dict(zip(data.actions["id"], data.actions["title"], strict=True))
     yes_no = {True: tr("progress.yes"), False: tr("progress.no"), None: tr("progress.unknown")}
     parts.append(f'<p class="muted">{_e(data.wave_name)} → {_e(data.after_wave_name)}</p>')
+    lang = data.lang
     rows = [
         [_e(titles.get(r.action_id, "?")), _e(data.names.get(r.indicator_id, "?")), _e(r.target_level),
-         _number(r.mean_before), _number(r.mean_after), _number(r.diff), yes_no[r.reached]]
+         _e(formats.number(r.mean_before, lang)), _e(formats.number(r.mean_after, lang)),
+         _e(formats.signed(r.diff, lang)), yes_no[r.reached]]
         for r in data.progress.itertuples()
     ]  # fmt: skip
     headers = [tr("commitment.action"), tr("progress.indicator"), tr("progress.target"), tr("progress.before"),

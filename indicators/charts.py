@@ -4,12 +4,15 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from workshop import plots, settings
+
 FONT = {"size": 18}
 
 
 def family_tree(tree: pd.DataFrame, *, kind: str = "sunburst", families: dict[str, str] | None = None,
-                no_note: str = "—") -> go.Figure:  # fmt: skip
+                no_note: str = "—", lang: str | None = None) -> go.Figure:  # fmt: skip
     """Families -> indicators -> notes (rows of indicators.service.synthesis_tree) as a sunburst or a treemap."""
+    lang = lang or settings.default_language()
     families = families or {}
     if tree.empty:
         return go.Figure(layout={"font": FONT})
@@ -23,12 +26,13 @@ def family_tree(tree: pd.DataFrame, *, kind: str = "sunburst", families: dict[st
     if kind != "treemap":
         figure.update_traces(maxdepth=2)  # notes appear when a family or an indicator is clicked
     figure.update_layout(font=FONT, margin={"t": 10, "l": 10, "r": 10, "b": 10}, height=700)
-    return figure
+    return plots.finish(figure, lang)
 
 
 def groups_families_heatmap(matrix: pd.DataFrame, *, families: dict[str, str] | None = None,
-                            x_title: str = "", y_title: str = "") -> go.Figure:  # fmt: skip
+                            x_title: str = "", y_title: str = "", lang: str | None = None) -> go.Figure:  # fmt: skip
     """Notes per group (rows) and family (columns): who spoke of what."""
+    lang = lang or settings.default_language()
     families = families or {}
     if matrix.empty:
         return go.Figure(layout={"font": FONT})
@@ -45,4 +49,4 @@ def groups_families_heatmap(matrix: pd.DataFrame, *, families: dict[str, str] | 
         )
     )
     figure.update_layout(font=FONT, xaxis_title=x_title, yaxis_title=y_title, height=200 + 45 * len(matrix))
-    return figure
+    return plots.finish(figure, lang)

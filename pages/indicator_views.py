@@ -30,7 +30,8 @@ kind = st.segmented_control(
 if tree.empty:
     st.info(t("step2.no_indicator"))
 else:
-    figure = charts.family_tree(tree, kind=kind or "sunburst", families=families, no_note=t("step2.views.no_note"))
+    figure = charts.family_tree(tree, kind=kind or "sunburst", families=families, no_note=t("step2.views.no_note"),
+                                lang=shell.lang())  # fmt: skip
     st.plotly_chart(figure, key="family_tree")
 
 st.subheader(t("step2.views.heatmap"))
@@ -38,7 +39,7 @@ if matrix.empty:
     st.info(t("step2.no_criteria"))
 else:
     figure = charts.groups_families_heatmap(
-        matrix, families=families, x_title=t("indicator.family"), y_title=t("step2.col.group")
+        matrix, families=families, x_title=t("indicator.family"), y_title=t("step2.col.group"), lang=shell.lang()
     )
     st.plotly_chart(figure, key="groups_families")
 

@@ -1,13 +1,20 @@
 """Figure builders for the diagnosis: data in, plotly figure out (no Streamlit, no database)."""
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
+
+from workshop import formats, plots, settings
 
 LEVEL_COLOURS = ["#c0392b", "#e67e22", "#f1c40f", "#7fb800", "#1e8449"]
 
 
-def mean_by_indicator(means: pd.DataFrame, *, names: dict[int, str], title: str, axis_label: str) -> go.Figure:
+def mean_by_indicator(
+    means: pd.DataFrame, *, names: dict[int, str], title: str, axis_label: str, lang: str | None = None
+) -> go.Figure:
     """Horizontal bars of the mean level (1-5) per indicator, lowest first, coloured by level."""
+    lang = lang or settings.default_language()
     data = means.assign(name=means["indicator_id"].map(names)).sort_values("mean", ascending=False)
     colours = [LEVEL_COLOURS[min(4, max(0, round(m) - 1))] for m in data["mean"]]
     figure = go.Figure(
@@ -16,7 +23,7 @@ def mean_by_indicator(means: pd.DataFrame, *, names: dict[int, str], title: str,
             y=data["name"],
             orientation="h",
             marker_color=colours,
-            text=[f"{m:.2f}" for m in data["mean"]],
+            text=[formats.number(m, lang) for m in data["mean"]],
             textposition="outside",
             customdata=data["answers"],
             hovertemplate="%{y}<br>%{x:.2f} (n=%{customdata})<extra></extra>",
@@ -29,7 +36,7 @@ def mean_by_indicator(means: pd.DataFrame, *, names: dict[int, str], title: str,
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
         font={"size": 16},
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
 DONT_KNOW_COLOUR = "#9e9e9e"
@@ -41,9 +48,17 @@ def _height(rows: int) -> int:
 
 
 def distribution_bars(
-    shares: pd.DataFrame, *, names: dict[int, str], title: str, level_names: list[str], dont_know: str
+    shares: pd.DataFrame,
+    *,
+    names: dict[int, str],
+    title: str,
+    level_names: list[str],
+    dont_know: str,
+    lang: str | None = None,
 ) -> go.Figure:
     """Stacked horizontal bars: each indicator's weighted share of levels 1-5 and of "don't know"."""
+    lang = lang or settings.default_language()
+    suffix = formats.percent_suffix(lang)
     data = shares.assign(name=shares["indicator_id"].map(names))
     figure = go.Figure()
     for column, label, colour in zip(
@@ -55,25 +70,29 @@ def distribution_bars(
             orientation="h",
             name=label,
             marker_color=colour,
-            text=[f"{v:.0%}" if v >= 0.06 else "" for v in data[column]],
+            text=[formats.percent(v, lang) if v >= 0.06 else "" for v in data[column]],
             textposition="inside",
-            hovertemplate="%{y}<br>" + label + ": %{x:.0f}%<extra></extra>",
+            hovertemplate="%{y}<br>%{fullData.name}: %{x:.0f}" + suffix + "<extra></extra>",
         )
     figure.update_layout(
         barmode="stack",
         title=title,
-        xaxis={"range": [0, 100], "ticksuffix": "%"},
+        xaxis={"range": [0, 100], "ticksuffix": suffix},
         yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.08},
-        height=_height(len(data)),
-        margin={"l": 10, "r": 10, "t": 60, "b": 60},
+        # Under the axis's ticks, never on them (a legend at y=-0.08 covered the % labels).
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12},
+        height=_height(len(data)) + 60,
+        margin={"l": 10, "r": 10, "t": 60, "b": 100},
         font=FONT,
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
-def family_radar(families: pd.DataFrame, *, labels: dict[str, str], title: str) -> go.Figure:
+def family_radar(
+    families: pd.DataFrame, *, labels: dict[str, str], title: str, lang: str | None = None
+) -> go.Figure:
     """Mean level per family on a 1-5 radar (a closed line)."""
+    lang = lang or settings.default_language()
     theta = [labels.get(f, f) for f in families["family"]]
     figure = go.Figure(
         go.Scatterpolar(
@@ -87,11 +106,14 @@ def family_radar(families: pd.DataFrame, *, labels: dict[str, str], title: str) 
     figure.update_layout(
         title=title, polar={"radialaxis": {"range": [0, 5], "dtick": 1}}, height=520, font=FONT, showlegend=False
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
-def group_heatmap(table: pd.DataFrame, gaps: pd.DataFrame, *, names: dict[int, str], title: str) -> go.Figure:
+def group_heatmap(
+    table: pd.DataFrame, gaps: pd.DataFrame, *, names: dict[int, str], title: str, lang: str | None = None
+) -> go.Figure:
     """Indicator x group mean level; the indicators with the largest gaps between groups are starred."""
+    lang = lang or settings.default_language()
     starred = set(gaps["indicator_id"]) if not gaps.empty else set()
     rows = [("★ " if iid in starred else "") + names.get(iid, str(iid)) for iid in table.index]
     values = table.to_numpy(dtype=float)
@@ -103,7 +125,7 @@ def group_heatmap(table: pd.DataFrame, gaps: pd.DataFrame, *, names: dict[int, s
             zmin=1,
             zmax=5,
             colorscale=[[i / 4, c] for i, c in enumerate(LEVEL_COLOURS)],
-            text=[[("" if v != v else f"{v:.1f}") for v in row] for row in values],
+            text=[[formats.number(v, lang, 1) for v in row] for row in values],
             texttemplate="%{text}",
             hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
         )
@@ -115,11 +137,14 @@ def group_heatmap(table: pd.DataFrame, gaps: pd.DataFrame, *, names: dict[int, s
         margin={"l": 10, "r": 10, "t": 60, "b": 120},
         font=FONT,
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
-def wave_comparison(comparison: pd.DataFrame, *, names: dict[int, str], title: str, axis_label: str) -> go.Figure:
+def wave_comparison(
+    comparison: pd.DataFrame, *, names: dict[int, str], title: str, axis_label: str, lang: str | None = None
+) -> go.Figure:
     """Difference of mean level (after - before) per indicator with its 95% confidence interval."""
+    lang = lang or settings.default_language()
     data = comparison.dropna(subset=["diff"]).assign(name=lambda d: d["indicator_id"].map(names))
     colours = ["#1e8449" if s and d > 0 else "#c0392b" if s else "#7f8c8d" for s, d in zip(
         data["significant"], data["diff"], strict=True)]  # fmt: skip
@@ -149,11 +174,23 @@ def wave_comparison(comparison: pd.DataFrame, *, names: dict[int, str], title: s
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
         font=FONT,
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
-def makeup_bars(makeup: pd.DataFrame, *, column: str, title: str, empty_label: str) -> go.Figure:
+def count_step(largest: float) -> int:
+    """Whole steps for an axis of counts, about five of them: never 0.2 of a person."""
+    if largest <= 5:
+        return 1
+    rough = largest / 5
+    magnitude = 10 ** math.floor(math.log10(rough))
+    return int(next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= rough))
+
+
+def makeup_bars(
+    makeup: pd.DataFrame, *, column: str, title: str, empty_label: str, lang: str | None = None
+) -> go.Figure:
     """Respondents per group (count, with the weighted share in the hover)."""
+    lang = lang or settings.default_language()
     groups = [g if g else empty_label for g in makeup[column]]
     figure = go.Figure(
         go.Bar(
@@ -164,17 +201,19 @@ def makeup_bars(makeup: pd.DataFrame, *, column: str, title: str, empty_label: s
             text=makeup["respondents"],
             textposition="outside",
             customdata=makeup["share"] * 100,
-            hovertemplate="%{y}: %{x} (%{customdata:.0f}%)<extra></extra>",
+            hovertemplate="%{y}: %{x} (%{customdata:.0f}" + formats.percent_suffix(lang) + ")<extra></extra>",
         )
     )
+    largest = float(makeup["respondents"].max()) if len(makeup) else 1.0
     figure.update_layout(
         title=title,
+        xaxis={"tick0": 0, "dtick": count_step(largest), "tickformat": ",d", "rangemode": "tozero"},
         yaxis={"autorange": "reversed"},
         height=_height(len(groups)),
         margin={"l": 10, "r": 30, "t": 60, "b": 40},
         font=FONT,
     )
-    return figure
+    return plots.finish(figure, lang)
 
 
 def standalone_html(figures: list[go.Figure], *, title: str, lang: str) -> str:

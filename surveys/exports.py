@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from workshop import i18n
+from workshop import formats, i18n
 
 DONT_KNOW_CODE = 9
 LEVELS = (1, 2, 3, 4, 5)
@@ -133,8 +133,13 @@ def codebook(data: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def to_csv(frame: pd.DataFrame, *, separator: str = ",") -> bytes:
-    """UTF-8 with a BOM so that Excel opens accents right; blank cells for missing values."""
-    return frame.to_csv(index=False, sep=separator, lineterminator="\n").encode("utf-8-sig")
+    """UTF-8 with a BOM so that Excel opens accents right; blank cells for missing values.
+
+    ";" is the spreadsheet form of French Excel, which then reads decimal commas only ("0,95", not "0.95" as
+    text); "," keeps decimal points, the machine format that R, SPSS or Python read.
+    """
+    decimal = formats.csv_decimal(separator)
+    return frame.to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\n").encode("utf-8-sig")
 
 
 def _rows(frame: pd.DataFrame) -> list[list]:

@@ -186,6 +186,7 @@ def timeline(plan: Plan) -> None:
         milestone_label=t("chart.milestone"),
         today=date.today(),
         today_label=t("chart.today"),
+        lang=shell.lang(),
     )
     st.plotly_chart(figure, width="stretch", key="timeline_chart")
 
@@ -196,7 +197,8 @@ def funding(plan: Plan) -> None:
         return
     titles = plan.action_titles
     st.plotly_chart(
-        charts.funding_bars(plan.funding, titles, title=t("chart.funding"), axis_label=t("chart.amount")),
+        charts.funding_bars(plan.funding, titles, title=t("chart.funding"), axis_label=t("chart.amount"),
+                            lang=shell.lang()),
         width="stretch",
         key="funding_chart",
     )
@@ -276,7 +278,7 @@ def _progress(plan: Plan, action_id: int, rows: pd.DataFrame) -> None:
     )
     labels = {"before": t("progress.before"), "after": t("progress.after"), "target": t("progress.target")}
     st.plotly_chart(
-        charts.progress_bars(rows, names, title=t("progress.chart"), labels=labels),
+        charts.progress_bars(rows, names, title=t("progress.chart"), labels=labels, lang=shell.lang()),
         width="stretch",
         key=f"progress_{action_id}",
     )

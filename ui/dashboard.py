@@ -96,11 +96,11 @@ def diagnosis(
 
 
 def figures(found: Diagnosis, family_labels: dict[str, str]) -> list[go.Figure]:
-    parts, names = found.parts, found.names
+    parts, names, lang = found.parts, found.names, shell.lang()
     level_names = [t(f"level.{level}") for level in range(1, 6)]
     drawn = [
         charts.mean_by_indicator(
-            parts["summary"], names=names, title=t("step3.chart_title"), axis_label=t("step3.chart_axis")
+            parts["summary"], names=names, title=t("step3.chart_title"), axis_label=t("step3.chart_axis"), lang=lang
         ),
         charts.distribution_bars(
             parts["distribution"],
@@ -108,12 +108,15 @@ def figures(found: Diagnosis, family_labels: dict[str, str]) -> list[go.Figure]:
             title=t("dashboard.distribution"),
             level_names=level_names,
             dont_know=t("step3.col.dont_know"),
+            lang=lang,
         ),
     ]
     if not parts["families"].empty:
-        drawn.append(charts.family_radar(parts["families"], labels=family_labels, title=t("dashboard.radar")))
+        drawn.append(charts.family_radar(parts["families"], labels=family_labels, title=t("dashboard.radar"),
+                                         lang=lang))  # fmt: skip
     if not parts["by_group"].empty:
-        drawn.append(charts.group_heatmap(parts["by_group"], parts["gaps"], names=names, title=t("dashboard.heatmap")))
+        drawn.append(charts.group_heatmap(parts["by_group"], parts["gaps"], names=names, title=t("dashboard.heatmap"),
+                                          lang=lang))  # fmt: skip
     if found.comparison is not None:
         drawn.append(
             charts.wave_comparison(
@@ -121,11 +124,13 @@ def figures(found: Diagnosis, family_labels: dict[str, str]) -> list[go.Figure]:
                 names=names,
                 title=t("dashboard.waves", before=found.compare_label, after=found.wave_label),
                 axis_label=t("dashboard.waves_axis"),
+                lang=lang,
             )
         )
     for column, title in (("profile", "dashboard.makeup"), ("place", "dashboard.places")):
         frame = parts["makeup"] if column == "profile" else parts["places"]
-        drawn.append(charts.makeup_bars(frame, column=column, title=t(title), empty_label=t("dashboard.none")))
+        drawn.append(charts.makeup_bars(frame, column=column, title=t(title), empty_label=t("dashboard.none"),
+                                        lang=lang))  # fmt: skip
     return drawn
 
 

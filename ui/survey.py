@@ -228,7 +228,7 @@ def results(project_id: int, wave_id: int, names: dict[int, str]) -> None:
         st.info(t("step3.no_answer"))
         return
     figure = charts.mean_by_indicator(
-        means, names=names, title=t("step3.chart_title"), axis_label=t("step3.chart_axis")
+        means, names=names, title=t("step3.chart_title"), axis_label=t("step3.chart_axis"), lang=shell.lang()
     )
     st.plotly_chart(figure, width="stretch")
     st.page_link("pages/dashboard.py", label=t("nav.dashboard"), icon="📈")

@@ -63,7 +63,27 @@ def test_report_shows_progress_since_the_ex_ante_wave(session, setting, plan):
     assert f"progress_{plan.id}" in report.figures(data)
     document = report.build_html(data)
     section = document.split("6. Progress since the last wave")[1]
-    assert "Vague 1 → Vague 2" in section and "<td>2.00</td><td>4.00</td><td>2.00</td><td>yes</td>" in section
+    assert "Vague 1 → Vague 2" in section and "<td>2.00</td><td>4.00</td><td>+2.00</td><td>yes</td>" in section
+
+
+def test_french_report_reads_as_french_numbers_dates_and_people_who_wrote(session, setting, plan):
+    from groups import service as groups_service
+
+    s = setting
+    groups_service.create_group(session=session, project_id=s.project_id, profile="Parents", planned_size=22)
+    data = report.collect(session=session, project_id=s.project_id, lang="fr", today=date(2026, 12, 2))
+    document = report.build_html(data)
+    assert "Rapport établi le 2 décembre 2026" in document
+    # Two groups whose notes were typed by the facilitator (one voice each), a third planned for 22, not met yet.
+    assert "3 groupes, 2 personnes qui ont écrit, 4 notes" in document
+    assert "Effectifs prévus : 22 personnes." in document
+    assert "<td>2,00</td><td>0\u00a0%</td>" in document  # "Un logement digne": mean, share in 4-5
+    assert "<td>3\u202f000</td>" in document  # the funding total
+    assert "1 sept. 2026\u2009–\u200930 juin 2027" in document
+    assert "Commission : —" not in document and "…" not in document and ">None<" not in document
+    english = report.build_html(report.collect(session=session, project_id=s.project_id, lang="en",
+                                               today=date(2026, 12, 2)))  # fmt: skip
+    assert "Report made on 2 December 2026" in english and "<td>2.00</td><td>0%</td>" in english
 
 
 def test_report_pdf_is_a_real_pdf_with_the_action_title(session, setting, plan):

@@ -158,8 +158,10 @@ def data_threshold(vectors: NoteVectors, factor: float) -> float:
     measured against all notes, by blocks: no n x n matrix.
     """
     n = len(vectors)
-    small = SMALL_SET_THRESHOLD if vectors.dense.shape[1] >= EMBEDDING_DIM else FALLBACK_SMALL_SET_THRESHOLD
-    floor = small * factor / DEFAULT_CUT_FACTOR  # the facilitator's control moves it too
+    embedded = vectors.dense.shape[1] >= EMBEDDING_DIM
+    small, default = (SMALL_SET_THRESHOLD, DEFAULT_CUT_FACTOR) if embedded else \
+        (FALLBACK_SMALL_SET_THRESHOLD, FALLBACK_CUT_FACTOR)
+    floor = small * factor / default  # the facilitator's control moves it too
     if n < CUT_FROM:
         return floor
     rows = np.random.default_rng(0).choice(n, CUT_SAMPLE, replace=False) if n > CUT_SAMPLE else np.arange(n)

@@ -1,10 +1,9 @@
 """Step 3 data for analysts: exports (long, wide, XLSX with codebook, SPSS) and imports (CSV, XLSX) with a report."""
 
-import pandas as pd
 import streamlit as st
 
-from surveys import exports, imports, service
-from ui import access, shell
+from surveys import exports, service
+from ui import access, shell, survey_import
 from ui.shell import t
 
 access.require_page(__file__)
@@ -85,72 +84,4 @@ with importing:
     if not access.can(access.EDIT):  # an analyst exports; importing answers changes the project
         st.info(t("access.import_edit_only"))
         st.stop()
-    st.caption(t("data.import_help", limit=imports.MAX_BYTES // 1_048_576))
-    if flash := st.session_state.pop("data_flash", None):
-        st.success(flash)
-    upload = st.file_uploader(
-        t("data.file"), type=["csv", "xlsx"], key=f"data_upload_{st.session_state.get('data_uploads', 0)}"
-    )
-    if upload is None:
-        st.stop()
-    ok, frame = shell.attempt(imports.read_table, data=upload.getvalue(), filename=upload.name, opens=None)
-    if not ok:
-        st.stop()
-    with shell.read_session() as session:
-        target = imports.target(session=session, project_id=project_id)
-    guessed = imports.guess_mapping(list(frame.columns), target)
-    questions = {f"q:{key}": (fr if lang == "fr" else en or fr) for key, fr, en, _ in target.questions}
-    names = {f"i:{iid}": info["name_en"] if lang == "en" and info["name_en"] else info["name_fr"]
-             for iid, info in target.indicators.items()}  # fmt: skip
-    option_labels = {
-        imports.IGNORE: t("data.map.ignore"),
-        imports.CODE: t("export.code"),
-        imports.WEIGHT: t("export.weight"),
-        **questions,
-        **names,
-    }
-    options = target.options()
-    st.subheader(t("data.mapping", rows=len(frame), columns=len(frame.columns)))
-    mapping = {}
-    grid = st.columns(3)
-    for index, column in enumerate(frame.columns):
-        mapping[column] = grid[index % 3].selectbox(
-            column,
-            options,
-            index=options.index(guessed[column]),
-            format_func=lambda o: option_labels.get(o, o),
-            key=f"data_map_{upload.file_id}_{index}",
-        )
-    with shell.read_session() as session:
-        checked = imports.check(session=session, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping)
-    if checked.problems:
-        st.error(t("error.import_invalid", count=checked.total_problems), icon="⚠️")
-        report = pd.DataFrame(
-            [
-                {"row": p.row, "column": p.column, "value": p.value, "problem": t(p.key, **p.params)}
-                for p in checked.problems
-            ]
-        )
-        st.dataframe(
-            report,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "row": t("data.col.row"),
-                "column": t("data.col.column"),
-                "value": t("data.col.value"),
-                "problem": t("data.col.problem"),
-            },
-        )
-        st.stop()
-    st.success(t("data.valid", count=len(checked.responses)))
-    if checked.ignored:
-        st.caption(t("data.ignored", columns=", ".join(checked.ignored)))
-    if st.button(t("data.import_now", count=len(checked.responses)), type="primary", icon="📤"):
-        ok, written = shell.attempt(
-            imports.import_frame, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping
-        )
-        if ok:  # a new, empty uploader: the same file cannot be imported twice by a second click
-            st.session_state["data_flash"] = t("data.imported", count=written)
-            st.session_state["data_uploads"] = st.session_state.get("data_uploads", 0) + 1
-            st.rerun()
+    survey_import.show(project_id, wave_id, lang)

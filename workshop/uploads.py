@@ -19,6 +19,8 @@ from workshop.text import plain
 CSV_SUFFIXES = (".csv", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SEPARATORS = (",", ";", "\t")
+# What a file that is not UTF-8 may be: Excel's "CSV" on Windows (Windows-1252), a Mac's, a DOS tool's.
+WESTERN = ("cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850")
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # what a workbook's parts may unpack to: a zip bomb is refused unread
 HEADER_ROW = 1  # a spreadsheet's row 1 holds the column names
 FIRST_DATA_ROW = 2
@@ -90,10 +92,10 @@ def _decode(data: bytes) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000]).best()
-    encoding = best.encoding if best is not None else ""
-    if encoding in ("latin_1", "iso8859_15", "cp1250", "cp1252", "iso8859_2", "mac_roman", ""):
-        encoding = "cp1252"  # the Western European files Excel writes; a superset of Latin-1's printable part
+    best = from_bytes(data[:1_000_000], cp_isolation=list(WESTERN)).best()  # French and English files only
+    if best is None:
+        raise SpiraleError("error.file_encoding")
+    encoding = "cp1252" if best.encoding in ("latin_1", "iso8859_15") else best.encoding  # Excel's superset
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as error:

@@ -77,7 +77,7 @@ def test_invalid_file_writes_nothing_and_reports_every_line(session, project, gr
         ("a.csv", b"", "error.file_empty"),
         ("a.csv", b"  \n ", "error.file_empty"),
         ("a.txt", b"group,question,text\n", "error.file_type"),
-        ("a.csv", "groupe;question;texte\nJeunes;action;été".encode("cp1252"), "error.file_encoding"),
+        ("a.csv", b"\x00\xff\xfe" * 50, "error.file_encoding"),  # Windows-1252 is read: see test_paper_in_cp1252
         ("a.csv", b"group,text\nJeunes,Un stade\n", "error.file_columns"),
         ("a.csv", b"group,question,text\n", "error.file_no_rows"),
         ("a.xlsx", b"PK\x03\x04 broken", "error.file_unreadable"),
@@ -88,6 +88,13 @@ def test_wrong_files_are_refused_clearly(session, project, groups, name, data, k
     with pytest.raises(SpiraleError) as caught:
         paper.check_file(session=session, project_id=project.id, name=name, data=data)
     assert caught.value.key == key
+
+
+def test_paper_in_cp1252(session, project, groups):
+    """Excel's plain "CSV (point-virgule)" on Windows is Windows-1252: read, accents kept."""
+    data = "Groupe;Question;Texte\nAînés;mal-être;Être seul à Noël\n".encode("cp1252")
+    assert paper.import_file(session=session, project_id=project.id, name="notes.csv", data=data) == 1
+    assert [c.text for c in service.list_criteria(session=session, project_id=project.id)] == ["Être seul à Noël"]
 
 
 def test_export_matches_the_import(session, project, groups):

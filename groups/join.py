@@ -170,27 +170,22 @@ def own_notes(*, session: Session, code: object, participant_token: str) -> list
 
 
 def _own_rows(session: Session, group_id: int, participant_token: str) -> list[CriterionRead]:
-    rows = session.exec(
-        select(Criterion)
-        .where(
-            Criterion.group_id == group_id,
-            Criterion.participant_token == participant_token,
-            col(Criterion.deleted_at).is_(None),
-        )
-        .order_by(col(Criterion.id))
-    )
+    rows = session.execute(_OWN, {"group": group_id, "phone": participant_token}).scalars()
     return [CriterionRead.model_validate(c) for c in rows]
 
 
 def own_note_count(*, session: Session, group_id: int, participant_token: str) -> int:
     """How many live notes this phone has in the group (its list's heading after a send)."""
-    return session.exec(
-        select(func.count()).where(
-            Criterion.group_id == group_id,
-            Criterion.participant_token == participant_token,
-            col(Criterion.deleted_at).is_(None),
-        )
-    ).one()
+    return session.execute(_OWN_COUNT, {"group": group_id, "phone": participant_token}).scalar_one()
+
+
+_MINE = (
+    Criterion.group_id == bindparam("group"),
+    Criterion.participant_token == bindparam("phone"),
+    col(Criterion.deleted_at).is_(None),
+)
+_OWN = select(Criterion).where(*_MINE).order_by(col(Criterion.id))  # (built once: every phone page reads it)
+_OWN_COUNT = select(func.count()).select_from(Criterion).where(*_MINE)
 
 
 def _own(session: Session, code: object, participant_token: str, criterion_id: int) -> tuple[JoinedGroup, Criterion]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
+from sqlalchemy import bindparam
 from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, select
 
@@ -107,17 +108,14 @@ def add_criterion(
     _group(session, project_id, group_id)
     _one_writer_at_a_time(session, group_id, token)
     now = utcnow()
-    same = session.exec(
-        _live(project_id).where(
-            Criterion.group_id == group_id,
-            Criterion.question == question,
-            Criterion.text == written,
-            _same_writer(token),
-            Criterion.created_at >= now - timedelta(seconds=DOUBLE_TAP_SECONDS),
-        )
-    ).first()
+    since = now - timedelta(seconds=DOUBLE_TAP_SECONDS)
+    same = session.execute(
+        _SAME_NOTE if token is not None else _SAME_NOTE_UNSIGNED,
+        {"project": project_id, "group": group_id, "question": question, "written": written, "phone": token,
+         "since": since},
+    ).first()  # fmt: skip
     if same is not None:
-        return CriterionRead.model_validate(same)
+        return CriterionRead.model_validate(session.get(Criterion, same.id))
     if token is not None:
         _check_rate(session, token, now)
     return insert_criterion(
@@ -158,10 +156,6 @@ def insert_criterion(
     return CriterionRead.model_validate(criterion)
 
 
-def _same_writer(token: str | None):  # noqa: ANN202 - a SQL condition
-    return col(Criterion.participant_token).is_(None) if token is None else Criterion.participant_token == token
-
-
 def _one_writer_at_a_time(session: Session, group_id: int, token: str | None) -> None:
     """Serialise one writer's sends, so that the double-tap and rate checks see each other.
 
@@ -173,13 +167,43 @@ def _one_writer_at_a_time(session: Session, group_id: int, token: str | None) ->
         session.execute(sql_text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
+# The reads of every phone's send, built once (building a statement costs more than SQLite takes to run it).
+_SAME_NOTE = (
+    select(Criterion.id)
+    .where(
+        Criterion.project_id == bindparam("project"),
+        col(Criterion.deleted_at).is_(None),
+        Criterion.group_id == bindparam("group"),
+        Criterion.question == bindparam("question"),
+        Criterion.text == bindparam("written"),
+        Criterion.participant_token == bindparam("phone"),
+        Criterion.created_at >= bindparam("since"),
+    )
+    .limit(1)
+)
+_SAME_NOTE_UNSIGNED = (  # the facilitator's own notes, typed without a phone
+    select(Criterion.id)
+    .where(
+        Criterion.project_id == bindparam("project"),
+        col(Criterion.deleted_at).is_(None),
+        Criterion.group_id == bindparam("group"),
+        Criterion.question == bindparam("question"),
+        Criterion.text == bindparam("written"),
+        col(Criterion.participant_token).is_(None),
+        Criterion.created_at >= bindparam("since"),
+    )
+    .limit(1)
+)
+_RECENT_SENDS = (
+    select(Criterion.created_at)
+    .where(Criterion.participant_token == bindparam("phone"), Criterion.created_at >= bindparam("since"))
+    .order_by(col(Criterion.created_at))
+)
+
+
 def _check_rate(session: Session, token: str, now: datetime) -> None:
     since = now - timedelta(seconds=RATE_WINDOW_SECONDS)
-    recent = session.exec(
-        select(Criterion.created_at)
-        .where(Criterion.participant_token == token, Criterion.created_at >= since)
-        .order_by(col(Criterion.created_at))
-    ).all()
+    recent = session.execute(_RECENT_SENDS, {"phone": token, "since": since}).scalars().all()
     if len(recent) >= RATE_LIMIT_NOTES:
         oldest = _aware(recent[-RATE_LIMIT_NOTES])
         wait = max(1, int((oldest + timedelta(seconds=RATE_WINDOW_SECONDS) - now).total_seconds()) + 1)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
 
 from groups import join
 from groups.models import Criterion
@@ -75,13 +75,13 @@ _entries: dict[int, _Entry] = {}
 _lock = threading.Lock()
 
 
-def _signature(session: object, group_id: int) -> tuple:
-    row = session.exec(
-        select(func.count(), func.max(Criterion.id), func.max(Criterion.updated_at)).where(
-            Criterion.group_id == group_id, col(Criterion.deleted_at).is_(None)
-        )
-    ).one()
-    return tuple(row)
+_SIGNATURE = select(func.count(), func.max(Criterion.id), func.max(Criterion.updated_at)).where(
+    Criterion.group_id == bindparam("group"), col(Criterion.deleted_at).is_(None)
+)  # (built once: every draft asks)
+
+
+def _signature(session: Session, group_id: int) -> tuple:
+    return tuple(session.execute(_SIGNATURE, {"group": group_id}).one())
 
 
 def _texts(group_id: int) -> tuple[list[str], list[str]]:

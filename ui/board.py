@@ -163,7 +163,9 @@ DRAG_STYLE = """
 .sortable-item, .sortable-item:hover { background: #fff; color: #111; border: 1px solid #666; border-radius: 4px;
   margin: 2px; padding: 1px 5px; font-size: 13px; line-height: 1.2; text-align: left; }
 .sortable-item:first-child { background: #0b3d91; color: #fff; font-weight: 700; font-size: 15px; }
-.sortable-container:nth-last-child(2) .sortable-item:first-child { background: #fff; color: #111; font-weight: 400; }
+/* The notes alone (the second last container) have no handle: their first item is a note like the others. */
+.sortable-container:nth-last-child(2 of .sortable-container) .sortable-item:first-child {
+  background: #fff; color: #111; font-weight: 400; }
 """
 
 
@@ -176,7 +178,7 @@ PROJECTOR_DRAG_STYLE = """
 .sortable-item, .sortable-item:hover { font-size: 17px; line-height: 1.15; border: 1px solid #111; margin: 1px;
   padding: 1px 4px; }
 .sortable-item:first-child { font-size: 19px; }
-.sortable-container:nth-last-child(2) .sortable-item:first-child { font-size: 17px; }
+.sortable-container:nth-last-child(2 of .sortable-container) .sortable-item:first-child { font-size: 17px; }
 .sortable-container-header { font-size: 15px; color: #000; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; padding: 0 2px; }
 """

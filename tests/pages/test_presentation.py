@@ -202,3 +202,74 @@ def test_the_presentation_speaks_the_language_of_the_window_that_opened_it(db_ur
     wall = presented(app)
     assert i18n.translate("question.wellbeing.short", "en") in wall
     assert i18n.translate("present.join", "en") in wall and fr("present.join") not in wall
+
+
+def test_board_presentation_shows_every_cluster_with_its_notes_and_no_widget(app, db_url):
+    from indicators import board
+    from tests.pages.conftest import load_demo
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    app.switch_page("pages/board.py").run()
+    link = next(b for b in app.get("link_button") if b.proto.label == fr("board.present"))
+    assert link.proto.url == f"presentation?projet={pid}&vue=regroupements&langue=fr"
+    shown = presentation({"projet": str(pid), "vue": "regroupements"})
+    wall = presented(shown)
+    with database.session_scope(db_url) as session:
+        laid = board.load_board(session=session, project_id=pid)
+    assert wall.count("data-testid='presented-cluster'") == len(laid.clusters) + bool(laid.unclustered)
+    assert wall.count("data-testid='presented-note'") == len(laid.notes) == 180
+    assert wall.count("data-said='yes'") == len(laid.clusters)  # each cluster's note that says it best, once
+    for cluster in laid.clusters:
+        assert f"data-cluster='{cluster.id}'" in wall and html.escape(cluster.name) in wall
+    assert "data-screens='2'" in wall  # 180 notes: two screens, at the largest type that holds them
+    assert not shown.main.button and not shown.main.text_input and raw_keys(shown) == []
+
+
+def test_board_presentation_highlights_what_another_screen_changed(app, db_url):
+    from indicators import board
+    from tests.pages.conftest import load_demo
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    shown = presentation({"projet": str(pid), "vue": "regroupements"})
+    assert "spz-fresh'" not in presented(shown)  # nothing highlighted on the first drawing (a class, not the CSS)
+    with database.session_scope(db_url) as session:
+        laid = board.load_board(session=session, project_id=pid)
+        first = laid.clusters[0]
+        board.rename(session=session, project_id=pid, cluster_id=first.id, name="Un toit <pour> tous",
+                     seen=laid.versions)  # fmt: skip
+    shown.run()
+    wall = presented(shown)
+    assert "Un toit &lt;pour&gt; tous" in wall
+    renamed = wall.split(f"data-cluster='{first.id}'")[0].rsplit("<div class='", 1)[1]
+    assert "spz-fresh" in renamed and wall.count("spz-fresh'") == 1  # that cluster only
+
+
+def chart_title(chart) -> str:
+    import json
+
+    return json.loads(chart.proto.spec)["layout"]["title"]["text"]
+
+
+def test_dashboard_presentation_shows_the_chart_the_dashboard_page_chose(app):
+    from tests.pages.conftest import load_demo
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    app.switch_page("pages/dashboard.py").run()
+    assert not app.exception
+    link = next(b for b in app.get("link_button") if b.proto.label == fr("dashboard.present"))
+    assert link.proto.url == f"presentation?projet={pid}&vue=tableau&langue=fr"
+    shown = presentation({"projet": str(pid), "vue": "tableau"})
+    [chart] = shown.get("plotly_chart")
+    assert chart_title(chart) == fr("step3.chart_title")  # the first chart when nothing was chosen
+    assert fr("present.dashboard_counts", wave="Vague 2 (ex-post, mi-parcours)", respondents=208) in presented(shown)
+    choice = app.selectbox(key="dash_projected")
+    choice.set_value(choice.options.index(fr("dashboard.heatmap"))).run()
+    by_label(app.multiselect, fr("dashboard.filter_profile")).set_value(["Commerçants"]).run()
+    shown.run()
+    [chart] = shown.get("plotly_chart")
+    assert chart_title(chart) == fr("dashboard.heatmap")
+    assert "répondants : 26" in presented(shown)  # the page's filter, on the room's screen
+    assert not shown.main.button and not shown.main.selectbox

@@ -136,8 +136,11 @@ class PhoneView:
 def phone_view(*, session: Session, code: object, participant_token: str) -> PhoneView:
     """The phone's page in three reads (the group, its project, the phone's notes): it is read on every load."""
     joined = find_group(session=session, code=code)
-    group = session.get(Group, joined.group_id)
-    return PhoneView(joined, GroupRead.model_validate(group), _own_rows(session, joined.group_id, participant_token))
+    group = GroupRead.model_validate(dict(session.execute(_GROUP, {"group": joined.group_id}).one()._mapping))
+    return PhoneView(joined, group, _own_rows(session, joined.group_id, participant_token))
+
+
+_GROUP = select(*Group.__table__.columns).where(Group.__table__.c.id == bindparam("group"))  # (no ORM load)
 
 
 def joined_group(*, session: Session, code: object) -> GroupRead:

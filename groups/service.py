@@ -385,13 +385,15 @@ def seconds_left(group: GroupRead, question: str) -> int | None:
     return max(0, math.ceil((_aware(group.timer_ends_at) - utcnow()).total_seconds()))
 
 
+_WORDINGS = select(QuestionWording.question, QuestionWording.text_fr, QuestionWording.text_en).where(
+    QuestionWording.project_id == bindparam("project"), QuestionWording.cycle == bindparam("cycle")
+)  # (built once: every phone page reads it)
+
+
 def question_wordings(*, session: Session, project_id: int, cycle: int) -> dict[str, dict[str, str]]:
     """The three questions' words for a project's cycle, {question: {lang: text}}; the catalog's by default."""
     wordings = {q: {lang: i18n.translate(f"question.{q}.text", lang) for lang in LANGUAGES} for q in QUESTIONS}
-    rows = session.exec(
-        select(QuestionWording).where(QuestionWording.project_id == project_id, QuestionWording.cycle == cycle)
-    )
-    for row in rows:
+    for row in session.execute(_WORDINGS, {"project": project_id, "cycle": cycle}):
         if row.question in wordings:
             for lang, value in (("fr", row.text_fr), ("en", row.text_en)):
                 if value:

@@ -30,7 +30,7 @@ from groups import join
 from groups.models import Criterion
 from indicators import vectors
 from indicators.engine import SimilarNotesIndex
-from workshop import database
+from workshop import database, settings
 
 SHOWN = 3
 MIN_SIMILARITY = 0.4  # below this, notes share words at most, not an idea (as on the facilitator's screen)
@@ -167,16 +167,36 @@ def _index_for(group_id: int, signature: tuple) -> _GroupIndex | None:
     return index
 
 
+# A phone asks twice or more for each note it types, and a room types at once: the group behind a code and its
+# notes' signature are read at most once a second per code, so most hints touch no database at all. A hint at
+# most a second late, or one more for a code closed that second, is still a fair hint (a send is checked).
+FRESH_SECONDS = 1.0
+_recent: dict[tuple[str, str], tuple[float, int, tuple]] = {}
+
+
+def _group_now(code: str) -> tuple[int, tuple]:
+    """The group a code opens and its notes' signature, as read less than FRESH_SECONDS ago."""
+    key, now = (settings.database_url(), join.normalise_code(code)), time.monotonic()
+    kept = _recent.get(key)
+    if kept is not None and now - kept[0] < FRESH_SECONDS:
+        return kept[1], kept[2]
+    with database.read_scope() as session:
+        group_id = join.find_group(session=session, code=code).group_id
+        signature = _signature(session, group_id)
+    if len(_recent) >= 4 * GROUPS_KEPT:
+        _recent.clear()
+    _recent[key] = (now, group_id, signature)
+    return group_id, signature
+
+
 def closest(code: str, text: str) -> list[str]:
     """The texts of the group's notes that say what `text` says, closest first (at most SHOWN)."""
     if not text.strip() or _batches.qsize() >= SHED_AT:  # (participants/notes.py sheds the thread queue)
         return []
-    with database.read_scope() as session:
-        joined = join.find_group(session=session, code=code)
-        signature = _signature(session, joined.group_id)
+    group_id, signature = _group_now(code)
     if not signature[0]:
         return []
-    index = _index_for(joined.group_id, signature)
+    index = _index_for(group_id, signature)
     if index is None:
         return []
     embed_together([text])

@@ -75,6 +75,15 @@ def _group(session: Session, project_id: int, group_id: int) -> Group:
     return project_row(session, Group, group_id, project_id, "error.group_missing")
 
 
+_GROUP_OF_PROJECT = select(Group.id).where(Group.id == bindparam("group"), Group.project_id == bindparam("project"))
+
+
+def _check_group(session: Session, project_id: int, group_id: int) -> None:
+    """The group is the project's (a prepared read, no ORM load: every phone's send asks, twice)."""
+    if session.execute(_GROUP_OF_PROJECT, {"group": group_id, "project": project_id}).first() is None:
+        raise SpiraleError("error.group_missing")
+
+
 def _criterion(session: Session, project_id: int, criterion_id: int) -> Criterion:
     return project_row(session, Criterion, criterion_id, project_id, "error.criterion_missing")
 
@@ -105,7 +114,7 @@ def add_criterion(
         raise SpiraleError("error.question", question=question)
     written = clean_note(text)
     token = clean_optional(participant_token, max_length=64) or None
-    _group(session, project_id, group_id)
+    _check_group(session, project_id, group_id)
     _one_writer_at_a_time(session, group_id, token)
     now = utcnow()
     since = now - timedelta(seconds=DOUBLE_TAP_SECONDS)
@@ -142,7 +151,7 @@ def insert_criterion(
     """Store one note as it is, without the double-tap and rate checks (a paper file may repeat an idea)."""
     if question not in QUESTIONS:
         raise SpiraleError("error.question", question=question)
-    _group(session, project_id, group_id)
+    _check_group(session, project_id, group_id)
     criterion = Criterion(
         project_id=project_id,
         group_id=group_id,

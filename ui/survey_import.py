@@ -12,14 +12,15 @@ import streamlit as st
 from surveys import imports, labels, service
 from ui import shell
 from ui.shell import t
-from workshop import settings
+from workshop import formats, settings
 
 FLASH, ROUND, READ, CHECKED = "data_flash", "data_uploads", "data_read", "data_checked"
 MAX_RECODED = 40  # values offered for recoding per column: a free-text column has hundreds
 
 
 def show(project_id: int, wave_id: int, lang: str) -> None:
-    st.caption(t("data.import_help", limit=imports.MAX_BYTES // 1_048_576, rows=settings.import_max_rows()))
+    rows = formats.integer(settings.import_max_rows(), lang)
+    st.caption(t("data.import_help", limit=imports.MAX_BYTES // 1_048_576, rows=rows))
     if flash := st.session_state.pop(FLASH, None):
         st.success(flash)
     round_ = st.session_state.get(ROUND, 0)

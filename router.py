@@ -8,7 +8,7 @@ page's address shows a refusal, never the page.
 
 import streamlit as st
 
-from ui import access, shell, sidebar
+from ui import access, shell, sidebar, streamlit_texts
 from workshop.access import ADMIN, EDIT, EXPORT, VIEW
 from workshop.errors import SpiraleError
 
@@ -70,6 +70,7 @@ if account is not None:
     access.logout_button()
 access.keep_cookie()
 shell.apply_projector_mode()
+streamlit_texts.apply()
 shell.show_flash()
 try:
     navigation.run()

@@ -12,6 +12,7 @@ from surveys import analysis, charts
 from ui import access, notes, shell
 from ui import dashboard as diagnosis_view
 from ui.shell import t
+from workshop import formats, settings
 
 access.require_page(__file__)
 
@@ -53,19 +54,28 @@ chosen_profiles = f1.multiselect(
     t("dashboard.filter_profile"), profiles, key="dash_profiles", placeholder=t("shell.choose")
 )
 chosen_places = f2.multiselect(t("dashboard.filter_place"), places, key="dash_places", placeholder=t("shell.choose"))
-weighted = f3.toggle(t("dashboard.weighted"), value=True, key="dash_weighted")
+# Weighting is off until weights are set (all at 1 it would change nothing yet claim a correction).
+weights_set = analysis.has_weights(raw)
+weighted = f3.toggle(t("dashboard.weighted"), value=weights_set, key="dash_weighted", disabled=not weights_set,
+                     help=None if weights_set else t("dashboard.no_weights"))  # fmt: skip
 
 selection = diagnosis_view.Selection(wave_id, compare_id, tuple(chosen_profiles), tuple(chosen_places), weighted)
 found = diagnosis_view.diagnosis(project_id, selection, by_id, raw)
 answers, parts, names, comparison = found.answers, found.parts, found.names, found.comparison
 m1, m2, m3 = st.columns(3)
-m1.metric(t("step3.respondents"), analysis.respondents(answers))
-m2.metric(t("dashboard.answers"), int(answers["level"].notna().sum()))
-m3.metric(t("step3.col.dont_know"), int(answers["level"].isna().sum()))
+m1.metric(t("step3.respondents"), formats.integer(analysis.respondents(answers), lang))
+m2.metric(t("dashboard.answers"), formats.integer(int(answers["level"].notna().sum()), lang))
+m3.metric(t("step3.col.dont_know"), formats.integer(int(answers["level"].isna().sum()), lang))
 if parts["summary"].empty:
     diagnosis_view.publish(project_id, selection)
     st.info(t("step3.no_answer"))
     st.stop()
+st.caption(t("dashboard.reads", wave=wave_label(wave_id),
+             weights=t("dashboard.shown_weighted" if weighted else "dashboard.shown_unweighted")))  # fmt: skip
+few, gap_minimum = settings.min_group_count(), settings.min_gap_count()
+if analysis.respondents(answers) < few:
+    st.warning(t("dashboard.too_few", count=analysis.respondents(answers), minimum=few), icon="⚠️")
+st.caption(t("dashboard.small_rule", minimum=few, gap_minimum=gap_minimum))
 
 figures = found.figures
 titles = found.titles
@@ -84,16 +94,17 @@ if not parts["gaps"].empty:
     st.subheader(t("dashboard.gaps"))
     gaps = parts["gaps"].assign(indicator=parts["gaps"]["indicator_id"].map(names))
     st.dataframe(
-        gaps[["indicator", "low_group", "low", "high_group", "high", "gap"]],
+        formats.readable(gaps[["indicator", "low_group", "low", "high_group", "high", "gap"]], lang,
+                         decimals={"low": 2, "high": 2, "gap": 2}),
         hide_index=True,
         width="stretch",
         column_config={
             "indicator": t("step3.col.indicator"),
             "low_group": t("dashboard.col.low_group"),
-            "low": st.column_config.NumberColumn(t("dashboard.col.low"), format="%.2f"),
+            "low": t("dashboard.col.low"),
             "high_group": t("dashboard.col.high_group"),
-            "high": st.column_config.NumberColumn(t("dashboard.col.high"), format="%.2f"),
-            "gap": st.column_config.NumberColumn(t("dashboard.col.gap"), format="%.2f"),
+            "high": t("dashboard.col.high"),
+            "gap": t("dashboard.col.gap"),
         },
     )
 
@@ -101,29 +112,35 @@ if comparison is not None:
     st.subheader(t("dashboard.waves_table"))
     changes = comparison.assign(indicator=comparison["indicator_id"].map(names))
     st.dataframe(
-        changes[["indicator", "mean_before", "mean_after", "diff", "ci_low", "ci_high", "significant"]],
+        formats.readable(
+            changes[["indicator", "mean_before", "mean_after", "diff", "ci_low", "ci_high", "significant"]],
+            lang,
+            decimals={"mean_before": 2, "mean_after": 2},
+            signs=["diff", "ci_low", "ci_high"],
+        ),
         hide_index=True,
         width="stretch",
         column_config={
             "indicator": t("step3.col.indicator"),
-            "mean_before": st.column_config.NumberColumn(wave_label(compare_id), format="%.2f"),
-            "mean_after": st.column_config.NumberColumn(wave_label(wave_id), format="%.2f"),
-            "diff": st.column_config.NumberColumn(t("dashboard.col.diff"), format="%+.2f"),
-            "ci_low": st.column_config.NumberColumn(t("dashboard.col.ci_low"), format="%+.2f"),
-            "ci_high": st.column_config.NumberColumn(t("dashboard.col.ci_high"), format="%+.2f"),
+            "mean_before": wave_label(compare_id),
+            "mean_after": wave_label(wave_id),
+            "diff": t("dashboard.col.diff"),
+            "ci_low": t("dashboard.col.ci_low"),
+            "ci_high": t("dashboard.col.ci_high"),
             "significant": st.column_config.CheckboxColumn(t("dashboard.col.significant")),
         },
     )
 
 table = parts["summary"].assign(indicator=parts["summary"]["indicator_id"].map(names))
 st.dataframe(
-    table[["indicator", "mean", "share_good", "answers", "dont_know"]],
+    formats.readable(table[["indicator", "mean", "share_good", "answers", "dont_know"]], lang, decimals={"mean": 2},
+                     percents=["share_good"]),
     hide_index=True,
     width="stretch",
     column_config={
         "indicator": t("step3.col.indicator"),
-        "mean": st.column_config.NumberColumn(t("step3.col.mean"), format="%.2f"),
-        "share_good": st.column_config.NumberColumn(t("step3.col.share_good"), format="percent"),
+        "mean": t("step3.col.mean"),
+        "share_good": t("step3.col.share_good"),
         "answers": t("step3.col.answers"),
         "dont_know": t("step3.col.dont_know"),
     },

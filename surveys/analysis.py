@@ -110,9 +110,26 @@ def by_group(answers: pd.DataFrame, column: str = "profile") -> pd.DataFrame:
     return table.pivot(index="indicator_id", columns=column, values="mean")
 
 
-def largest_gaps(table: pd.DataFrame, top: int = 5) -> pd.DataFrame:
-    """The indicators whose groups disagree most: highest and lowest group, and the gap, largest first."""
+def group_counts(answers: pd.DataFrame, column: str = "profile") -> pd.DataFrame:
+    """Known answers per indicator (rows) and group (columns), the shape of `by_group`: how much each mean weighs."""
+    data = _known(answers[answers[column].astype(str) != ""])
+    if data.empty:
+        return pd.DataFrame()
+    return data.groupby(["indicator_id", column]).size().unstack(fill_value=0)
+
+
+def largest_gaps(
+    table: pd.DataFrame, top: int = 5, *, counts: pd.DataFrame | None = None, minimum: int = 0
+) -> pd.DataFrame:
+    """The indicators whose groups disagree most: highest and lowest group, and the gap, largest first.
+
+    With `counts`, a group's mean takes part only from `minimum` answers on: a gap between two or three people
+    is not one of "the largest gaps" (settings.min_gap_count).
+    """
     columns = ["indicator_id", "low_group", "low", "high_group", "high", "gap"]
+    if counts is not None and minimum > 0 and not table.empty:
+        weighty = counts.reindex(index=table.index, columns=table.columns).fillna(0) >= minimum
+        table = table.where(weighty)
     table = table.dropna(how="all")
     if table.empty or table.shape[1] < 2:
         return pd.DataFrame(columns=columns)
@@ -125,6 +142,7 @@ def largest_gaps(table: pd.DataFrame, top: int = 5) -> pd.DataFrame:
         }
     )
     result["gap"] = result["high"] - result["low"]
+    result = result.dropna(subset=["gap"])
     result = result[result["gap"] > 0].sort_values("gap", ascending=False, kind="stable").head(top)
     return result.rename_axis("indicator_id").reset_index()[columns]
 
@@ -173,16 +191,28 @@ def respondents(answers: pd.DataFrame) -> int:
     return int(answers["respondent"].nunique())
 
 
-def dashboard(answers: pd.DataFrame, families: Mapping[int, str], group: str = "profile") -> dict[str, pd.DataFrame]:
-    """Everything the dashboard shows for one wave (the bench times this)."""
+def has_weights(answers: pd.DataFrame) -> bool:
+    """Whether weights were set (some respondent's differs from 1): weighting is off until then."""
+    return bool(len(answers)) and bool((answers["weight"].astype(float) != 1.0).any())
+
+
+def dashboard(
+    answers: pd.DataFrame, families: Mapping[int, str], group: str = "profile", *, min_gap: int = 0
+) -> dict[str, pd.DataFrame]:
+    """Everything the dashboard shows for one wave (the bench times this).
+
+    `min_gap`: answers each group needs for its gap to count among the largest (settings.min_gap_count).
+    """
     overall = summary(answers)
     groups = by_group(answers, group)
+    counts = group_counts(answers, group)
     return {
         "summary": overall,
         "distribution": distribution(answers),
         "families": family_means(overall, families),
         "by_group": groups,
-        "gaps": largest_gaps(groups),
+        "group_counts": counts,
+        "gaps": largest_gaps(groups, counts=counts, minimum=min_gap),
         "makeup": makeup(answers, group),
         "places": makeup(answers, "place"),
     }

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -109,27 +110,63 @@ def family_radar(
     return plots.finish(figure, lang)
 
 
+SMALL_COLOUR = "#d9d9d9"  # a group's mean over too few answers: grey, its value in brackets
+
+
 def group_heatmap(
-    table: pd.DataFrame, gaps: pd.DataFrame, *, names: dict[int, str], title: str, lang: str | None = None
+    table: pd.DataFrame,
+    gaps: pd.DataFrame,
+    *,
+    names: dict[int, str],
+    title: str,
+    lang: str | None = None,
+    counts: pd.DataFrame | None = None,
+    minimum: int = 0,
 ) -> go.Figure:
-    """Indicator x group mean level; the indicators with the largest gaps between groups are starred."""
+    """Indicator x group mean level; the indicators with the largest gaps between groups are starred.
+
+    With `counts`, a cell of fewer than `minimum` answers is greyed and its value put in brackets, as
+    statisticians print a figure on a small base: it is shown, not read as a result.
+    """
     lang = lang or settings.default_language()
     starred = set(gaps["indicator_id"]) if not gaps.empty else set()
     rows = [("★ " if iid in starred else "") + names.get(iid, str(iid)) for iid in table.index]
     values = table.to_numpy(dtype=float)
+    if counts is not None and minimum > 0:
+        sizes = counts.reindex(index=table.index, columns=table.columns).fillna(0).to_numpy(dtype=float)
+    else:
+        sizes = np.full(values.shape, np.inf)
+    small = sizes < minimum
+    cell = lambda v, few: f"({formats.number(v, lang, 1)})" if few and v == v else formats.number(v, lang, 1)  # noqa: E731
+    text = [[cell(v, few) for v, few in zip(row, marks, strict=True)] for row, marks in zip(values, small, strict=True)]
+    columns = [str(c) for c in table.columns]
     figure = go.Figure(
         go.Heatmap(
-            z=values,
-            x=[str(c) for c in table.columns],
+            z=np.where(small, np.nan, values),
+            x=columns,
             y=rows,
             zmin=1,
             zmax=5,
             colorscale=[[i / 4, c] for i, c in enumerate(LEVEL_COLOURS)],
-            text=[[formats.number(v, lang, 1) for v in row] for row in values],
+            text=text,
             texttemplate="%{text}",
             hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
         )
     )
+    if small.any():
+        figure.add_trace(
+            go.Heatmap(
+                z=np.where(small & ~np.isnan(values), 1.0, np.nan),
+                x=columns,
+                y=rows,
+                colorscale=[[0, SMALL_COLOUR], [1, SMALL_COLOUR]],
+                showscale=False,
+                text=text,
+                texttemplate="%{text}",
+                customdata=sizes,
+                hovertemplate="%{y}<br>%{x}: %{text} (n=%{customdata})<extra></extra>",
+            )
+        )
     figure.update_layout(
         title=title,
         yaxis={"autorange": "reversed"},

@@ -122,6 +122,16 @@ def test_french_charts_use_decimal_commas_and_no_si_suffix():
     assert english.data[0].text == ("2.73",) and english.layout.separators == ".,"
 
 
+def test_heatmap_greys_and_brackets_a_group_of_too_few_answers():
+    table = pd.DataFrame({"Jeunes": [2.5], "Aînés": [4.0]}, index=[1])
+    counts = pd.DataFrame({"Jeunes": [2], "Aînés": [40]}, index=[1])
+    figure = survey_charts.group_heatmap(table, pd.DataFrame(), names={1: "Logement"}, title="t", lang="fr",
+                                         counts=counts, minimum=5)  # fmt: skip
+    assert figure.data[0].text[0] == ["(2,5)", "4,0"] and len(figure.data) == 2
+    assert figure.data[1].z[0][0] == 1.0 and figure.data[1].z[0][1] != figure.data[1].z[0][1]  # grey under n=2 only
+    assert figure.data[0].z[0][0] != figure.data[0].z[0][0]  # not coloured as a level
+
+
 def test_counts_axis_steps_by_whole_people():
     makeup = pd.DataFrame({"profile": ["Jeunes", "Aînés"], "respondents": [1, 1], "share": [0.5, 0.5]})
     figure = survey_charts.makeup_bars(makeup, column="profile", title="t", empty_label="-", lang="fr")

@@ -19,7 +19,7 @@ from indicators import service as indicators_service
 from surveys import analysis, charts, service
 from ui import shell
 from ui.shell import t
-from workshop import grid
+from workshop import grid, settings
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def diagnosis(
     names = {i.id: indicators_service.indicator_name(i, lang) for i in indicators}
     family_of = {i.id: i.family_code for i in indicators if i.family_code}
     answers = _filtered(raw, selection)
-    parts = analysis.dashboard(answers, family_of)
+    parts = analysis.dashboard(answers, family_of, min_gap=settings.min_gap_count())
     comparison = analysis.compare_waves(_filtered(before, selection), answers) if before is not None else None
     found = Diagnosis(labels[wave_id], labels.get(compare_id), answers, parts, names, comparison)
     if not parts["summary"].empty:
@@ -116,7 +116,8 @@ def figures(found: Diagnosis, family_labels: dict[str, str]) -> list[go.Figure]:
                                          lang=lang))  # fmt: skip
     if not parts["by_group"].empty:
         drawn.append(charts.group_heatmap(parts["by_group"], parts["gaps"], names=names, title=t("dashboard.heatmap"),
-                                          lang=lang))  # fmt: skip
+                                          lang=lang, counts=parts["group_counts"],
+                                          minimum=settings.min_group_count()))  # fmt: skip
     if found.comparison is not None:
         drawn.append(
             charts.wave_comparison(

@@ -6,10 +6,12 @@ French "2,73", "12 345", "19 %", "2 décembre 2026", "02/12/2026"; English "2.73
 """
 
 import math
+import numbers
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from babel import dates as babel_dates
 from babel import lists as babel_lists
@@ -139,11 +141,11 @@ def text(value: Any, lang: str) -> str:
     """Any cell for a person: numbers and dates in the language's form, missing values empty."""
     if missing(value):
         return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
+    if isinstance(value, (bool, np.bool_)):
+        return i18n.translate("format.yes" if value else "format.no", lang)
+    if isinstance(value, numbers.Integral):
         return integer(value, lang)
-    if isinstance(value, float):
+    if isinstance(value, numbers.Real):
         return amount(value, lang)
     if isinstance(value, datetime):
         return moment(value, lang)
@@ -167,3 +169,24 @@ def plotly_date_format(lang: str) -> str:
 # CSV for spreadsheets: French Excel reads ";" with decimal commas; "," with points is the machine format.
 def csv_decimal(separator: str) -> str:
     return "," if separator == ";" else "."
+
+
+def readable(frame: pd.DataFrame, lang: str, *, decimals: dict[str, int] | None = None,
+             percents: Iterable[str] = (), signs: Iterable[str] = ()) -> pd.DataFrame:  # fmt: skip
+    """A table for a person: the named columns as the language writes them, every other cell through `text`.
+
+    Streamlit's number columns print "2.73" whatever the language (its "localized" follows the browser, not
+    the language chosen here), so tables people read get their numbers as text from this layer.
+    """
+    decimals, percents, signs = decimals or {}, set(percents), set(signs)
+    shown = frame.copy()
+    for column in shown.columns:
+        if column in percents:
+            shown[column] = [percent(v, lang) for v in frame[column]]
+        elif column in signs:
+            shown[column] = [signed(v, lang, decimals.get(column, 2)) for v in frame[column]]
+        elif column in decimals:
+            shown[column] = [number(v, lang, decimals[column]) for v in frame[column]]
+        elif not pd.api.types.is_bool_dtype(frame[column]):  # ticks stay ticks (Streamlit's checkbox column)
+            shown[column] = [text(v, lang) for v in frame[column]]
+    return shown

@@ -155,3 +155,19 @@ def import_max_rows() -> int:
     """Respondents one survey file may bring (SPIRALE_IMPORT_MAX_ROWS, 50,000 by default): a bigger file is
     refused at once with its count, before it is parsed whole, rather than held in memory and written for minutes."""
     return _whole_number(IMPORT_ROWS_VARIABLE, IMPORT_ROWS_DEFAULT, 1, 5_000_000)
+
+
+MIN_GROUP_VARIABLE = "SPIRALE_MIN_GROUP"
+MIN_GAP_VARIABLE = "SPIRALE_MIN_GAP"
+
+
+def min_group_count() -> int:
+    """Answers a group's figure needs before it is read as a result (SPIRALE_MIN_GROUP, 5 by default): below,
+    the dashboard greys and flags it and says why (two people's mean is an anecdote, not a diagnosis)."""
+    return _whole_number(MIN_GROUP_VARIABLE, 5, 1, 10_000)
+
+
+def min_gap_count() -> int:
+    """Answers each of two groups needs before their gap can be starred as one of the largest (SPIRALE_MIN_GAP,
+    30 by default: below, a gap between a few people is mostly chance)."""
+    return _whole_number(MIN_GAP_VARIABLE, 30, 1, 100_000)

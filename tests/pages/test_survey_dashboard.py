@@ -46,5 +46,14 @@ def test_dashboard_compares_two_waves(app, db_url):
     assert len(app.get("plotly_chart")) == 6  # plus the wave-against-wave chart
     assert fr("dashboard.waves_table") in [h.value for h in app.subheader]
     changes = app.dataframe[0].value
-    row = changes[changes["indicator"].notna() & changes["diff"].notna()].iloc[0]
-    assert row["mean_after"] == 4.5 and row["ci_low"] < row["diff"] < row["ci_high"]
+    row = changes[(changes["indicator"] != "") & (changes["diff"] != "")].iloc[0]
+    number = lambda text: float(text.replace(",", "."))  # noqa: E731 - the French cell read back
+    assert row["mean_after"] == "4,50" and number(row["ci_low"]) < number(row["diff"]) < number(row["ci_high"])
+    # Two respondents: the page says these figures describe a few people; weighting is off (no weights set).
+    assert any(fr("dashboard.too_few", count=2, minimum=5) == w.value for w in app.warning)
+    assert by_label(app.toggle, fr("dashboard.weighted")).value is False
+    assert fr("dashboard.gaps") not in [h.value for h in app.subheader]
+    for table in app.dataframe:  # French numbers: decimal commas, no "None" nor "nan"
+        cells = table.value.astype(str).to_numpy().ravel()
+        assert not any(c in ("None", "nan", "NaN", "<NA>") for c in cells)
+        assert not any(c.replace(".", "", 1).lstrip("+-").isdigit() and "." in c for c in cells), cells

@@ -111,5 +111,23 @@ def test_makeup_counts_people_not_answers(answers):
 
 def test_dashboard_bundle(answers):
     parts = analysis.dashboard(answers, {1: "A", 2: "B"})
-    assert set(parts) == {"summary", "distribution", "families", "by_group", "gaps", "makeup", "places"}
+    assert set(parts) == {"summary", "distribution", "families", "by_group", "group_counts", "gaps", "makeup",
+                          "places"}  # fmt: skip
     assert len(parts["families"]) == 2
+
+
+def test_no_largest_gap_between_a_few_people(answers):
+    # Two groups of one or two respondents each: their gap is chance, never starred as one of the largest.
+    assert not analysis.dashboard(answers, {1: "A", 2: "B"})["gaps"].empty
+    assert analysis.dashboard(answers, {1: "A", 2: "B"}, min_gap=30)["gaps"].empty
+    counts = analysis.group_counts(answers)
+    assert counts.loc[1].to_dict() == {"Aînés": 1, "Jeunes": 1} and counts.loc[2].to_dict() == {"Aînés": 2, "Jeunes": 1}
+    table = analysis.by_group(answers)
+    kept = analysis.largest_gaps(table, counts=counts, minimum=1)
+    assert list(kept["indicator_id"]) == list(analysis.largest_gaps(table)["indicator_id"])
+
+
+def test_weighting_is_off_until_weights_are_set(answers):
+    assert analysis.has_weights(answers)
+    assert not analysis.has_weights(answers.assign(weight=1.0))
+    assert not analysis.has_weights(answers.iloc[0:0])

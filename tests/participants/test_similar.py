@@ -1,5 +1,6 @@
 """ "Already said?" for phones: the group's index kept up to date note by note, and what a draft gets back."""
 
+import concurrent.futures
 import functools
 import threading
 import time
@@ -111,7 +112,9 @@ def test_phone_work_runs_in_the_phones_few_threads(monkeypatch: pytest.MonkeyPat
                 await anyio.sleep(0.02)
                 waiting.append(web.waiting_for_thread(hint=hint))  # what "already said?" sheds by
 
-        anyio.run(room)
+        # (its own thread: a browser test's Playwright may hold an event loop in this one)
+        with concurrent.futures.ThreadPoolExecutor(1) as aside:
+            aside.submit(anyio.run, room).result()
         return most[0], waiting[0]
 
     assert at_once(hint=False) == (3, 9)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from groups import service
 from groups.models import ACTION, ILLBEING, WELLBEING, GroupRead
-from workshop import uploads
+from workshop import cells, uploads
 from workshop.errors import SpiraleError
 from workshop.text import NAME_MAX, clean_note, clean_optional
 from workshop.uploads import Problem  # the one problem type of every import (ui/paper.py names it paper.Problem)
@@ -166,11 +166,11 @@ def notes_frame(*, session: Session, project_id: int, group_id: int) -> pd.DataF
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a BOM, so that Excel opens accents right."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return cells.safe_frame(frame).to_csv(index=False).encode("utf-8-sig")  # "=…" notes stay text
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "notes") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+        cells.safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet[:31])  # openpyxl: "=…" is a formula
     return buffer.getvalue()

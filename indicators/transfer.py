@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from indicators import service
 from indicators.models import ACTIVE, LEVELS
-from workshop import grid, uploads
+from workshop import cells, grid, uploads
 from workshop.errors import SpiraleError
 from workshop.text import plain
 from workshop.uploads import Problem  # row as a spreadsheet shows it: 1 = column names, 2 = first indicator
@@ -45,10 +45,10 @@ def _definitions(session: Session, project_id: int, ids: pd.Series) -> list[str]
 def export_indicators(*, session: Session, project_id: int, fmt: str) -> bytes:
     frame = indicator_set(session=session, project_id=project_id)
     if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8-sig")  # Excel opens UTF-8 with a BOM
+        return cells.safe_frame(frame).to_csv(index=False).encode("utf-8-sig")  # Excel opens UTF-8 with a BOM
     if fmt == "xlsx":
         buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="indicators")
+        cells.safe_frame(frame).to_excel(buffer, index=False, sheet_name="indicators")  # "=…" names stay text
         return buffer.getvalue()
     if fmt == "json":
         records = [

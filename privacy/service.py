@@ -29,7 +29,7 @@ from indicators.models import BoardEvent, Delegate, Indicator, IndicatorCriterio
 from privacy import REFERENCE_LENGTH, participant_reference
 from privacy.models import Erasure
 from surveys.models import Answer, Respondent, SurveyToken, Wave
-from workshop import i18n
+from workshop import cells, i18n
 from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
 from workshop.models import Project
@@ -397,13 +397,12 @@ CSV_COLUMNS = (
     "privacy.csv.created",
     "privacy.csv.withdrawn",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
     """A spreadsheet must not run a participant's text as a formula: such a cell starts with a quote."""
     text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return cells.safe(text)
 
 
 def _csv_rows(data: ParticipantData) -> list[list[object]]:

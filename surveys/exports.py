@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from workshop import formats, i18n
+from workshop import cells, formats, i18n
 
 DONT_KNOW_CODE = 9
 LEVELS = (1, 2, 3, 4, 5)
@@ -139,7 +139,8 @@ def to_csv(frame: pd.DataFrame, *, separator: str = ",") -> bytes:
     text); "," keeps decimal points, the machine format that R, SPSS or Python read.
     """
     decimal = formats.csv_decimal(separator)
-    return frame.to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\n").encode("utf-8-sig")
+    safe = cells.safe_frame(frame)  # a name typed "=…" stays text in Excel
+    return safe.to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\n").encode("utf-8-sig")
 
 
 def _rows(frame: pd.DataFrame) -> list[list]:
@@ -155,8 +156,8 @@ def to_xlsx(data: Dataset, *, labels: bool = False, lang: str = "fr") -> bytes:
     if importlib.util.find_spec("xlsxwriter") is None:  # slower, but openpyxl is always there
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                frame.to_excel(writer, sheet_name=name, index=False)
+            for name, frame in sheets.items():  # openpyxl writes "=…" text as a formula: quoted first
+                cells.safe_frame(frame).to_excel(writer, sheet_name=name, index=False)
         return buffer.getvalue()
     import xlsxwriter
 

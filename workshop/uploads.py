@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from workshop.cells import unquote
 from workshop.errors import SpiraleError
 from workshop.text import plain
 
@@ -76,7 +77,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int | No
         frame = _read_xlsx(data, max_rows)
     else:
         raise SpiraleError("error.file_type")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = [unquote(str(c).strip()) for c in frame.columns]
     attrs = dict(frame.attrs)
     kept = frame.loc[~(frame == "").all(axis=1)]
     kept.attrs.update(attrs)
@@ -144,7 +145,7 @@ def _read_csv(data: bytes, max_rows: int | None = None) -> pd.DataFrame:
         raise SpiraleError("error.file_unreadable", detail=str(error).splitlines()[0][:200]) from error
     if max_rows is not None and len(frame) > max_rows:
         raise _too_many(text.count("\n") - 1 + (not text.endswith("\n")), max_rows)
-    frame = frame.fillna("").map(plain)
+    frame = frame.fillna("").map(cell_text)
     frame.attrs.update(encoding=encoding, separator=separator)
     return frame
 
@@ -197,4 +198,4 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return plain(value)
+    return unquote(plain(value))  # "'=x" as our exports write it: "=x" again

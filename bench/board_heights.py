@@ -26,7 +26,7 @@ from tests.app_servers import start_app, stop, wait_until_ready
 from tests.browser.conftest import CHROMIUM_ARGS, SESSION_COOKIE, admin_login
 from tests.browser.test_presentation import IDEAS
 from tests.conftest import CHROMIUM, free_port
-from workshop import database
+from workshop import database, i18n
 
 SCREEN = {"width": 1920, "height": 1080}
 SETTLE_MS = 180_000  # the first drawing loads the embedding model (each cluster's representative note)
@@ -63,7 +63,7 @@ def measure(browser, site: str, token: str, project_id: int) -> tuple[dict, dict
     tab.get_by_test_id("presented-note").first.wait_for(timeout=SETTLE_MS)
     room = tab.evaluate(PRESENTATION_JS)
     tab.goto(f"{site}/regroupements")
-    tab.get_by_test_id("stSidebar").get_by_text("Mode projecteur").click()
+    tab.get_by_test_id("stSidebar").get_by_text(i18n.translate("shell.projector", "fr")).click()
     frame = tab.frame_locator("iframe[title*='sortable']").first
     frame.locator(".sortable-item").first.wait_for(timeout=SETTLE_MS)
     tab.wait_for_timeout(3000)  # the component's own drawing at its new size

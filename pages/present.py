@@ -203,16 +203,8 @@ def follow_language() -> None:
         st.session_state[shell.LANG_KEY] = chosen
 
 
-if PROJECT_PARAM not in st.query_params:
-    launcher(shell.require_project())
-    st.stop()
-project_id = presented_project()
-follow_language()
-# The page's name for screen readers and tests; the room sees the wall's own header.
-with st.container(key="presentation_title"):
-    st.title(t("present.title"))
-st.html(f"<style>{presentation.CSS} .st-key-presentation_title {{ display: none; }}</style>")
-try:
+def present(project_id: int) -> None:
+    """The view the address asks for."""
     if st.query_params.get(VIEW_PARAM) == BOARD_VIEW:
         board_wall(project_id)
     elif st.query_params.get(VIEW_PARAM) == DASHBOARD_VIEW:
@@ -224,5 +216,20 @@ try:
         st.html(presentation.message_html(t("step1.no_group")))
     else:
         live_wall(project_id, group_id)
-except SpiraleError as error:
+
+
+def say_on_screen(error: SpiraleError) -> None:
+    """A refusal (a group gone, a project closed to this account) in the room's own type, not an error box."""
     st.html(presentation.message_html(t(error.key, **error.params)))
+
+
+if PROJECT_PARAM not in st.query_params:
+    launcher(shell.require_project())
+    st.stop()
+project_id = presented_project()
+follow_language()
+# The page's name for screen readers and tests; the room sees the wall's own header.
+with st.container(key="presentation_title"):
+    st.title(t("present.title"))
+st.html(f"<style>{presentation.CSS} .st-key-presentation_title {{ display: none; }}</style>")
+shell.attempt(present, opens=None, on_refusal=say_on_screen, project_id=project_id)

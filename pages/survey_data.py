@@ -8,9 +8,9 @@ from ui.shell import t
 
 access.require_page(__file__)
 
-FORMATS = ("long_csv", "wide_csv", "xlsx", "sav", "codebook_csv")
+FORMATS = ("long_csv", "wide_csv", "xlsx", "sav", "dta", "codebook_csv")
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "sav": "application/octet-stream"}  # fmt: skip
+        "sav": "application/octet-stream", "dta": "application/octet-stream"}  # fmt: skip
 
 project_id = shell.require_project()
 lang = shell.lang()
@@ -40,11 +40,11 @@ with exporting:
     kind = st.radio(t("data.format"), FORMATS, format_func=lambda f: t(f"data.format.{f}"), horizontal=True)
     c1, c2, c3 = st.columns(3)
     labels = c1.toggle(
-        t("data.labels"), value=False, disabled=kind in ("sav", "codebook_csv"), help=t("data.labels_help")
+        t("data.labels"), value=False, disabled=kind in ("sav", "dta", "codebook_csv"), help=t("data.labels_help")
     )
     language = c2.radio(t("data.language"), ("fr", "en"), index=0 if lang == "fr" else 1, horizontal=True,
                         format_func={"fr": "Français", "en": "English"}.get)  # fmt: skip
-    separator = c3.radio(t("data.separator"), (",", ";"), horizontal=True, disabled=kind in ("xlsx", "sav"))
+    separator = c3.radio(t("data.separator"), (",", ";"), horizontal=True, disabled=kind in ("xlsx", "sav", "dta"))
     if st.button(t("data.prepare"), type="primary", icon="⚙️"):
         ok, data = shell.attempt(
             service.export_dataset,
@@ -69,11 +69,15 @@ with exporting:
                 content, ext = exports.to_xlsx(data, labels=labels, lang=language), "xlsx"
             elif kind == "sav":
                 content, ext = exports.to_sav(data, lang=language), "sav"
+            elif kind == "dta":
+                content, ext = exports.to_dta(data, lang=language), "dta"
             else:
                 variables, values = exports.codebook(data)
                 merged = variables.merge(values, on="variable", how="left", suffixes=("", "_value"))
                 content, ext = exports.to_csv(merged, separator=separator), "csv"
-            st.session_state["data_file"] = (content, f"spirale-{kind.replace('_csv', '')}-wave{wave_id}.{ext}", ext)
+            subset = "-filtre" if profiles or places else ""  # a filtered export is not named as the whole wave
+            name = f"spirale-{kind.replace('_csv', '')}-wave{wave_id}{subset}.{ext}"
+            st.session_state["data_file"] = (content, name, ext)
             st.session_state["data_rows"] = len(data.respondents)
     if prepared := st.session_state.get("data_file"):
         content, name, ext = prepared

@@ -9,6 +9,7 @@ import importlib.util
 import io
 import os
 import tempfile
+import textwrap
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,6 +30,12 @@ class Dataset:
     answers: pd.DataFrame  # respondent, indicator_id, level (NaN = don't know)
     indicators: pd.DataFrame  # id, name_fr, name_en, family, level1..level5
     questions: list[tuple[str, str, str]] = field(default_factory=list)  # key, label_fr, label_en
+    wave_en: str = ""
+    wave_id: int = 0
+    filters: str = ""  # the profiles and places the export is restricted to ("" = every respondent)
+
+    def wave_name(self, lang: str) -> str:
+        return self.wave_en if lang == "en" and self.wave_en else self.wave
 
 
 def variable(indicator_id: int) -> str:
@@ -74,7 +81,8 @@ def long_frame(data: Dataset, *, labels: bool = False, lang: str = "fr") -> pd.D
     level = _coded(table["level"])
     result = pd.DataFrame(
         {
-            "wave": data.wave,
+            "wave_id": data.wave_id,
+            "wave": data.wave_name(lang),
             "code": table["code"],
             **{k: table[k].fillna("") for k in profile},
             "weight": table["weight"],
@@ -101,6 +109,8 @@ def wide_frame(data: Dataset, *, labels: bool = False, lang: str = "fr") -> pd.D
     profile = [k for k, _, _ in data.questions if k in data.respondents.columns]
     people = data.respondents[["respondent", "code", *profile, "weight"]].set_index("respondent")
     people[profile] = people[profile].fillna("")
+    people.insert(0, "wave", data.wave_name(lang))
+    people.insert(0, "wave_id", data.wave_id)
     return people.join(grid, how="left").reset_index(drop=True)
 
 
@@ -175,31 +185,93 @@ def to_xlsx(data: Dataset, *, labels: bool = False, lang: str = "fr") -> bytes:
     return buffer.getvalue()
 
 
-def to_sav(data: Dataset, *, lang: str = "fr") -> bytes:
-    """SPSS: variable labels and value labels in the chosen language; 9 declared as missing ("don't know")."""
-    import pyreadstat
+@dataclass
+class _Statistical:
+    """The wide table as SPSS and Stata take it: numbers with value labels (profile answers coded 1…n)."""
 
+    frame: pd.DataFrame
+    column_labels: dict[str, str | None]
+    value_labels: dict[str, dict[int, str]]
+    indicators: list[str]
+    coded: list[str]
+
+
+def _statistical(data: Dataset, lang: str) -> _Statistical:
     frame = wide_frame(data, labels=False, lang=lang)
     indicator_columns = [variable(i) for i in _indicator_ids(data)]
     frame[indicator_columns] = frame[indicator_columns].astype("float64")
-    for column in frame.columns.difference([*indicator_columns, "weight"]):
+    value_labels_of: dict[str, dict[int, str]] = {c: value_labels(lang) for c in indicator_columns}
+    coded = [k for k, _, _ in data.questions if k in frame.columns]
+    for column in coded:  # a labelled number, so that SPSS, Stata and R's haven see a nominal factor
+        answers = sorted(v for v in frame[column].astype(str).unique() if v)
+        codes = {answer: number for number, answer in enumerate(answers, start=1)}
+        frame[column] = frame[column].astype(str).map(codes).astype("float64")
+        value_labels_of[column] = {number: answer for answer, number in codes.items()}
+    for column in frame.columns.difference([*indicator_columns, *coded, "weight", "wave_id"]):
         frame[column] = frame[column].astype(str)
     variables, _ = codebook(data)
-    column_labels = dict(zip(variables["variable"], variables[f"label_{lang}"].str.slice(0, 250), strict=True))
-    labels = value_labels(lang)
-    handle, path = tempfile.mkstemp(suffix=".sav")
+    labels_by_name = dict(zip(variables["variable"], variables[f"label_{lang}"].str.slice(0, 250), strict=True))
+    labels_by_name |= {"wave_id": i18n.translate("export.wave_id", lang), "wave": i18n.translate("export.wave", lang)}
+    column_labels = {c: labels_by_name.get(c) for c in frame.columns}
+    return _Statistical(frame, column_labels, value_labels_of, indicator_columns, coded)
+
+
+def _note(data: Dataset, lang: str) -> str:
+    """The file's own record of what it holds: the wave, the filter (or every respondent), the day it was made."""
+    filters = data.filters or i18n.translate("export.no_filter", lang)
+    made = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
+    return i18n.translate("export.note", lang, wave=data.wave_name(lang), filters=filters, made=made)
+
+
+def _written(suffix: str, write) -> bytes:  # noqa: ANN001 - pyreadstat's writer for a path
+    handle, path = tempfile.mkstemp(suffix=suffix)
     os.close(handle)
     try:
-        pyreadstat.write_sav(
-            frame,
-            path,
-            file_label=data.wave[:64],
-            column_labels={c: column_labels.get(c) for c in frame.columns},
-            variable_value_labels={c: labels for c in indicator_columns},
-            missing_ranges={c: [DONT_KNOW_CODE] for c in indicator_columns},
-            variable_measure={**{c: "ordinal" for c in indicator_columns}, "weight": "scale"},
-        )
+        write(path)
         with open(path, "rb") as handle_file:
             return handle_file.read()
     finally:
         os.remove(path)
+
+
+def to_sav(data: Dataset, *, lang: str = "fr") -> bytes:
+    """SPSS: variable and value labels in the chosen language; indicators as whole numbers (F1), ordinal, 9
+    declared missing ("don't know"); profile answers as labelled nominal numbers; the wave and filter in a note.
+
+    SPSS's case weight cannot be set through pyreadstat: the `weight` variable is labelled, WEIGHT BY weight."""
+    import pyreadstat
+
+    table = _statistical(data, lang)
+    whole = {c: "F1.0" for c in table.indicators} | {c: "F3.0" for c in table.coded} | {"wave_id": "F8.0"}
+    measure = {c: "ordinal" for c in table.indicators} | {c: "nominal" for c in table.coded} | {"weight": "scale"}
+    return _written(
+        ".sav",
+        lambda path: pyreadstat.write_sav(
+            table.frame,
+            path,
+            file_label=data.wave_name(lang)[:64],
+            column_labels=table.column_labels,
+            variable_value_labels=table.value_labels,
+            missing_ranges={c: [DONT_KNOW_CODE] for c in table.indicators},
+            variable_measure=measure,
+            variable_format=whole,
+            note=textwrap.wrap(_note(data, lang), 60),  # SPSS keeps notes as lines of 80 bytes (accents: 2)
+        ),
+    )
+
+
+def to_dta(data: Dataset, *, lang: str = "fr") -> bytes:
+    """Stata (version 15): the same labelled numbers as the .sav (9 = don't know is a labelled value)."""
+    import pyreadstat
+
+    table = _statistical(data, lang)
+    return _written(
+        ".dta",
+        lambda path: pyreadstat.write_dta(
+            table.frame,
+            path,
+            file_label=f"{data.wave_name(lang)} · {data.filters}"[:80] if data.filters else data.wave_name(lang)[:80],
+            column_labels={c: (label or "")[:80] for c, label in table.column_labels.items()},
+            variable_value_labels=table.value_labels,
+        ),
+    )

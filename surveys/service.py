@@ -654,4 +654,14 @@ def export_dataset(
     for key, _, _ in questions:
         if key not in people.columns:
             people[key] = ""
-    return Dataset(wave=wave.name, respondents=people, answers=answers, indicators=indicators, questions=questions)
+    chosen = [*(profiles or []), *(places or [])]
+    return Dataset(
+        wave=wave.name,
+        respondents=people,
+        answers=answers,
+        indicators=indicators,
+        questions=questions,
+        wave_en=wave.name_en,
+        wave_id=wave.id,
+        filters=" | ".join(chosen),  # written into the files: a filtered export does not look whole
+    )

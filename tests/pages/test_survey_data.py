@@ -22,7 +22,7 @@ def test_export_then_import_into_a_new_wave(app, db_url):
     pid = app.session_state["project_id"]
     app.switch_page("pages/survey_data.py").run()
     assert not app.exception
-    for kind in ("sav", "xlsx", "wide_csv"):
+    for kind in ("sav", "dta", "xlsx", "wide_csv"):
         by_label(app.radio, fr("data.format")).set_value(kind).run()
         by_label(app.button, fr("data.prepare")).click().run()
         assert not app.exception and app.get("download_button")
@@ -59,9 +59,9 @@ def _downloaded_table(app, kind: str) -> pd.DataFrame:
     if kind == "wide_csv":
         return pd.read_csv(io.BytesIO(data), sep=None, engine="python", encoding="utf-8-sig")
     with tempfile.TemporaryDirectory() as folder:  # pyreadstat reads a path
-        path = Path(folder) / "export.sav"
+        path = Path(folder) / f"export.{kind}"
         path.write_bytes(data)
-        return pyreadstat.read_sav(str(path))[0]
+        return (pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta)(str(path))[0]
 
 
 def test_import_report_lists_rows_and_writes_nothing(app, db_url):

@@ -53,7 +53,8 @@ def test_long_export_one_row_per_answer(session, demo):
     table = pd.read_csv(io.BytesIO(exports.to_csv(exports.long_frame(data))), encoding="utf-8-sig")
     answers = service.answers_frame(session=session, project_id=pid, wave_id=wid)
     assert len(table) == len(answers)
-    assert list(table.columns[:2]) == ["wave", "code"] and {"weight", "variable", "level", "dont_know"} <= set(table)
+    assert list(table.columns[:3]) == ["wave_id", "wave", "code"]
+    assert {"weight", "variable", "level", "dont_know"} <= set(table)
     assert (table["level"] == 9).sum() == table["dont_know"].sum() == answers["level"].isna().sum()
     english = exports.long_frame(data, labels=True, lang="en")
     assert set(english["level"]) <= set(exports.value_labels("en").values())

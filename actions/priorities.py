@@ -21,7 +21,7 @@ from indicators.models import IndicatorCriterion
 from surveys import analysis
 from surveys import service as surveys_service
 from surveys.models import EX_ANTE
-from workshop import i18n
+from workshop import formats, i18n
 from workshop.errors import SpiraleError
 from workshop.text import clean_optional
 
@@ -94,8 +94,27 @@ def _reasons(row: pd.Series, parts: pd.Series) -> list[Reason]:
     return [reason for _, reason in sorted(found, key=lambda item: -item[0])]
 
 
+LEVEL_PARAMS = ("mean", "gap", "low", "high")  # levels kept as "2.5" in the reasons (and in recorded axes)
+
+
+def _localized(params: dict) -> dict:
+    """A reason's levels in the reader's decimal form ("2,5" in French); the texts stored stay as they are."""
+    return {k: (float(v) if k in LEVEL_PARAMS and _is_number(v) else v) for k, v in params.items()}
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def reason_text(reasons: Sequence[Reason], lang: str) -> str:
-    return " · ".join(i18n.translate(key, lang, **params) for key, params in reasons)
+    def shown(params: dict) -> dict:
+        return {k: formats.number(v, lang, 1) if isinstance(v, float) else v for k, v in _localized(params).items()}
+
+    return " · ".join(i18n.translate(key, lang, **shown(params)) for key, params in reasons)
 
 
 def illbeing_notes(*, session: Session, project_id: int) -> dict[int, int]:

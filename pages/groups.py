@@ -6,7 +6,7 @@ from groups import service
 from groups.models import GROUP_KINDS, QUESTIONS
 from ui import access, notes, paper, shell
 from ui.shell import t
-from workshop import projects
+from workshop import formats, projects
 
 access.require_page(__file__)
 
@@ -48,7 +48,7 @@ def new_group_form() -> None:
         profile = st.text_input(t("group.profile"), max_chars=120, placeholder=t("group.profile_hint"))
         kind = st.selectbox(t("group.kind"), GROUP_KINDS, format_func=lambda k: t(f"group.kind.{k}"))
         size = st.number_input(t("group.planned_size"), min_value=1, max_value=500, value=10)
-        meeting = st.date_input(t("group.meeting_date"), value=None, format="DD/MM/YYYY")
+        meeting = st.date_input(t("group.meeting_date"), value=None, format=formats.DATE_INPUT)
         facilitator = st.text_input(t("group.facilitator"), max_chars=120)
         if not st.form_submit_button(t("step1.create_group"), type="primary"):
             return

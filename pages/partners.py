@@ -7,6 +7,7 @@ from actions import partners, service
 from actions.models import PARTNER_KINDS
 from ui import access, shell
 from ui.shell import t
+from workshop import formats
 
 access.require_page(__file__)
 
@@ -34,7 +35,7 @@ with directory_tab:
         name = st.text_input(t("partner.name"), max_chars=120)
         left, right = st.columns(2)
         kind = left.selectbox(t("partner.kind"), PARTNER_KINDS, format_func=lambda k: t(f"partner.kind.{k}"))
-        signed = right.date_input(t("partners.charter_on"), value=None, format="YYYY-MM-DD")
+        signed = right.date_input(t("partners.charter_on"), value=None, format=formats.DATE_INPUT)
         contact = st.text_input(t("partner.contact"), max_chars=160)
         if st.form_submit_button(t("partners.add"), type="primary") and saved(
             service.add_partner, name=name, kind=kind, contact=contact, charter_signed_on=signed
@@ -45,8 +46,8 @@ with directory_tab:
     if shown.empty:
         st.info(t("partners.no_partner"))
     else:
-        st.dataframe(
-            pd.DataFrame(
+        st.dataframe(  # dates and counts as the language writes them; no "None" for a charter not signed
+            formats.readable(pd.DataFrame(
                 {
                     t("partner.name"): shown["name"],
                     t("partner.kind"): shown["kind"].map(lambda k: t(f"partner.kind.{k}")),
@@ -56,7 +57,7 @@ with directory_tab:
                     t("partners.commitments"): shown["commitments"],
                     t("partners.archived"): shown["archived"],
                 }
-            ),
+            ), shell.lang()),
             hide_index=True,
             width="stretch",
         )
@@ -85,7 +86,7 @@ with directory_tab:
                 signed = right.date_input(
                     t("partners.charter_on"),
                     value=None if pd.isna(row["charter_signed_on"]) else row["charter_signed_on"],
-                    format="YYYY-MM-DD",
+                    format=formats.DATE_INPUT,
                 )
                 contact = st.text_input(t("partner.contact"), value=row["contact"], max_chars=160)
                 if st.form_submit_button(t("partners.save")) and saved(
@@ -136,7 +137,7 @@ with commission_tab:
 with plenary_tab:
     with st.form("new_plenary", clear_on_submit=True):
         left, right = st.columns([1, 3])
-        held_on = left.date_input(t("plenary.held_on"), value=None, format="YYYY-MM-DD")
+        held_on = left.date_input(t("plenary.held_on"), value=None, format=formats.DATE_INPUT)
         title = right.text_input(t("plenary.name"), max_chars=120)
         presented = st.text_area(t("plenary.presented"), max_chars=4000)
         attendance = st.text_input(t("plenary.attendance"), max_chars=6)
@@ -148,14 +149,14 @@ with plenary_tab:
         st.info(t("plenary.none"))
     else:
         st.dataframe(
-            pd.DataFrame(
+            formats.readable(pd.DataFrame(
                 {
                     t("plenary.held_on"): [p.held_on for p in plenaries],
                     t("plenary.name"): [p.title for p in plenaries],
                     t("plenary.presented"): [p.presented for p in plenaries],
                     t("plenary.attendance"): [p.attendance for p in plenaries],
                 }
-            ),
+            ), shell.lang()),
             hide_index=True,
             width="stretch",
         )

@@ -7,8 +7,10 @@ import streamlit as st
 
 from actions import priorities
 from indicators import service as indicators_service
+from surveys import service as surveys_service
 from ui import access, shell
 from ui.shell import t
+from workshop import formats
 
 access.require_page(__file__)
 
@@ -21,24 +23,31 @@ with shell.read_session() as session:
     indicators = indicators_service.list_indicators(session=session, project_id=project_id)
     ranked = priorities.ranking(session=session, project_id=project_id)
     axes = priorities.list_axes(session=session, project_id=project_id)
+    read_wave = priorities.diagnosis_wave(session=session, project_id=project_id)
+    waves = {w.id: w for w in surveys_service.list_waves(session=session, project_id=project_id)}
 names = {i.id: indicators_service.indicator_name(i, lang) for i in indicators}
 if ranked.empty:
     st.info(t("priority.no_indicator"))
     st.stop()
 
+# The wave it reads, named: the dashboard opens on the newest wave, the ranking on the diagnosis (the first
+# ex-ante wave), and both compute the same weighted means (surveys.analysis.summary).
+if read_wave in waves:
+    st.caption(t("priority.reads", wave=surveys_service.wave_name(waves[read_wave], lang)))
 st.dataframe(
-    pd.DataFrame(
+    formats.readable(pd.DataFrame(
         {
             t("priority.rank"): ranked["rank"],
             t("progress.indicator"): ranked["indicator_id"].map(names),
             t("priority.score"): ranked["score"].round(2),
             t("priority.mean"): ranked["mean"].astype(float).round(2),
-            t("priority.share_good"): (ranked["share_good"].astype(float) * 100).round(0),
+            t("priority.share_good"): ranked["share_good"].astype(float),
             t("priority.gap"): ranked["gap"].astype(float).round(2),
             t("priority.illbeing"): ranked["illbeing"],
             t("priority.reasons"): ranked["reasons"].map(lambda r: priorities.reason_text(r, lang)),
         }
-    ),
+    ), lang, decimals={t("priority.score"): 2, t("priority.mean"): 2, t("priority.gap"): 2},
+        percents=[t("priority.share_good")]),
     hide_index=True,
     width="stretch",
 )
@@ -54,7 +63,7 @@ with st.form("choose_axes"):
     )
     left, right = st.columns([3, 1])
     decided_by = left.text_input(t("priority.decided_by"), max_chars=200)
-    decided_on = right.date_input(t("priority.decided_on"), value=date.today(), format="YYYY-MM-DD")
+    decided_on = right.date_input(t("priority.decided_on"), value=date.today(), format=formats.DATE_INPUT)
     note = st.text_area(t("priority.note"), max_chars=2000)
     if st.form_submit_button(t("priority.record"), type="primary"):
         ok, recorded = shell.attempt(
@@ -76,7 +85,7 @@ if not axes:
     st.info(t("priority.none_chosen"))
 else:
     st.dataframe(
-        pd.DataFrame(
+        formats.readable(pd.DataFrame(
             {
                 t("priority.rank"): [a.rank for a in axes],
                 t("progress.indicator"): [names.get(a.indicator_id, "?") for a in axes],
@@ -85,7 +94,7 @@ else:
                 t("priority.decided_on"): [a.decided_on for a in axes],
                 t("priority.note"): [a.note for a in axes],
             }
-        ),
+        ), lang),
         hide_index=True,
         width="stretch",
     )

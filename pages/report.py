@@ -1,7 +1,6 @@
 """The shared report: one document (HTML and PDF, French or English) for elected officials."""
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from actions import report
 from ui import access, shell
@@ -41,4 +40,6 @@ if ready and ready[0] == project_id:
             t("report.download_pdf"), pdf, file_name=f"spirale-report-{made_lang}.pdf", mime="application/pdf"
         )
     st.subheader(t("report.preview"))
-    components.html(document, height=700, scrolling=True)
+    # The whole report, as tall as it is (a fixed 700 px frame showed two sections): our HTML, every user text
+    # escaped by actions.report, no script (st.iframe replaces the deprecated components.v1.html).
+    st.iframe(document, height="content", alt=t("report.preview"))

@@ -301,3 +301,17 @@ def test_command_line_asks_the_password_twice(db_url, monkeypatch, capsys):
     assert access.main(["create-admin", "--username", "claire"]) == 0
     with database.session_scope(db_url) as session:
         assert access.authenticate(session=session, username="claire", password="un long mot de passe")[0].is_admin
+
+
+def test_create_admin_help_speaks_the_servers_language(capsys, monkeypatch):
+    monkeypatch.delenv("SPIRALE_LANGUAGE", raising=False)
+    with pytest.raises(SystemExit) as done:
+        access.main(["create-admin", "--help"])
+    french = capsys.readouterr().out
+    assert done.value.code == 0 and french.startswith("utilisation : ") and "afficher cette aide" in french
+    assert not any(word in french for word in ("usage:", "show this help", "USERNAME", "DISPLAY_NAME"))
+    monkeypatch.setenv("SPIRALE_LANGUAGE", "en")
+    with pytest.raises(SystemExit):
+        access.main(["--help"])
+    english = capsys.readouterr().out
+    assert english.startswith("usage: ") and "show this help" in english and "utilisation" not in english

@@ -15,6 +15,7 @@ from actions.models import ACTION_STATUSES, COMMITMENT_KINDS, FULFILMENTS, Actio
 from actions.plan import Plan, edited_targets, funding_totals
 from ui import shell
 from ui.shell import t
+from workshop import formats
 
 Writer = Callable[..., bool]  # writer(service_function, **params): True once committed (then the page reruns)
 
@@ -24,7 +25,7 @@ def commitment_labels(plan: Plan) -> dict[int, str]:
     titles = plan.action_titles
 
     def label(row: pd.Series) -> str:
-        amount = "" if pd.isna(row["amount"]) else f" {row['amount']:g} {row['unit']}"
+        amount = "" if pd.isna(row["amount"]) else f" {formats.amount(row['amount'], shell.lang())} {row['unit']}"
         kind = t("commitment.kind." + row["kind"])
         return f"{titles.get(row['action_id'], '?')} — {row['partner']} — {kind}{amount}"
 
@@ -44,7 +45,7 @@ def commitments_table(rows: pd.DataFrame, labels: dict[int, str]) -> None:
             t("commitment.state"): rows["state"].map(lambda s: t(f"commitment.state.{s}")),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(formats.readable(shown, shell.lang()), hide_index=True, width="stretch")  # no "None" due date
 
 
 def _change_text(plan: Plan, action_id: int, indicator_id: int) -> str:
@@ -86,13 +87,13 @@ def action_card(plan: Plan, action: ActionRead, labels: dict[int, str], drawn: d
     steps = plan.milestones[plan.milestones["action_id"] == action.id]
     if len(steps):
         st.dataframe(
-            pd.DataFrame(
+            formats.readable(pd.DataFrame(
                 {
                     t("milestone.title"): steps["title"],
                     t("milestone.due_on"): steps["due_on"],
-                    t("milestone.done_on"): steps["done_on"].fillna("").astype(str),
+                    t("milestone.done_on"): steps["done_on"],
                 }
-            ),
+            ), shell.lang()),
             hide_index=True,
             width="stretch",
         )
@@ -135,8 +136,8 @@ def _status_form(plan: Plan, action: ActionRead, drawn: dict[str, int], write: W
             for i, level in current.items()
         }
         left, right = st.columns(2)
-        start = left.date_input(t("action.start_on"), value=action.start_on, format="YYYY-MM-DD")
-        end = right.date_input(t("action.end_on"), value=action.end_on, format="YYYY-MM-DD")
+        start = left.date_input(t("action.start_on"), value=action.start_on, format=formats.DATE_INPUT)
+        end = right.date_input(t("action.end_on"), value=action.end_on, format=formats.DATE_INPUT)
         if st.form_submit_button(t("action.save_status")):
             write(
                 service.update_action,
@@ -154,7 +155,7 @@ def _milestone_forms(action: ActionRead, steps: pd.DataFrame, drawn: dict[str, i
     with st.form(f"milestone_{action.id}", clear_on_submit=True):
         left, right = st.columns([3, 1])
         title = left.text_input(t("milestone.title"), max_chars=120)
-        due = right.date_input(t("milestone.due_on"), value=None, format="YYYY-MM-DD")
+        due = right.date_input(t("milestone.due_on"), value=None, format=formats.DATE_INPUT)
         if st.form_submit_button(t("milestone.add")):
             write(service.add_milestone, action_id=action.id, title=title, due_on=due)
     open_steps = steps[steps["done_on"].isna()]
@@ -164,7 +165,7 @@ def _milestone_forms(action: ActionRead, steps: pd.DataFrame, drawn: dict[str, i
         step_titles = dict(zip(open_steps["id"], open_steps["title"], strict=True))
         left, right = st.columns([3, 1])
         step = left.selectbox(t("milestone.which"), list(step_titles), format_func=step_titles.get)
-        done = right.date_input(t("milestone.done_on"), value=date.today(), format="YYYY-MM-DD")
+        done = right.date_input(t("milestone.done_on"), value=date.today(), format=formats.DATE_INPUT)
         if st.form_submit_button(t("milestone.mark_done")):
             write(
                 service.set_milestone_done,
@@ -204,23 +205,23 @@ def funding(plan: Plan) -> None:
     )
     per_action = plan.funding
     st.dataframe(
-        pd.DataFrame(
+        formats.readable(pd.DataFrame(
             {
                 t("commitment.action"): per_action["action_id"].map(titles),
                 t("commitment.partner"): per_action["partner"],
                 t("chart.amount"): per_action["amount"],
                 t("commitment.unit"): per_action["unit"],
-                "%": (per_action["share"] * 100).round(0),
+                "%": per_action["share"],
             }
-        ),
+        ), shell.lang(), percents=["%"]),
         hide_index=True,
         width="stretch",
     )
     st.subheader(t("step4.funding_total"))
     st.dataframe(
-        funding_totals(plan.funding).rename(
+        formats.readable(funding_totals(plan.funding).rename(
             columns={"partner": t("commitment.partner"), "unit": t("commitment.unit"), "amount": t("chart.amount")}
-        ),
+        ), shell.lang()),
         hide_index=True,
         width="stretch",
     )
@@ -242,7 +243,7 @@ def follow_up(plan: Plan, labels: dict[int, str], drawn: dict[str, int], write: 
                 format_func=lambda f: t(f"commitment.fulfilment.{f}"),
                 horizontal=True,
             )
-            done = right.date_input(t("milestone.done_on"), value=date.today(), format="YYYY-MM-DD")
+            done = right.date_input(t("milestone.done_on"), value=date.today(), format=formats.DATE_INPUT)
             if st.form_submit_button(t("commitment.record")):
                 write(
                     service.set_fulfilment,
@@ -263,16 +264,16 @@ def _progress(plan: Plan, action_id: int, rows: pd.DataFrame) -> None:
     st.markdown(f"**{shell.md_escape(plan.action_titles.get(action_id, '?'))}**")
     yes_no = {True: t("progress.yes"), False: t("progress.no"), None: t("progress.unknown")}
     st.dataframe(
-        pd.DataFrame(
+        formats.readable(pd.DataFrame(
             {
                 t("progress.indicator"): rows["indicator_id"].map(names),
                 t("progress.target"): rows["target_level"],
-                t("progress.before"): rows["mean_before"].round(2),
-                t("progress.after"): rows["mean_after"].round(2),
-                t("progress.change"): rows["diff"].round(2),
+                t("progress.before"): rows["mean_before"],
+                t("progress.after"): rows["mean_after"],
+                t("progress.change"): rows["diff"],
                 t("progress.reached"): rows["reached"].map(yes_no),
             }
-        ),
+        ), shell.lang(), decimals={t("progress.before"): 2, t("progress.after"): 2}, signs=[t("progress.change")]),
         hide_index=True,
         width="stretch",
     )
@@ -303,8 +304,8 @@ def new_action_form(plan: Plan, write: Writer) -> None:
         )
         status = st.selectbox(t("action.status"), ACTION_STATUSES, format_func=lambda s: t(f"action.status.{s}"))
         left, right = st.columns(2)
-        start = left.date_input(t("action.start_on"), value=None, format="YYYY-MM-DD")
-        end = right.date_input(t("action.end_on"), value=None, format="YYYY-MM-DD")
+        start = left.date_input(t("action.start_on"), value=None, format=formats.DATE_INPUT)
+        end = right.date_input(t("action.end_on"), value=None, format=formats.DATE_INPUT)
         if st.form_submit_button(t("step4.create_action"), type="primary"):
             write(
                 service.create_action,
@@ -330,7 +331,7 @@ def commitment_forms(plan: Plan, labels: dict[int, str], drawn: dict[str, int], 
         unit = right.text_input(t("commitment.unit"), max_chars=40)
         what = st.text_input(t("commitment.description"), max_chars=500)
         left, right = st.columns(2)
-        due = left.date_input(t("commitment.due_on"), value=None, format="YYYY-MM-DD")
+        due = left.date_input(t("commitment.due_on"), value=None, format=formats.DATE_INPUT)
         reciprocal = right.selectbox(
             t("commitment.reciprocal"),
             [None, *labels],

@@ -378,14 +378,40 @@ def _ask_password(lang: str) -> str:
     return first
 
 
+def _localize(parser: argparse.ArgumentParser, lang: str) -> None:
+    """argparse's own words ("options", "show this help message and exit") in the language of the server."""
+    parser._optionals.title = i18n.translate("access.cli.options", lang)  # argparse has no public setter
+    parser.add_argument("-h", "--help", action="help", help=i18n.translate("access.cli.help", lang))
+
+
+def _parser(*, prog: str, description: str, lang: str) -> argparse.ArgumentParser:
+    usage = i18n.translate("access.cli.usage", lang)
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage_text, actions, groups, prefix=None):  # noqa: ANN001, ANN202 - argparse's hook
+            # None: the help's usage line; "" when argparse builds a subcommand's name from it.
+            return super().add_usage(usage_text, actions, groups, f"{usage} " if prefix is None else prefix)
+
+    parser = argparse.ArgumentParser(prog=prog, description=description, add_help=False, formatter_class=Formatter)
+    _localize(parser, lang)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     """`create-admin --username NAME`: an administrator from a shell, with a password asked twice (or from env)."""
     lang = settings.default_language()
-    parser = argparse.ArgumentParser(prog="python -m workshop.access", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create-admin", help=i18n.translate("access.cli.create_admin", lang))
-    create.add_argument("--username", required=True)
-    create.add_argument("--display-name", default="")
+    tr = lambda key: i18n.translate(key, lang)  # noqa: E731
+    parser = _parser(prog="python -m workshop.access", description=tr("access.cli.description"), lang=lang)
+    commands = parser.add_subparsers(dest="command", required=True, title=tr("access.cli.commands"))
+    create = commands.add_parser(
+        "create-admin", help=tr("access.cli.create_admin"), description=tr("access.cli.create_admin"),
+        add_help=False, formatter_class=parser.formatter_class,
+    )  # fmt: skip
+    _localize(create, lang)
+    create.add_argument("--username", required=True, metavar=tr("access.cli.name_metavar"),
+                        help=i18n.translate("access.cli.username_help", lang, limit=USERNAME_MAX))  # fmt: skip
+    create.add_argument("--display-name", default="", metavar=tr("access.cli.name_metavar"),
+                        help=tr("access.cli.display_name_help"))  # fmt: skip
     arguments = parser.parse_args(argv)
     try:
         database.prepare()

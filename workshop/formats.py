@@ -190,3 +190,7 @@ def readable(frame: pd.DataFrame, lang: str, *, decimals: dict[str, int] | None 
         elif not pd.api.types.is_bool_dtype(frame[column]):  # ticks stay ticks (Streamlit's checkbox column)
             shown[column] = [text(v, lang) for v in frame[column]]
     return shown
+
+
+# Streamlit's date fields: the order people type (Streamlit takes only these patterns, not Babel's).
+DATE_INPUT = "DD/MM/YYYY"  # French and British English alike

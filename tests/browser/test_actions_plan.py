@@ -94,5 +94,10 @@ def test_action_with_two_commitments_in_plan_timeline_and_report(page, tr):
     preview = page.frame_locator("iframe").last
     expect(preview.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(preview.get_by_text("Club des entreprises et commerçants du Valmontais").first).to_be_attached()
+    # The whole report in the preview, its last section too (a 700 px frame showed two sections).
+    last = preview.get_by_role("heading", name=tr("report.progress"))
+    expect(last).to_be_visible()
+    frame_height = page.locator("iframe").last.evaluate("f => f.getBoundingClientRect().height")
+    assert frame_height > 3000, frame_height
     expect(page.get_by_test_id("stException")).to_have_count(0)
     wait_for_run(page)

@@ -168,7 +168,7 @@ def test_priorities_ranked_with_reasons_and_choice_recorded(app, db_url):
     app.switch_page("pages/priorities.py").run()
     assert not app.exception
     ranked = app.dataframe[0].value
-    assert ranked[fr("priority.rank")].tolist()[:3] == [1, 2, 3]
+    assert ranked[fr("priority.rank")].tolist()[:3] == ["1", "2", "3"]  # as French text, like every number of the table
     assert ranked[fr("priority.reasons")].str.len().min() > 0
     axes = stored(db_url, priorities_service.list_axes, project_id=app.session_state["project_id"])
     submit(app, "priority.record")

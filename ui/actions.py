@@ -55,20 +55,24 @@ def _change_text(plan: Plan, action_id: int, indicator_id: int) -> str:
         return ""
     if found.after is None:
         return f" ({t('progress.unknown')})"
-    before = "?" if found.before is None else f"{found.before:.1f}"
-    return f" ({before} → {found.after:.1f} {'✓' if found.reached else '✗'})"
+    lang = shell.lang()
+    before = "?" if found.before is None else formats.number(found.before, lang, 1)
+    return f" ({before} → {formats.number(found.after, lang, 1)} {'✓' if found.reached else '✗'})"
 
 
 def action_card(plan: Plan, action: ActionRead, labels: dict[int, str], drawn: dict[str, int], write: Writer) -> None:
     """One action of the plan: what it is, aims at and who commits, then its status and milestone forms."""
     st.subheader(shell.md_escape(action.title))
-    details = [
+    lang = shell.lang()
+    pilot = plan.partner_names.get(action.pilot_partner_id)
+    commission = plan.commission_names.get(action.commission_id)
+    details = [  # what is known, in words: no "—" nor "… → …" placeholders
         t(f"action.status.{action.status}"),
-        f"{t('action.pilot')} : {plan.partner_names.get(action.pilot_partner_id, '—')}",
-        f"{t('action.commission')} : {plan.commission_names.get(action.commission_id, '—')}",
-        f"{action.start_on or '…'} → {action.end_on or '…'}",
+        t("report.labelled", label=t("action.pilot"), value=pilot) if pilot else "",
+        t("report.labelled", label=t("action.commission"), value=commission) if commission else "",
+        formats.day_range(action.start_on, action.end_on, lang),
     ]
-    st.caption(shell.md_escape(" · ".join(details)))
+    st.caption(shell.md_escape(" · ".join(filter(None, details))))
     if action.flags:
         missing = ", ".join(t(f"action.flag.{flag}") for flag in action.flags)
         st.warning(t("action.flagged", missing=missing), icon="🚩")

@@ -1,11 +1,13 @@
 """Step 4 in a browser: an action with two partners' commitments, found in the plan, the timeline and the report."""
 
 import re
+from datetime import date
 
 import pytest
 
 from tests.browser.conftest import rerun, wait_for_run
 from tests.browser.test_step1_notes import settled
+from workshop import formats
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +48,9 @@ def test_action_with_two_commitments_in_plan_timeline_and_report(page, tr):
     pick(page, form, tr("action.pilot"), "Centre social Les Peupliers")
     pick(page, form, tr("action.indicators"), "Ne pas être seul")
     page.keyboard.press("Escape")  # closes the indicators' list
-    for label, digits in ((tr("action.start_on"), "20261201"), (tr("action.end_on"), "20270531")):
-        form.get_by_role("spinbutton", name=f"year, {label}").click()
-        page.keyboard.type(digits)  # year, month, day: the date field moves on by itself
+    for label, digits in ((tr("action.start_on"), "01122026"), (tr("action.end_on"), "31052027")):
+        form.get_by_role("spinbutton", name=f"day, {label}").click()
+        page.keyboard.type(digits)  # day, month, year (DD/MM/YYYY): the date field moves on by itself
     rerun(page, lambda: form.get_by_role("button", name=tr("step4.create_action")).click())
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     # The submit ends in st.rerun(): wait for the run that lists the new action, not the one that saved it.
@@ -75,7 +77,8 @@ def test_action_with_two_commitments_in_plan_timeline_and_report(page, tr):
     page.get_by_role("tab", name=tr("step4.plan_tab")).click()
     expect(page.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
     pilot = f"{tr('action.pilot')} : Centre social Les Peupliers"
-    expect(page.get_by_text(re.compile("2026-12-01 → 2027-05-31")).filter(has_text=pilot)).to_be_visible()
+    span = formats.day_range(date(2026, 12, 1), date(2027, 5, 31), "fr")  # "1 déc. 2026 – 31 mai 2027"
+    expect(page.get_by_text(span).filter(has_text=pilot)).to_be_visible()
 
     page.get_by_role("tab", name=tr("step4.timeline")).click()
     expect(page.locator(".js-plotly-plot").filter(has_text=TITLE).first).to_be_visible()

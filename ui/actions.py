@@ -26,7 +26,7 @@ def commitment_labels(plan: Plan) -> dict[int, str]:
 
     def label(row: pd.Series) -> str:
         amount = "" if pd.isna(row["amount"]) else f" {formats.amount(row['amount'], shell.lang())} {row['unit']}"
-        kind = t("commitment.kind." + row["kind"])
+        kind = t(f"commitment.kind.{row['kind']}")
         return f"{titles.get(row['action_id'], '?')} — {row['partner']} — {kind}{amount}"
 
     return plan.commitments.set_index("id").apply(label, axis=1).to_dict() if len(plan.commitments) else {}

@@ -174,8 +174,12 @@ def test_paper_wrong_files_get_clear_messages(db_url, meeting):
     app = facilitator(db_url)
     app.file_uploader[0].set_value(("vide.csv", b"", "text/csv")).run()
     assert app.error[0].value == fr("error.file_empty")
-    app.file_uploader[0].set_value(("latin.csv", "groupe,question,texte\nA,action,été".encode("latin-1"), "text/csv"))
-    app.run()
+    # Excel's "CSV" on Windows is Windows-1252: read (issue 15), with its accents.
+    windows = "groupe,question,texte\nParents seuls,action,Un été au jardin".encode("cp1252")
+    app.file_uploader[0].set_value(("windows.csv", windows, "text/csv")).run()
+    assert not app.error and not app.exception
+    assert "Un été au jardin" in str([t.value for t in app.get("dataframe")] + [m.value for m in app.markdown])
+    app.file_uploader[0].set_value(("binaire.csv", b"\x00\xff\xfe" * 50, "text/csv")).run()  # no text at all
     assert app.error[0].value == fr("error.file_encoding")
     app.file_uploader[0].set_value(("faux.xlsx", b"not a workbook", "application/octet-stream")).run()
     assert app.error[0].value.startswith(fr("error.file_unreadable", detail="")[:10])

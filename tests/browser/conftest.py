@@ -93,13 +93,21 @@ def wait_for_run(page: Any, *, since: int | None = None, timeout: int = RUN_TIME
     page.wait_for_function(IDLE_JS, arg=since, timeout=timeout, polling=50)
 
 
+def settled(page: Any, timeout: int = RUN_TIMEOUT_MS) -> None:
+    """Idle, and still idle a moment later: a page that ends its run with st.rerun() (a login from the cookie,
+    a new project, a loaded demo) is idle for an instant between its two runs, and a click made then is folded
+    into the second run: it starts no run that `rerun` could count, and the wait would never end."""
+    wait_for_run(page, timeout=timeout)
+    page.wait_for_timeout(300)
+    wait_for_run(page, timeout=timeout)
+
+
 def rerun(page: Any, action: Callable[[], object], timeout: int = RUN_TIMEOUT_MS) -> None:
     """Do something that makes Streamlit rerun the script (click, Enter), and wait for that run to finish.
 
-    Settles first: an action taken during a page's second run (after an st.rerun) starts no run of its own
-    that the counter could see, and the wait would never end.
+    Settles first (see `settled`): an action taken during a page's second run would never be counted.
     """
-    wait_for_run(page, timeout=timeout)
+    settled(page, timeout)
     before = run_count(page)
     action()
     wait_for_run(page, since=before, timeout=timeout)

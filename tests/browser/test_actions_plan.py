@@ -5,8 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import rerun, wait_for_run
-from tests.browser.test_step1_notes import settled
+from tests.browser.conftest import rerun, settled, wait_for_run
 from workshop import formats
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import RUN_TIMEOUT_MS, rerun
-from tests.browser.test_step1_notes import settled
+from tests.browser.conftest import RUN_TIMEOUT_MS, rerun, settled
 
 pytestmark = pytest.mark.browser
 

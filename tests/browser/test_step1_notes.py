@@ -4,21 +4,12 @@ import re
 
 import pytest
 
-from tests.browser.conftest import rerun, wait_for_run
+from tests.browser.conftest import rerun, settled, wait_for_run
 
 pytestmark = pytest.mark.browser
 
 NOTE = "Un parc propre où les enfants jouent en sécurité"
 MARKUP = "<b>gras</b> **étoiles**"
-
-
-def settled(page) -> None:
-    """Idle, and still idle a moment later: a project's creation runs twice (create, then st.rerun), and a
-    click made during the second run starts no new run that `rerun` could count (the run counter only sees
-    the app leave 'notRunning'), so it would wait for ever."""
-    wait_for_run(page)
-    page.wait_for_timeout(300)
-    wait_for_run(page)
 
 
 def add_note(page, tr, text: str) -> None:

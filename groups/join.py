@@ -221,3 +221,21 @@ def withdraw_own_note(*, session: Session, code: object, participant_token: str,
     """A participant takes back their own note (soft delete, like the facilitator's)."""
     joined, criterion = _own(session, code, participant_token, criterion_id)
     return service.delete_criterion(session=session, project_id=joined.project_id, criterion_id=criterion.id)
+
+
+def notes_signature(*, session: Session, group_id: int) -> tuple:
+    """(count, newest id, newest change) of the group's live notes: what a phone's "already said?" index follows."""
+    return tuple(session.execute(_SIGNATURE, {"group": group_id}).one())
+
+
+def live_texts(*, session: Session, group_id: int) -> tuple[list[str], list[str]]:
+    """The group's live notes as shown (corrected if corrected), oldest first, and their ids as text."""
+    rows = session.execute(_LIVE_TEXTS, {"group": group_id}).all()
+    return [corrected or text for _, text, corrected in rows], [str(i) for i, _, _ in rows]
+
+
+_IN_GROUP = (Criterion.group_id == bindparam("group"), col(Criterion.deleted_at).is_(None))
+_SIGNATURE = select(func.count(), func.max(Criterion.id), func.max(Criterion.updated_at)).where(*_IN_GROUP)
+_LIVE_TEXTS = select(Criterion.id, Criterion.text, Criterion.corrected_text).where(*_IN_GROUP).order_by(
+    col(Criterion.id)
+)

@@ -177,32 +177,21 @@ def _one_writer_at_a_time(session: Session, group_id: int, token: str | None) ->
 
 
 # The reads of every phone's send, built once (building a statement costs more than SQLite takes to run it).
-_SAME_NOTE = (
-    select(Criterion.id)
-    .where(
+def _same_note(writer):  # noqa: ANN001, ANN202 - a SQL condition in, a select out
+    """The same text by the same writer a moment ago, as a statement with its parameters bound later."""
+    return select(Criterion.id).where(
         Criterion.project_id == bindparam("project"),
         col(Criterion.deleted_at).is_(None),
         Criterion.group_id == bindparam("group"),
         Criterion.question == bindparam("question"),
         Criterion.text == bindparam("written"),
-        Criterion.participant_token == bindparam("phone"),
+        writer,
         Criterion.created_at >= bindparam("since"),
-    )
-    .limit(1)
-)
-_SAME_NOTE_UNSIGNED = (  # the facilitator's own notes, typed without a phone
-    select(Criterion.id)
-    .where(
-        Criterion.project_id == bindparam("project"),
-        col(Criterion.deleted_at).is_(None),
-        Criterion.group_id == bindparam("group"),
-        Criterion.question == bindparam("question"),
-        Criterion.text == bindparam("written"),
-        col(Criterion.participant_token).is_(None),
-        Criterion.created_at >= bindparam("since"),
-    )
-    .limit(1)
-)
+    ).limit(1)
+
+
+_SAME_NOTE = _same_note(Criterion.participant_token == bindparam("phone"))
+_SAME_NOTE_UNSIGNED = _same_note(col(Criterion.participant_token).is_(None))  # the facilitator's, without a phone
 _RECENT_SENDS = (
     select(Criterion.created_at)
     .where(Criterion.participant_token == bindparam("phone"), Criterion.created_at >= bindparam("since"))

@@ -10,6 +10,7 @@ the nearest cluster, so no n x n matrix is ever built.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import Counter
@@ -755,6 +756,9 @@ class SimilarNote:
     similarity: float
 
 
+REFIT_GROWTH = 2  # a grown index is refitted once it holds twice the notes it was fitted on
+
+
 class SimilarNotesIndex:
     """Nearest notes of any text, fast enough to run while someone types (a few ms on 10,000 notes).
 
@@ -775,9 +779,25 @@ class SimilarNotesIndex:
         vectors = self.vectorizer.transform(self.texts or [""]).rows(slice(0, len(self.texts)))
         self._dense = vectors.dense
         self._sparse_t = vectors.sparse.T.tocsr()  # transposed once: queries multiply by it
+        self.fitted_on = len(self.texts)  # the notes its vocabularies were fitted on (see grown)
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def grown(self, texts: list[str], ids: list[str]) -> SimilarNotesIndex | None:
+        """This index with the notes added since (transformed in the vocabularies fitted before, not refitted),
+        or None when it must be rebuilt: a note edited or withdrawn, or twice the notes it was fitted on."""
+        known = len(self.texts)
+        if texts[:known] != self.texts or ids[:known] != self.ids or len(texts) >= REFIT_GROWTH * self.fitted_on:
+            return None
+        if len(texts) == known:
+            return self
+        new = self.vectorizer.transform(texts[known:])
+        grown = copy.copy(self)
+        grown.texts, grown.ids = list(texts), list(ids)
+        grown._dense = np.vstack([self._dense, new.dense])
+        grown._sparse_t = sparse.hstack([self._sparse_t, new.sparse.T.tocsr()], format="csr")
+        return grown
 
     def similar(self, text: str, k: int = 5, *, exclude_id: str | None = None) -> list[SimilarNote]:
         """The k notes most similar to `text`, best first."""

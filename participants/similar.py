@@ -14,20 +14,12 @@ phones typing, one call per draft took 60% of the server's samples, and a batch 
 many drafts already wait, a query gets no hint rather than a late one (a hint is a nicety; a send is not).
 """
 
-import copy
 import queue
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import sparse
-from sqlalchemy import bindparam, func
-from sqlmodel import Session, col, select
-
 from groups import join
-from groups.models import Criterion
 from indicators import vectors
 from indicators.engine import SimilarNotesIndex
 from workshop import database, settings
@@ -38,35 +30,10 @@ FIRST_BUILD_WAIT = 3.0  # seconds a group's very first query waits for its index
 GROUPS_KEPT = 256
 
 
-REFIT_GROWTH = 2  # the vocabularies are fitted again once the group holds twice the notes they were fitted on
-
-
-class _GroupIndex(SimilarNotesIndex):
-    """A group's index that grows with its notes: new notes are transformed, not the whole group refitted."""
-
-    def __init__(self, texts: Sequence[str], *, ids: Sequence[str]) -> None:
-        super().__init__(texts, ids=ids)
-        self.fitted_on = len(self.texts)
-
-    def grown(self, texts: list[str], ids: list[str]) -> "_GroupIndex | None":
-        """This index with the notes added since, or None when it must be rebuilt (an edit, a withdrawal)."""
-        known = len(self.texts)
-        if texts[:known] != self.texts or ids[:known] != self.ids or len(texts) >= REFIT_GROWTH * self.fitted_on:
-            return None
-        if len(texts) == known:
-            return self
-        new = self.vectorizer.transform(texts[known:])
-        grown = copy.copy(self)
-        grown.texts, grown.ids = list(texts), list(ids)
-        grown._dense = np.vstack([self._dense, new.dense])
-        grown._sparse_t = sparse.hstack([self._sparse_t, new.sparse.T.tocsr()], format="csr")
-        return grown
-
-
 @dataclass
 class _Entry:
     signature: tuple
-    index: _GroupIndex | None
+    index: SimilarNotesIndex | None
     building: threading.Thread | None = None
     used: float = 0.0
 
@@ -75,23 +42,9 @@ _entries: dict[int, _Entry] = {}
 _lock = threading.Lock()
 
 
-_SIGNATURE = select(func.count(), func.max(Criterion.id), func.max(Criterion.updated_at)).where(
-    Criterion.group_id == bindparam("group"), col(Criterion.deleted_at).is_(None)
-)  # (built once: every draft asks)
-
-
-def _signature(session: Session, group_id: int) -> tuple:
-    return tuple(session.execute(_SIGNATURE, {"group": group_id}).one())
-
-
 def _texts(group_id: int) -> tuple[list[str], list[str]]:
     with database.read_scope() as session:
-        rows = session.exec(
-            select(Criterion.id, Criterion.text, Criterion.corrected_text)
-            .where(Criterion.group_id == group_id, col(Criterion.deleted_at).is_(None))
-            .order_by(Criterion.id)
-        ).all()
-    return [corrected or text for _, text, corrected in rows], [str(i) for i, _, _ in rows]
+        return join.live_texts(session=session, group_id=group_id)
 
 
 BATCH_WAIT = 10.0  # seconds a query waits for its batch before embedding its draft itself
@@ -134,21 +87,21 @@ def embed_together(texts: list[str]) -> None:
     done.wait(BATCH_WAIT)
 
 
-def _build(group_id: int, signature: tuple, previous: _GroupIndex | None) -> None:
+def _build(group_id: int, signature: tuple, previous: SimilarNotesIndex | None) -> None:
     texts, ids = _texts(group_id)
     known = previous.texts if previous is not None else []
     # Only the notes not yet in the embedding cache cost anything; after a send, that is the new one.
     embed_together(texts[len(known):] if texts[: len(known)] == known else texts)
     index = previous.grown(texts, ids) if previous is not None else None
     if index is None:
-        index = _GroupIndex(texts, ids=ids)
+        index = SimilarNotesIndex(texts, ids=ids)
     with _lock:
         entry = _entries.get(group_id)
         if entry is not None:
             entry.index, entry.signature, entry.building = index, signature, None
 
 
-def _index_for(group_id: int, signature: tuple) -> _GroupIndex | None:
+def _index_for(group_id: int, signature: tuple) -> SimilarNotesIndex | None:
     with _lock:
         entry = _entries.get(group_id)
         if entry is None:
@@ -182,7 +135,7 @@ def _group_now(code: str) -> tuple[int, tuple]:
         return kept[1], kept[2]
     with database.read_scope() as session:
         group_id = join.find_group(session=session, code=code).group_id
-        signature = _signature(session, group_id)
+        signature = join.notes_signature(session=session, group_id=group_id)
     if len(_recent) >= 4 * GROUPS_KEPT:
         _recent.clear()
     _recent[key] = (now, group_id, signature)

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -86,7 +85,7 @@ QUESTIONNAIRE_SECONDS = 2.0
 _questionnaires: dict[tuple[str, int], tuple[float, service.Questionnaire]] = {}
 
 
-def _questionnaire(session: Session, project_id: int) -> service.Questionnaire:
+def _questionnaire(session: database.ReadSession, project_id: int) -> service.Questionnaire:
     key, now = (settings.database_url(), project_id), time.monotonic()
     kept = _questionnaires.get(key)
     if kept is not None and now - kept[0] < QUESTIONNAIRE_SECONDS:

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from groups import join, service
 from groups.models import WELLBEING
+from indicators.engine import SimilarNotesIndex as _GroupIndex
 from participants import similar, web
-from participants.similar import _GroupIndex
 from workshop import settings
 from workshop.models import ProjectRead
 

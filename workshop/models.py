@@ -52,3 +52,19 @@ class GridEntry(GridEntryBase, table=True):
 class GridEntryRead(GridEntryBase):
     id: int
     project_id: int
+
+
+class PresentationState(SQLModel, table=True):
+    """What the facilitator's page chose for one of the project's presentations (the board's screen in view, the
+    dashboard's wave, filters and chart), kept in the database so that a presentation served by another process
+    follows it. `version` grows at each change: the presentation's one-second check compares it."""
+
+    __tablename__ = "presentation_state"
+    __table_args__ = (UniqueConstraint("project_id", "view"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    view: str = Field(max_length=20)
+    state: str = Field(default="{}", max_length=4000)  # JSON
+    version: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)

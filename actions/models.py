@@ -100,7 +100,17 @@ class PriorityAxisBase(SQLModel):
     note: str = Field(default="", max_length=2000)
 
 
-class PriorityAxis(PriorityAxisBase, table=True):
+class PriorityVoteSupport(SQLModel):
+    """The room's vote behind a chosen axis, when it was chosen from one (actions.vote.choose_from_vote)."""
+
+    vote_id: int | None = Field(default=None, foreign_key="priority_vote.id")
+    votes: int | None = Field(default=None, ge=0)  # dots the axis had
+    voters: int | None = Field(default=None, ge=0)  # phones that gave it at least one
+    ballots: int | None = Field(default=None, ge=0)  # phones that voted at all
+    votes_by_profile: str = Field(default="", max_length=4000)  # {"profile": dots}, "" for those who did not say
+
+
+class PriorityAxis(PriorityAxisBase, PriorityVoteSupport, table=True):
     __tablename__ = "priority_axis"
     __table_args__ = (UniqueConstraint("project_id", "indicator_id"),)
 
@@ -110,10 +120,72 @@ class PriorityAxis(PriorityAxisBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class PriorityAxisRead(PriorityAxisBase):
+class PriorityAxisRead(PriorityAxisBase, PriorityVoteSupport):
     id: int
     project_id: int
     wave_id: int | None
+
+
+class PriorityVoteBase(SQLModel):
+    """A dot vote of the room on ranked candidates: so many votes a person, at most so many on one item."""
+
+    code: str = Field(max_length=12, index=True)  # the join codes' alphabet: typed on a phone, read from afar
+    votes_per_person: int = Field(ge=1)
+    cap_per_item: int = Field(ge=1)
+    closes_at: datetime
+    closed_at: datetime | None = None  # closed by the facilitator before its time
+    revealed: bool = False  # the count on the room's screen: live, or hidden until revealed
+
+
+class PriorityVote(PriorityVoteBase, table=True):
+    __tablename__ = "priority_vote"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    wave_id: int | None = Field(default=None, foreign_key="wave.id")  # the diagnosis the candidates were ranked from
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PriorityVoteRead(PriorityVoteBase):
+    id: int
+    project_id: int
+    wave_id: int | None
+    created_at: datetime
+
+
+class PriorityVoteItem(SQLModel, table=True):
+    """A candidate of a vote, with the rank and score the diagnosis gave it when the vote opened."""
+
+    __tablename__ = "priority_vote_item"
+    __table_args__ = (UniqueConstraint("vote_id", "indicator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    vote_id: int = Field(foreign_key="priority_vote.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    rank: int = Field(ge=1)
+    score: float = 0.0
+
+
+BALLOT_ONE_PER_PHONE = "uq_priority_ballot_vote_phone"
+
+
+class PriorityBallot(SQLModel, table=True):
+    """One phone's ballot in a vote (its participant token), changed until the vote closes."""
+
+    __tablename__ = "priority_ballot"
+    __table_args__ = (UniqueConstraint("vote_id", "participant_token", name=BALLOT_ONE_PER_PHONE),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    vote_id: int = Field(foreign_key="priority_vote.id", index=True)
+    participant_token: str = Field(max_length=64)
+    profile: str = Field(default="", max_length=200)  # as the phone said it; "" when it did not
+    dots: str = Field(default="{}", max_length=2000)  # {"indicator id": votes}
+    changes: int = 0  # within the current minute (the rate limit per phone)
+    window_from: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class ActionBase(SQLModel):

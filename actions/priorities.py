@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, col, func, select
 
-from actions.models import PriorityAxis, PriorityAxisRead
+from actions.models import PriorityAxis, PriorityAxisRead, PriorityVoteSupport
 from groups.models import ILLBEING, Criterion
 from indicators import service as indicators_service
 from indicators.models import IndicatorCriterion
@@ -166,10 +166,12 @@ def choose_axes(
     decided_on: date | None = None,
     note: str = "",
     wave_id: int | None = None,
+    support: Mapping[int, Mapping[str, object]] | None = None,
 ) -> list[PriorityAxisRead]:
     """Record the coordination group's choice of priority axes, with the rank and reasons they had then.
 
     A new choice replaces the previous one (the axes no longer chosen are removed, the others updated).
+    `support`: the room's vote behind each axis (actions.vote.choose_from_vote); without it, none is kept.
     """
     if not indicator_ids:
         raise SpiraleError("error.priority_none")
@@ -193,6 +195,9 @@ def choose_axes(
         axis.decided_by = clean_optional(decided_by, max_length=200)
         axis.decided_on = decided_on or date.today()
         axis.note = clean_optional(note)
+        backing = (support or {}).get(indicator_id, {})
+        for name in PriorityVoteSupport.model_fields:
+            setattr(axis, name, backing.get(name, PriorityVoteSupport.model_fields[name].default))
         session.add(axis)
         chosen.append(axis)
     session.flush()

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import privacy
+from actions import vote
 from groups import join, service
 from groups.models import QUESTIONS, VALIDATED, CriterionRead
 from participants import similar, web
@@ -56,13 +57,15 @@ async def typed_code(request: Request) -> Response:
 
 
 def _find(code: str) -> str:
-    """Where a typed code leads: its group's page, or the survey of the wave whose room code it is."""
+    """Where a typed code leads: its group's page, the survey of the wave whose room code it is, or a vote."""
     with database.read_scope() as session:
         try:
             return f"/p/{quote(join.find_group(session=session, code=code).code)}"
         except SpiraleError as error:
             if error.key == "error.join_code_unknown" and surveys.room_wave_is_known(session=session, code=code):
                 return f"/p/enquete/{quote(code)}"
+            if error.key == "error.join_code_unknown" and vote.vote_is_known(session=session, code=code):
+                return f"/p/vote/{quote(code)}"
             raise
 
 

@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from groups import join
-from participants import notes, similar, sockets, survey
+from participants import notes, similar, sockets, survey, vote
 from surveys import questionnaire
 from workshop import settings
 
@@ -54,8 +54,8 @@ async def static(request: Request) -> Response:
     return Response(found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
-# The survey's routes first: /p/q/… and /p/enquete/… are not group codes.
-ROUTES = [Route("/p/static/{name}", static, methods=["GET"]), *survey.ROUTES, *notes.ROUTES]
+# The survey's and the vote's routes first: /p/q/…, /p/enquete/… and /p/vote/… are not group codes.
+ROUTES = [Route("/p/static/{name}", static, methods=["GET"]), *survey.ROUTES, *vote.ROUTES, *notes.ROUTES]
 
 
 class FloodLimit:

@@ -30,7 +30,7 @@ LANG_COOKIE = "spirale_lang"
 COOKIE_DAYS = 30
 BODY_MAX = 16 * 1024  # a note is at most 280 characters: a form 60 times larger is not one of ours
 CSRF_FIELD = "csrf"
-STATIC_VERSION = "4"  # in the assets' URLs, so that a phone's cache never holds an old script
+STATIC_VERSION = "5"  # in the assets' URLs, so that a phone's cache never holds an old script
 
 
 T = TypeVar("T")

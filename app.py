@@ -9,8 +9,15 @@ from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.runtime.pages_manager import PagesManager
 
 from participants import routes
+
+# Every page is reached through router.py's st.navigation, which checks the account's rights and draws the menu.
+# Streamlit decides once per process, at its first session, whether the main script's folder has a pages/ folder
+# (its first way of making multipage apps); until a run has called st.navigation it would run pages/NAME.py for
+# the address /NAME by itself, without the router. Decided here, before any session: never.
+PagesManager.uses_pages_directory = False
 
 
 @asynccontextmanager

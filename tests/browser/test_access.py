@@ -89,3 +89,31 @@ def test_a_fresh_browser_typing_a_facilitator_address_gets_the_login_form(own_br
             if address == "comptes":  # once logged in, the address asked for opens
                 log_in(tab, tr)
                 expect(tab.get_by_role("heading", name=tr("accounts.title"))).to_be_visible()
+
+
+def test_a_page_file_name_typed_as_the_address_gets_the_router_not_the_page_alone(browser, app_url, tr):
+    """/data_safety is the file pages/data_safety.py: on a freshly started server, the first browser typing it must
+    get the router (its menu in French, its rights checked), not Streamlit running that file by itself."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import _LOGINS, RUN_COUNTER_JS, SESSION_COOKIE
+
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.add_init_script(RUN_COUNTER_JS)
+    context.add_cookies([{"name": SESSION_COOKIE, "value": _LOGINS[app_url], "url": app_url}])  # an administrator
+    try:
+        tab = context.new_page()
+        tab.goto(f"{app_url}/data_safety")  # the server's very first session
+        wait_for_run(tab)
+        sidebar = tab.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_role("link", name=tr("nav.data_safety"))).to_be_visible()  # the router's menu
+        for raw in ("data safety", "router", "present"):  # Streamlit's own menu of the pages/ folder's files
+            expect(sidebar.get_by_role("link", name=raw, exact=True)).to_have_count(0)
+        expect(tab.get_by_role("heading", name=tr("safety.title"))).to_have_count(0)
+        expect(tab.get_by_test_id("stException")).to_have_count(0)
+        tab.goto(f"{app_url}/present")
+        wait_for_run(tab)
+        expect(tab.get_by_test_id("stSidebar").get_by_role("link", name="present", exact=True)).to_have_count(0)
+        expect(tab.get_by_role("heading", name=tr("present.title"))).to_have_count(0)
+    finally:
+        context.close()

@@ -24,6 +24,7 @@ from groups import service as groups_service
 from groups.models import HOMOGENEOUS, Criterion, Group
 from surveys import service as surveys_service
 from surveys.models import Wave
+from workshop import settings
 from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
 
@@ -315,6 +316,11 @@ def axis_votes_by_profile(axis: PriorityAxisRead) -> dict[str, int]:
 
 
 # ---------- the phones' side ----------
+
+
+def vote_link(code: str, request_url: str | None = None) -> str:
+    """The address the vote's QR code opens (the participants' route)."""
+    return settings.phone_link(f"p/vote/{code}", request_url)
 
 
 def find_vote(*, session: Session, code: object) -> PriorityVoteRead:

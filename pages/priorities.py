@@ -9,6 +9,7 @@ from actions import priorities
 from indicators import service as indicators_service
 from surveys import service as surveys_service
 from ui import access, shell
+from ui import vote as room_vote
 from ui.shell import t
 from workshop import formats
 
@@ -53,6 +54,9 @@ st.dataframe(
 )
 
 order = ranked["indicator_id"].tolist()
+room_vote.panel(project_id, order, names)
+
+st.subheader(t("priority.choose_title"))
 with st.form("choose_axes"):
     chosen = st.multiselect(
         t("priority.choose"),
@@ -90,6 +94,7 @@ else:
                 t("priority.rank"): [a.rank for a in axes],
                 t("progress.indicator"): [names.get(a.indicator_id, "?") for a in axes],
                 t("priority.reasons"): [priorities.reason_text(priorities.axis_reasons(a), lang) for a in axes],
+                t("vote.support_column"): [room_vote.support_text(a) for a in axes],
                 t("priority.decided_by"): [a.decided_by for a in axes],
                 t("priority.decided_on"): [a.decided_on for a in axes],
                 t("priority.note"): [a.note for a in axes],

@@ -82,6 +82,7 @@ WORDS = {
     "Reset axes": "streamlit.plot_reset",
     "Reset view": "streamlit.plot_reset_view",
     "Produced with Plotly.js": "streamlit.plot_made",
+    "streamlit_sortables.sortable_items": "streamlit.drag_board",  # a component's frame is named by its module
 }
 # English that holds one of our labels, as a regular expression whose group is that label -> a key with {label}.
 PATTERNS = [

@@ -82,7 +82,8 @@ def paper_grid(project_id: int, wave_id: int, questions: Sequence[ProfileQuestio
     numbers = {"weight", *[f"ind{iid}" for iid in names]}
     blank = pd.DataFrame(
         {c: pd.Series([float("nan")] * GRID_ROWS) if c in numbers else pd.Series([None] * GRID_ROWS, dtype="object")
-         for c in mapping}
+         for c in mapping},
+        index=pd.RangeIndex(1, GRID_ROWS + 1),  # rows counted as people count them, and as refusals name them
     )  # fmt: skip
     config = {
         "code": st.column_config.TextColumn(t("export.code"), max_chars=64),
@@ -101,7 +102,9 @@ def paper_grid(project_id: int, wave_id: int, questions: Sequence[ProfileQuestio
         },
     }
     grid_key = f"paper_grid_{wave_id}_{st.session_state.get(GRID_ROUND, 0)}"
-    typed = st.data_editor(blank, column_config=config, num_rows="dynamic", hide_index=False, key=grid_key)
+    typed = st.data_editor(  # an empty cell is empty (placeholder), not Streamlit's "None"
+        blank, column_config=config, num_rows="dynamic", hide_index=False, key=grid_key, placeholder=""
+    )
     if st.button(t("step3.grid_save"), type="primary", icon="💾"):
         _save_grid(project_id, wave_id, imports.grid_table(typed), mapping)
     if flash := st.session_state.pop(GRID_FLASH, None):
@@ -195,15 +198,40 @@ def person_links(project_id: int, wave_id: int, is_open: bool, lang: str) -> Non
     )
 
 
+# The three questions that fill the usual columns, named in the language shown rather than by their keys
+# (profile, place, age_band stay the machine's names, in exports for software).
+BUILTIN_NAMES = {"profile": "step3.q.builtin.profile", "place": "step3.q.builtin.place",
+                 "age_band": "step3.q.builtin.age_band"}  # fmt: skip
+
+
+def shown_key(key: str) -> str:
+    return t(BUILTIN_NAMES[key]) if key in BUILTIN_NAMES else key
+
+
+def typed_keys(edited: pd.DataFrame, questions: Sequence[ProfileQuestionRead]) -> list[dict]:
+    """The table's rows with their keys: a row still showing a built-in question's name gets its key back.
+
+    By the row (its index, kept by the editor), not by the name: a question of one's own may be called
+    "quartier" too.
+    """
+    shown = {index: (shown_key(q.key), q.key) for index, q in enumerate(questions)}
+    rows = []
+    for index, row in edited.iterrows():
+        name, key = shown.get(index, (None, None))
+        rows.append({**row.to_dict(), "key": key if key is not None and row["key"] == name else row["key"]})
+    return rows
+
+
 def profile_questions(project_id: int, questions: Sequence[ProfileQuestionRead]) -> None:
     """The profile questions as a table to edit: key, labels, choices separated by '|'."""
-    st.caption(t("step3.questions_help"))
+    st.caption(t("step3.questions_help", **{key: shown_key(key) for key in BUILTIN_NAMES}))
     current = pd.DataFrame(
-        [{"key": q.key, "label_fr": q.label_fr, "label_en": q.label_en, "choices": " | ".join(q.options)}
+        [{"key": shown_key(q.key), "label_fr": q.label_fr, "label_en": q.label_en, "choices": " | ".join(q.options)}
          for q in questions]
     )  # fmt: skip
     edited = st.data_editor(
         current,
+        placeholder="",
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -216,7 +244,7 @@ def profile_questions(project_id: int, questions: Sequence[ProfileQuestionRead])
         },
     )
     if st.button(t("step3.questions_save"), icon="💾"):
-        rows = service.profile_rows(edited.to_dict("records"))
+        rows = service.profile_rows(typed_keys(edited, questions))
         shell.attempt(service.set_profile_questions, project_id=project_id, questions=rows, rerun=True)
 
 

@@ -138,3 +138,27 @@ def test_a_profile_question_added_in_the_table_is_stored(app, db_url):
     assert [q.key for q in after] == [q.key for q in before] + ["quartier"]  # the others kept, in their order
     added = after[-1]
     assert (added.label_fr, added.label_en, added.options) == ("Votre quartier <b>", "Your area", ["Nord", "Sud"])
+
+
+def test_profile_questions_name_the_usual_columns_in_words_and_keep_their_keys(app, db_url):
+    """No raw key (profile, place, age_band) in the table a person edits; saving it unchanged keeps the keys,
+    and a question of one's own named like a built-in one's shown name stays one's own."""
+    load_demo(app)
+    app.switch_page("pages/survey.py").run()
+    pid = app.session_state["project_id"]
+    before = stored(db_url, surveys_service.profile_questions, project_id=pid)
+    assert {"profile", "place", "age_band"} <= {q.key for q in before}
+    shown = [str(cell) for frame in app.dataframe for cell in frame.value.to_numpy().ravel()]
+    assert not {"profile", "place", "age_band"} & set(shown), shown
+    assert {fr("step3.q.builtin.place"), fr("step3.q.builtin.age_band")} <= set(shown)
+    caption = fr("step3.questions_help", profile="profil", place="quartier", age_band="tranche d'âge")
+    assert caption in [c.value for c in app.caption] and "age_band" not in caption
+    app.session_state["profile_questions"] = {
+        "edited_rows": {},
+        "added_rows": [{"key": "profil", "label_fr": "Votre profil", "label_en": "Your profile", "choices": ""}],
+        "deleted_rows": [],
+    }
+    by_label(app.button, fr("step3.questions_save")).click().run()
+    assert not app.exception
+    after = stored(db_url, surveys_service.profile_questions, project_id=pid)
+    assert [q.key for q in after] == [q.key for q in before] + ["profil"]

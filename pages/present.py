@@ -5,8 +5,8 @@ address directly, without the router).
 
 Opened in its own window from the facilitator's page, which drives it (reveal, hide a note, countdown): the
 address names what it shows (?projet=…&groupe=…, &vue=synthese for mutual knowledge, &vue=regroupements for
-the clustering board, &vue=tableau for the diagnosis dashboard, &langue=…). No widget, no sidebar. Reached from
-the menu without an address of its own, it lists what can be presented.
+the clustering board, &vue=tableau for the diagnosis dashboard, &vue=vote for the room's vote, &langue=…). No
+widget, no sidebar. Reached from the menu without an address of its own, it lists what can be presented.
 Every second a fragment reads one cheap "what changed since" value and rebuilds the view only when it moved
 (the dashboard's: the selection its page published).
 """
@@ -22,6 +22,8 @@ from surveys import analysis
 from ui import access, board_presentation, notes, presentation, shell
 from ui import board as board_drawing
 from ui import dashboard as diagnosis_view
+from ui import vote as room_vote
+from ui import vote_screen
 from ui.shell import t
 from workshop import projects, settings
 from workshop.errors import SpiraleError
@@ -194,6 +196,7 @@ def launcher(project_id: int) -> None:
     )
     st.link_button(t("present.open_board"), notes.presentation_address(project_id, view=BOARD_VIEW), icon="🧩")
     st.link_button(t("present.open_dashboard"), notes.presentation_address(project_id, view=DASHBOARD_VIEW), icon="📈")
+    st.link_button(t("vote.present"), notes.presentation_address(project_id, view=room_vote.VOTE_VIEW), icon="🗳️")
 
 
 def follow_language() -> None:
@@ -207,6 +210,8 @@ def present(project_id: int) -> None:
     """The view the address asks for."""
     if st.query_params.get(VIEW_PARAM) == BOARD_VIEW:
         board_wall(project_id)
+    elif st.query_params.get(VIEW_PARAM) == room_vote.VOTE_VIEW:
+        vote_screen.vote_screen(project_id)
     elif st.query_params.get(VIEW_PARAM) == DASHBOARD_VIEW:
         dashboard_charts(project_id)
     elif st.query_params.get(VIEW_PARAM) == SYNTHESIS_VIEW:

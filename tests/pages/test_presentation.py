@@ -193,6 +193,7 @@ def test_from_the_menu_the_presentation_lists_what_to_open_in_a_new_window(db_ur
         fr("synthesis.present"): f"presentation?projet={project.id}&vue=synthese&langue=fr",
         fr("present.open_board"): f"presentation?projet={project.id}&vue=regroupements&langue=fr",
         fr("present.open_dashboard"): f"presentation?projet={project.id}&vue=tableau&langue=fr",
+        fr("vote.present"): f"presentation?projet={project.id}&vue=vote&langue=fr",
     }
 
 

@@ -1,4 +1,7 @@
-"""AppTest of the room's vote on the priorities page (on the demo project): open, count, close, choose."""
+"""AppTest of the room's vote on the priorities page (on the demo project): open, count, close, choose; and of
+its presentation (/presentation?vue=vote)."""
+
+import html
 
 from actions import priorities, vote
 from groups import join
@@ -104,3 +107,61 @@ def test_choosing_before_the_vote_closes_is_not_offered(app, db_url):
     assert vote.is_open(latest(db_url, project_id))
     assert fr("vote.choose") not in [b.label for b in app.button]
     assert fr("vote.open") not in [b.label for b in app.button]  # one vote open at a time
+
+
+# ---------- the presentation (/presentation?vue=vote) ----------
+
+
+def _room(db_url: str):
+    """A project with three indicators and an open vote, the count hidden: (project id, vote, indicator ids)."""
+    from indicators import service as indicators_service
+    from workshop import projects
+
+    with database.session_scope(db_url) as session:
+        project = projects.create_project(session=session, name="Atelier")
+        ids = [
+            indicators_service.create_indicator(session=session, project_id=project.id, name_fr=name,
+                                                levels={level: str(level) for level in range(1, 6)}).id
+            for name in ("Se loger <b>dignement</b>", "Se déplacer", "Avoir un travail")
+        ]  # fmt: skip
+        opened = vote.open_vote(session=session, project_id=project.id, indicator_ids=ids, votes_per_person=3,
+                                cap_per_item=3, minutes=5)  # fmt: skip
+        for dots in ({ids[1]: 3}, {ids[1]: 1, ids[2]: 1}):
+            vote.cast_ballot(session=session, code=opened.code, participant_token=join.new_participant_token(),
+                             dots=dots)  # fmt: skip
+    return project.id, opened, ids
+
+
+def test_the_presentation_shows_who_voted_and_hides_the_count_until_revealed(db_url):
+    from tests.pages.test_presentation import presentation, presented
+
+    project_id, opened, ids = _room(db_url)
+    app = presentation({"projet": str(project_id), "vue": "vote"})
+    shown = presented(app)
+    assert "data-testid='veiled'" in shown and ">2</div>" in shown  # two phones, no count
+    assert "Se loger &lt;b&gt;dignement&lt;/b&gt;" in shown and "<b>dignement" not in shown
+    assert "data-testid='presented-vote'" not in shown
+    assert opened.code in shown and "data:image/png;base64" in shown  # the code and its QR for late arrivals
+    assert fr("vote.screen.closes", time="4:5") in shown or fr("vote.screen.closes", time="5:00") in shown
+
+    with database.session_scope(db_url) as session:
+        vote.reveal_vote(session=session, project_id=project_id, vote_id=opened.id)
+    shown = presented(app.run())
+    bars = shown.split("data-testid='presented-vote'")[1:]
+    assert [int(b.split("data-indicator='")[1].split("'")[0]) for b in bars] == [ids[1], ids[2], ids[0]]
+    assert "width:100.0%" in bars[0] and "width:25.0%" in bars[1] and "width:0.0%" in bars[2]
+
+    with database.session_scope(db_url) as session:
+        vote.close_vote(session=session, project_id=project_id, vote_id=opened.id)
+    shown = presented(app.run())
+    assert fr("vote.screen.closed") in shown and opened.code not in shown  # nothing left to join
+
+
+def test_the_presentation_without_a_vote_says_so(db_url):
+    from tests.pages.test_presentation import presentation, presented
+    from workshop import projects
+
+    with database.session_scope(db_url) as session:
+        project = projects.create_project(session=session, name="Atelier")
+    said = presented(presentation({"projet": str(project.id), "vue": "vote"}))
+    assert html.escape(fr("vote.none")) in said

@@ -522,7 +522,8 @@ _TURNS = frozenset(
     }
 )
 _WEAK_TURNS = frozenset(
-    {"pour", "sans", "avec", "a", "au", "aux", "dans", "depuis", "for", "without", "with", "in", "at", "to"}
+    {"pour", "sans", "avec", "a", "au", "aux", "dans", "depuis", "avant", "apres", "for", "without", "with", "in", "at",
+     "to", "before", "after"}
 )
 # A card's name says what people want ("Avoir un travail") rather than what hurts ("Le chômage"), when it can.
 _NEGATIVE = frozenset({"pas", "ne", "n", "jamais", "rien", "aucun", "aucune", "manque", "trop", "no", "not",
@@ -570,12 +571,31 @@ def _cut_at_turn(words: list[str], max_words: int) -> list[str]:
     return words[:strong] if strong is not None else words
 
 
+# A request whose object is the clause after "que" says nothing once cut there: "Demander à la mairie | que la
+# garderie ferme plus tard" is about the garderie, not about asking. And "comme" often carries the judgement:
+# "Qu'on nous parle | comme à des enfants" is a complaint, its head a wish.
+_ASKING = frozenset({"demander", "signaler", "dire", "vouloir", "souhaiter", "esperer", "expliquer", "exiger",
+                     "reclamer", "ask", "tell", "want", "wish"})  # fmt: skip
+_MEANING_TURNS = frozenset({"comme", "like", "as"})
+
+
+def _empty_head(words: list[str], kept: list[str]) -> bool:
+    """Whether cutting `words` to `kept` left a head without the note's point (see _ASKING)."""
+    if len(kept) >= len(words) or not kept:
+        return False
+    turn = _turn(words[len(kept)])
+    return turn in _MEANING_TURNS or (turn in ("que", "qu", "that") and fold(kept[0].lower()) in _ASKING)
+
+
 def _note_phrase(text: str, max_words: int) -> tuple[str, bool]:
-    """The phrase, and whether it had to stop mid-idea (no clause end nor turn within reach)."""
+    """The phrase, and whether it had to stop mid-idea (no clause end nor turn within reach, or a cut that lost
+    the note's point)."""
     head = _CLAUSE_END.split(clean(text), maxsplit=1)[0].strip()
-    words = _WORD.findall(head) or _WORD.findall(clean(text))
-    words = _cut_at_turn(as_infinitive(words), max_words)
-    cut = len(words) > max_words + 1  # one word over is kept rather than cut
+    words = as_infinitive(_WORD.findall(head) or _WORD.findall(clean(text)))
+    kept = _cut_at_turn(words, max_words)
+    lost = _empty_head(words, kept)
+    words = kept
+    cut = len(words) > max_words + 1 or lost  # one word over is kept rather than cut
     words = words[:max_words] if cut else words
     while len(words) > 1 and fold(re.sub(r"['’]$", "", words[-1])) in _DANGLING:
         words = words[:-1]  # never end a name on "de", "le", "pour"

@@ -59,6 +59,21 @@ def test_a_name_reads_as_a_citizen_would_write_it_not_a_fragment(note, phrase):
     assert engine.note_phrase(note) == phrase
 
 
+@pytest.mark.parametrize(
+    ("texts", "central", "name"),
+    [
+        # Cut at "que", a request says nothing of what is asked: another note names the cluster.
+        (["Demander à la mairie que la garderie ferme plus tard", "Une mairie qui nous consulte avant de faire des "
+          "travaux", "Les bâtiments publics pas accessibles"], [0, 1, 2], "Une mairie qui nous consulte"),
+        # Cut at "comme", a complaint reads as a wish ("Qu'on nous parle").
+        (["Qu'on nous parle comme à des enfants au guichet", "Être bien reçu au guichet de la mairie"], [0, 1],
+         "Être bien reçu"),
+    ],
+)
+def test_a_cut_that_loses_the_notes_point_gives_way_to_another_note(texts, central, name):
+    assert engine.phrase_name(texts, central, ["mairie", "guichet"]) == name
+
+
 def test_the_demo_clusters_get_no_fragment_for_a_name():
     """The names drafted for the demo's notes at every finesse: none stops on a preposition's object or a
     first person ("Accepter de venir", "Créer une bourse", "Je garde mes petits-enfants" were drafted once)."""
@@ -74,7 +89,9 @@ def test_the_demo_clusters_get_no_fragment_for_a_name():
     names = {g.name for threshold in (0.54, 0.66, 0.78) for g in board.suggest_groups(notes, threshold=threshold)}
     assert len(names) > 20
     assert [n for n in names if re.match(r"(?i)(je\b|j['’])", n)] == []
-    fragments = {"Accepter de venir", "Créer une bourse", "Aller voir les entreprises directement plutôt"}
+    fragments = {"Accepter de venir", "Créer une bourse", "Aller voir les entreprises directement plutôt",
+                 # a request without what is asked, a complaint without its judgement, a head without its idea
+                 "Demander à la mairie", "Qu'on nous parle", "Signaler à la mairie les endroits"}  # fmt: skip
     assert not names & fragments, names & fragments
     dangling = [n for n in names if fold(n.split()[-1]) in ("plutot", "sans", "comme", "pour", "avec")]
     assert dangling == []

@@ -60,12 +60,12 @@ def _profile_choice(who: Phone, ballot: Ballot) -> str:
     options = [*((p, p) for p in ballot.profiles), ("", who.t("vote.phone.profile_unsaid"))]
     radios = "".join(
         f'<label class="choice"><input type="radio" name="{PROFILE_FIELD}" value="{e(value)}"'
-        f"{' checked' if value == ballot.profile else ''}{' disabled' if not ballot.open else ''}>"
+        f"{' checked' if value == ballot.profile else ''}>"
         f"<span>{e(label)}</span></label>"
         for value, label in options
     )
     label = e(who.t("vote.phone.profile_save"))
-    save = f'<button type="submit" name="{ITEM_FIELD}" value="" class="quiet">{label}</button>' if ballot.open else ""
+    save = f'<button type="submit" name="{ITEM_FIELD}" value="" class="quiet">{label}</button>'
     return (
         f'<fieldset class="vote-profile"><legend>{e(who.t("vote.phone.profile"))}</legend>'
         f'<p class="hint">{e(who.t("vote.phone.profile_help"))}</p>{radios}{save}</fieldset>'
@@ -114,8 +114,10 @@ def ballot_page(who: Phone, code: str, *, message: str = "", status: int = 200) 
             f'<p class="vote-left" role="status">{e(who.t("vote.phone.left", count=ballot.left))}'
             f" · {e(_time_left(who, ballot))}</p>"
         )
-    else:
+    elif not message:  # (a refused tap says it is closed already)
         state = web.notice(who, "vote.phone.closed", kind="warning", count=ballot.used)
+    else:
+        state = ""
     items = "".join(_item(who, screen, c) for c in ballot.candidates)
     body = f"""<p>{e(rules)}</p>
 {state}
@@ -123,9 +125,9 @@ def ballot_page(who: Phone, code: str, *, message: str = "", status: int = 200) 
 <form method="post" action="{e(_address(ballot.vote.code))}" class="vote">
 {web.hidden(who)}
 <ol class="vote-items">{items}</ol>
-{_profile_choice(who, ballot)}
+{_profile_choice(who, ballot) if ballot.open else ""}
 </form>
-<p class="hint">{e(who.t("vote.phone.change"))}</p>"""
+{f'<p class="hint">{e(who.t("vote.phone.change"))}</p>' if ballot.open else ""}"""
     return web.page(who, title=who.t(TITLE), body=body, status=status, here=_address(ballot.vote.code))
 
 

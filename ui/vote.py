@@ -107,7 +107,8 @@ def live_count(project_id: int, names: Mapping[int, str] | None, drawn_open: boo
 
 
 def result_table(result: vote.VoteResult, names: Mapping[int, str]) -> pd.DataFrame:
-    """A row a candidate, by votes: the votes, the phones behind them, each profile's votes, the diagnosis."""
+    """A row a candidate, by votes: the votes, the phones behind them, the diagnosis' rank and score beside
+    them, then each profile's votes."""
     lang = shell.lang()
     columns = {p: t("vote.by_profile", profile=p or t("vote.profile_unsaid")) for p in result.profiles}
     frame = pd.DataFrame(
@@ -115,9 +116,9 @@ def result_table(result: vote.VoteResult, names: Mapping[int, str]) -> pd.DataFr
             t("progress.indicator"): [names.get(r.indicator_id, "?") for r in result.rows],
             t("vote.votes"): [r.votes for r in result.rows],
             t("vote.voters"): [r.voters for r in result.rows],
-            **{label: [r.by_profile.get(p, 0) for r in result.rows] for p, label in columns.items()},
             t("priority.rank"): [r.rank for r in result.rows],
             t("priority.score"): [r.score for r in result.rows],
+            **{label: [r.by_profile.get(p, 0) for r in result.rows] for p, label in columns.items()},
         }
     )
     return formats.readable(frame, lang, decimals={t("priority.score"): 2})

@@ -26,7 +26,7 @@ CSS = """
 .spz-bar { height: 70%; background: #1d3557; border-radius: .6vh; min-width: .4vh; }
 .spz-track { height: 100%; display: flex; align-items: center; border-bottom: .2vh solid #ccc; }
 .spz-votes { font-weight: 800; text-align: right; }
-.spz-list { margin: 0; padding-left: 3vw; columns: 2; column-gap: 4vw; }
+.spz-list { margin: 0; padding: 0 1vw; columns: 2; column-gap: 4vw; list-style-position: inside; }
 .spz-list li { break-inside: avoid; margin: 0 0 1vh; font-weight: 700; line-height: 1.2; }
 """
 

@@ -1,11 +1,16 @@
 """Step 2 tables: shared indicators, their five situations, and the criteria behind them."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from numbers import Integral
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workshop.database import utcnow
+from workshop.errors import SpiraleError
+from workshop.rules import rule
 
 LEVELS = (1, 2, 3, 4, 5)
 DRAFT = "draft"
@@ -42,7 +47,10 @@ class IndicatorLevel(SQLModel, table=True):
     """One of the five situations: 1 very unsatisfactory ... 5 ideal."""
 
     __tablename__ = "indicator_level"
-    __table_args__ = (UniqueConstraint("indicator_id", "level"),)
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "level"),
+        CheckConstraint("level BETWEEN 1 AND 5", name="ck_indicator_level_level"),  # migration 0018
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
@@ -51,6 +59,14 @@ class IndicatorLevel(SQLModel, table=True):
     text: str = Field(max_length=2000)
     # Drafted by the machine from the notes and not yet edited or accepted by a person: kept off phones and exports.
     to_rewrite: bool = False
+
+
+@rule("indicator_level")
+def check_situation(row: Mapping[str, Any]) -> None:
+    """A situation describes one of the five levels (the services and the archives check the same)."""
+    level = row.get("level")
+    if isinstance(level, bool) or not isinstance(level, Integral) or int(level) not in LEVELS:
+        raise SpiraleError("error.level_range", value=level, column="level")
 
 
 class IndicatorCriterion(SQLModel, table=True):

@@ -24,14 +24,31 @@ def run_offline() -> None:
 def run_online() -> None:
     engine = get_engine(url)
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=schema.metadata,
-            render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copy
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection
+        if sqlite:
+            # SQLite alters a table by copying it: with foreign keys on, dropping the old copy of a table that
+            # others point at (respondent, wave) fails. SQLite's own procedure (lang_altertable.html): keys off
+            # outside the transaction, the copy, a foreign_key_check before the commit, keys on again.
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=schema.metadata,
+                render_as_batch=sqlite,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"migration left rows pointing at no row: {broken[:5]}")
+            if connection.in_transaction():  # begun by alembic's first read, outside begin_transaction
+                connection.commit()
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()
+                driver.execute("PRAGMA foreign_keys=ON")  # a no-op inside a transaction: after it, always
 
 
 if context.is_offline_mode():

@@ -1,11 +1,17 @@
 """Step 3 tables: survey waves, respondents and their answers (a level per indicator)."""
 
+import math
+from collections.abc import Mapping
 from datetime import date, datetime
+from numbers import Integral, Real
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workshop.database import utcnow
+from workshop.errors import SpiraleError
+from workshop.rules import rule
 
 EX_ANTE = "ex-ante"
 EX_POST = "ex-post"
@@ -15,6 +21,14 @@ CLOSED = "closed"
 WAVE_STATUSES = (OPEN, CLOSED)
 # Profile questions every project starts with; their answers live in Respondent's own columns.
 BUILTIN_QUESTIONS = ("profile", "place", "age_band")
+LEVELS = (1, 2, 3, 4, 5)
+# The same rules in the schema (migration 0018): the last guard for a write that skips the services.
+LEVEL_CHECK = CheckConstraint("level IS NULL OR level BETWEEN 1 AND 5", name="ck_answer_level")
+# Positive and finite: PostgreSQL's 'NaN' and 'Infinity' are greater than any number, so an upper bound too.
+WEIGHT_CHECK = CheckConstraint("weight > 0 AND weight < 1e300", name="ck_respondent_weight")
+WAVE_DATES_CHECK = CheckConstraint(
+    "opened_on IS NULL OR closed_on IS NULL OR closed_on >= opened_on", name="ck_wave_dates"
+)
 
 
 class WaveBase(SQLModel):
@@ -30,6 +44,8 @@ class WaveBase(SQLModel):
 
 
 class Wave(WaveBase, table=True):
+    __table_args__ = (WAVE_DATES_CHECK,)
+
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -41,7 +57,7 @@ class WaveRead(WaveBase):
 
 
 class Respondent(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("wave_id", "code"),)
+    __table_args__ = (UniqueConstraint("wave_id", "code"), WEIGHT_CHECK)
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
@@ -58,13 +74,53 @@ class Respondent(SQLModel, table=True):
 class Answer(SQLModel, table=True):
     """A respondent's level (1-5) on one indicator; None means "don't know"."""
 
-    __table_args__ = (UniqueConstraint("respondent_id", "indicator_id"),)
+    __table_args__ = (UniqueConstraint("respondent_id", "indicator_id"), LEVEL_CHECK)
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     respondent_id: int = Field(foreign_key="respondent.id", index=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     level: int | None = Field(default=None, ge=1, le=5)
+
+
+# --- what a row must be: the services, the file imports and the archives call these -------------------
+
+
+def check_level(level: object, column: str = "level") -> None:
+    """1 to 5, or None for "don't know"; nothing else (not 0, not 42, not 3.5, not True)."""
+    if level is None:
+        return
+    if isinstance(level, bool) or not isinstance(level, Integral) or int(level) not in LEVELS:
+        raise SpiraleError("error.level_range", value=level, column=column)
+
+
+def check_weight(weight: object, column: str = "weight") -> None:
+    if isinstance(weight, bool) or not isinstance(weight, Real) or not math.isfinite(weight) or weight <= 0:
+        raise SpiraleError("error.weight", column=column)
+
+
+def check_wave_dates(opened_on: date | None, closed_on: date | None) -> None:
+    if opened_on and closed_on and closed_on < opened_on:
+        raise SpiraleError("error.wave_dates", column="closed_on")
+
+
+@rule("wave")
+def check_wave(row: Mapping[str, Any]) -> None:
+    if row.get("kind", EX_ANTE) not in WAVE_KINDS:
+        raise SpiraleError("error.wave_kind", kind=row.get("kind"), column="kind")
+    if row.get("status", OPEN) not in WAVE_STATUSES:
+        raise SpiraleError("error.wave_status", status=row.get("status"), column="status")
+    check_wave_dates(row.get("opened_on"), row.get("closed_on"))
+
+
+@rule("respondent")
+def check_respondent(row: Mapping[str, Any]) -> None:
+    check_weight(row.get("weight", 1.0))
+
+
+@rule("answer")
+def check_answer(row: Mapping[str, Any]) -> None:
+    check_level(row.get("level"))
 
 
 class ProfileQuestionBase(SQLModel):

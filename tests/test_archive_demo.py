@@ -180,11 +180,11 @@ BAD_ARCHIVES = {
                 ],
             }
         ),
-        "error.archive_invalid",
+        "error.archive_row",  # tables/citizen_group.json, row 1, project_id: points at no project of the archive
     ),
     "wrong type": (
         _zip({"manifest.json": _manifest(project=1), "tables/project.json": [{**PROJECT_ROW, "cycle": "un"}]}),
-        "error.archive_invalid",
+        "error.archive_row",
     ),
 }
 

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from workshop import backup, database, i18n, memory, settings
-from workshop.errors import SpiraleError
+from workshop.errors import Message, SpiraleError
 
 LANG_KEY = "lang"
 PROJECT_KEY = "project_id"
@@ -30,7 +30,9 @@ def show_error(error: SpiraleError) -> None:
     st.error(t(error.key, **{k: _plain(v) for k, v in error.params.items()}), icon="⚠️")
 
 
-def _plain(value: object) -> str:
+def _plain(value: object) -> object:
+    if isinstance(value, (Message, SpiraleError)):
+        return value  # translated by i18n with the message that holds it
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
 
 

@@ -13,3 +13,20 @@ class SpiraleError(Exception):
 
     def __repr__(self) -> str:
         return f"SpiraleError({self.key!r}, {self.params!r})"
+
+
+class Message:
+    """A catalog key and its parameters inside another message (an archive's row names its problem), translated
+    with it in the reader's language by i18n.translate; a SpiraleError may be one too."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, {self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
+
+    __hash__ = None  # type: ignore[assignment]

@@ -5,6 +5,7 @@ from functools import cache
 from typing import Any
 
 from workshop import settings
+from workshop.errors import Message, SpiraleError
 
 CATALOG_FILE = settings.DATA_DIR / "translations.json"
 
@@ -23,6 +24,8 @@ def translate(key: str, lang: str, /, **params: Any) -> str:
     text = entry.get(lang) or entry.get("fr") or key
     if not params:
         return text
+    nested = (Message, SpiraleError)  # a message inside a message: in the same language
+    params = {k: translate(v.key, lang, **v.params) if isinstance(v, nested) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -6,6 +6,7 @@ Refusals come before any parsing where they can (size, emptiness, type), with on
 import csv
 import io
 import math
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from pathlib import PurePath
 import pandas as pd
 
 from workshop.cells import unquote
-from workshop.errors import SpiraleError
+from workshop.errors import Message, SpiraleError
 from workshop.text import plain
 
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -142,12 +143,24 @@ def _read_csv(data: bytes, max_rows: int | None = None) -> pd.DataFrame:
             nrows=None if max_rows is None else max_rows + 1,  # one more than allowed says "too many" unparsed
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise SpiraleError("error.file_unreadable", detail=str(error).splitlines()[0][:200]) from error
+        raise _csv_problem(str(error)) from error
     if max_rows is not None and len(frame) > max_rows:
         raise _too_many(text.count("\n") - 1 + (not text.endswith("\n")), max_rows)
     frame = frame.fillna("").map(cell_text)
     frame.attrs.update(encoding=encoding, separator=separator)
     return frame
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _csv_problem(text: str) -> SpiraleError:
+    """pandas' English reason, said in the reader's language: the line that has too many fields, or in general."""
+    if match := _FIELDS.search(text):
+        expected, line, saw = match.groups()
+        return SpiraleError("error.file_unreadable", detail=Message("upload.csv_fields", line=line, saw=saw,
+                                                                     expected=expected))  # fmt: skip
+    return _unreadable("upload.csv_damaged")
 
 
 def _sheet_rows(data: bytes) -> int | None:
@@ -163,14 +176,35 @@ def _sheet_rows(data: bytes) -> int | None:
     return rows - 1 if rows else None
 
 
+def _unreadable(detail: str) -> SpiraleError:
+    """Why a file cannot be read, in the reader's language (never a library's English text)."""
+    return SpiraleError("error.file_unreadable", detail=Message(detail))
+
+
+def _workbook_kind(names: set[str], data: bytes) -> str | None:
+    """None for an Excel workbook; else what the renamed file is (a Word document, a LibreOffice sheet…)."""
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return None
+    if "word/document.xml" in names:
+        return "upload.is_word"
+    if "ppt/presentation.xml" in names:
+        return "upload.is_powerpoint"
+    if "mimetype" in names and b"opendocument" in data[:200]:  # ODF writes its mimetype first, uncompressed
+        return "upload.is_opendocument"
+    return "upload.not_workbook"
+
+
 def _read_xlsx(data: bytes, max_rows: int | None = None) -> pd.DataFrame:
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SpiraleError("error.file_unreadable", detail="not an XLSX workbook")
+        raise _unreadable("upload.not_workbook")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             unpacked = sum(info.file_size for info in book.infolist())
+            names = set(book.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise SpiraleError("error.file_unreadable", detail="not an XLSX workbook") from error
+        raise _unreadable("upload.not_workbook") from error
+    if (other := _workbook_kind(names, data)) is not None:
+        raise _unreadable(other)
     if unpacked > MAX_UNPACKED_BYTES:
         limit = MAX_UNPACKED_BYTES // 1_048_576
         raise SpiraleError("error.file_unpacked_too_big", size=unpacked // 1_048_576, limit=limit)
@@ -184,9 +218,8 @@ def _read_xlsx(data: bytes, max_rows: int | None = None) -> pd.DataFrame:
             engine="openpyxl",
             nrows=None if max_rows is None else max_rows + 1,
         )
-    except Exception as error:  # openpyxl raises many kinds of error for a damaged workbook
-        detail = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        raise SpiraleError("error.file_unreadable", detail=detail) from error
+    except Exception as error:  # openpyxl raises many kinds of error (in English) for a damaged workbook
+        raise _unreadable("upload.damaged_workbook") from error
     if max_rows is not None and len(frame) > max_rows:
         raise _too_many(len(frame), max_rows)
     return frame.map(cell_text)

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 import schema
 from workshop import database, i18n, projects
-from workshop.errors import SpiraleError
+from workshop.errors import Message, SpiraleError
 
 # Reproducible properties. Locally, every failing example is kept in .hypothesis/ (git-ignored) and tried
 # first on the next run, and the run's random seed is printed with any failure (see the hook below). In CI
@@ -76,16 +76,21 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
     return rows
 
 
-def assert_clear(error: SpiraleError) -> None:
-    """The refusal has a catalog key in French and English, and every placeholder of the text has its value."""
+def assert_clear(error: SpiraleError | Message) -> None:
+    """The refusal has a catalog key in French and English, and every placeholder of the text has its value;
+    a message inside it (an archive's row names its problem) is as clear, and said in the same language."""
     entry = i18n.catalog().get(error.key)
     assert entry is not None, f"{error.key} is not in data/translations.json"
+    nested = {k: v for k, v in error.params.items() if isinstance(v, (Message, SpiraleError))}
+    for inner in nested.values():
+        assert_clear(inner)
     for lang in ("fr", "en"):
         template = entry.get(lang)
         assert template, f"{error.key} has no {lang} text"
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
         assert fields <= set(error.params), f"{error.key} ({lang}) lacks {fields - set(error.params)}"
-        rendered = template.format(**error.params) if error.params else template
+        said = {**error.params, **{k: i18n.translate(v.key, lang, **v.params) for k, v in nested.items()}}
+        rendered = template.format(**said) if error.params else template
         assert rendered == i18n.translate(error.key, lang, **error.params)
 
 

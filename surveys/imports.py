@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,9 @@ DONT_KNOW_WORDS = (
     "do not know", "i don't know", "na", "n/a", "sans avis", "no opinion",
 )  # fmt: skip
 MAX_PROBLEMS = 500
+# What to do with rows already in the wave (the same code; the same answers when the file has no code column).
+SKIP, UPDATE, REFUSE, ADD = "skip", "update", "refuse", "add"
+MERGES = (SKIP, UPDATE, REFUSE, ADD)
 FIRST_ROW = uploads.FIRST_DATA_ROW  # problems at a spreadsheet's rows: 1 = the column names (HEADER), 2 = first answer
 HEADER = uploads.HEADER_ROW
 
@@ -200,10 +203,14 @@ class Checked:
     blank: int = 0  # rows left out because no indicator is answered: not respondents
     known: int = 0  # rows already in the wave: the same code, or the same answers when the file has no code
     known_left_out: int = 0
+    updates: list[ResponseIn] = field(default_factory=list)  # known codes whose stored answers the file replaces
+    indicator_ids: frozenset[int] = frozenset()  # what the file carries, all an update may change
+    fields: frozenset[str] = frozenset()  # profile question keys, and "weight" when the file has a weight column
+    has_codes: bool = False
 
     @property
     def valid(self) -> bool:
-        return not self.problems and bool(self.responses)
+        return not self.problems and bool(self.responses or self.updates)
 
 
 INDICATORS = "i"  # value_table's and recode's group of every indicator column (one scale for all)
@@ -326,16 +333,20 @@ def validate(
     first_row: int = FIRST_ROW,
     recode: Mapping[str, Mapping[str, str]] | None = None,
     complete_only: bool = False,
-    skip_known: bool = False,
+    merge: str = ADD,
 ) -> Checked:
     """Every cell checked; the responses are usable only when there is no problem.
 
     Problems name the spreadsheet row: the frame's index (read_table's, blank rows counted) + `first_row`.
     `recode` is the person's reading of values ({INDICATORS or "q:<key>": {value: meaning}}), applied first.
     Left out, and counted: rows with no indicator answered (not respondents); with `complete_only`, rows whose
-    SUBMITTED column is empty; with `skip_known`, rows already in the wave (same code; same answers when the
-    file has no code column). Without `skip_known` a known code is a problem and known answers a warning.
+    SUBMITTED column is empty. Rows already in the wave (same code; same answers when the file has no code
+    column), by the person's `merge`: SKIP leaves them out; UPDATE makes a known code's row an update of its
+    respondent (`updates`; known answers without a code are left out, being the same); REFUSE makes each a
+    problem; ADD (the default) adds known answers again and refuses a known code (codes are unique).
     """
+    if merge not in MERGES:
+        raise SpiraleError("error.import_merge", choice=str(merge)[:20])
     problems: list[Problem] = []
     add = problems.append
     chosen = {c: m for c, m in mapping.items() if m and c in frame.columns}
@@ -369,7 +380,8 @@ def validate(
     submitted_column = next((c for c, m in chosen.items() if m == SUBMITTED), None)
     known = dict(existing_signatures or {})
     seen: dict[str, int] = {}
-    responses = []
+    responses: list[ResponseIn] = []
+    updates: list[ResponseIn] = []
     checked = Checked([], problems, ignored)
     for row, record in zip(uploads.rows(frame, first_row), frame.to_dict("records"), strict=True):
         if complete_only and submitted_column and not str(record[submitted_column]).strip():
@@ -412,18 +424,22 @@ def validate(
             weight=weight or 1.0,
             extra={k: v for k, v in profile.items() if k not in ("profile", "place", "age_band") and v},
         )
+        updating = False
         if (code_column and code in existing_codes) or (not code_column and known.get(signature(response), 0) > 0):
             checked.known += 1
             if not code_column:
                 known[signature(response)] -= 1
-            if skip_known:
+            if merge == SKIP or (merge == UPDATE and not code_column):
                 checked.known_left_out += 1
                 continue
+            if merge == REFUSE and not code_column:
+                add(Problem(row, "error.import_answers_known"))
+            updating = merge == UPDATE
         if code_column and not code:
             add(Problem(row, "error.import_code_empty", column=code_column, value=""))
         elif code in seen:
             add(Problem(row, "error.import_code_twice", {"first": seen[code]}, column=code_column, value=code))
-        elif code in existing_codes:
+        elif code in existing_codes and not updating:
             add(Problem(row, "error.import_code_exists", column=code_column, value=code))
         elif looks_personal(code):
             add(Problem(row, "error.import_code_personal", column=code_column, value=code))
@@ -433,8 +449,12 @@ def validate(
             add(Problem(row, "error.import_weight", column=weight_column, value=str(record[weight_column])))
         if len(code) > 64:
             add(Problem(row, "error.import_code_long", column=code_column, value=code[:64]))
-        responses.append(response)
+        (updates if updating else responses).append(response)
     checked.responses = responses if not problems else []
+    checked.updates = updates if not problems else []
+    checked.indicator_ids = frozenset(indicator_columns.values())
+    checked.fields = frozenset([q[0] for q in question_columns.values()] + ([WEIGHT] if weight_column else []))
+    checked.has_codes = code_column is not None
     checked.total_problems = len(problems)
     checked.problems = problems[:MAX_PROBLEMS]
     return checked
@@ -489,7 +509,7 @@ def check(
 ) -> Checked:
     """validate() against the wave: its codes, and its answers when the file has no code column.
 
-    `options`: validate's recode, complete_only, skip_known.
+    `options`: validate's recode, complete_only, merge.
     """
     existing = service.existing_codes(session=session, project_id=project_id, wave_id=wave_id)
     signatures = None
@@ -511,7 +531,8 @@ def import_frame(
     first_row: int = FIRST_ROW,
     **options: object,
 ) -> int:
-    """Write the file's responses, all or nothing; refuse when the validation report is not empty."""
+    """Write the file's responses (new respondents, and updates of known ones when `merge` is UPDATE), all or
+    nothing; refuse when the validation report is not empty. Returns how many respondents were written."""
     checked = check(
         session=session,
         project_id=project_id,
@@ -523,6 +544,14 @@ def import_frame(
     )
     if not checked.valid:
         raise SpiraleError("error.import_invalid", count=checked.total_problems)
-    return len(
-        service.add_responses(session=session, project_id=project_id, wave_id=wave_id, responses=checked.responses)
+    # One transaction (the caller's): the new respondents and the updated ones, or nothing.
+    added = service.add_responses(session=session, project_id=project_id, wave_id=wave_id, responses=checked.responses)
+    updated = service.update_responses(
+        session=session,
+        project_id=project_id,
+        wave_id=wave_id,
+        responses=checked.updates,
+        indicator_ids=checked.indicator_ids,
+        fields=checked.fields,
     )
+    return len(added) + updated

@@ -176,3 +176,43 @@ class SurveyToken(SQLModel, table=True):
     respondent_id: int | None = Field(default=None, foreign_key="respondent.id")
     created_at: datetime = Field(default_factory=utcnow)
     used_at: datetime | None = None
+
+
+class ImportRecoding(SQLModel, table=True):
+    """How a person read one form's files (issue 15, point 2): its columns' targets and its values' meanings,
+    kept by name so that the next file of the same form (the same headings) is read the same way at once.
+
+    Indicators are kept by id and name (`indicators`): an archive gives them new ids, the name finds them again.
+    """
+
+    __tablename__ = "import_recoding"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    name: str = Field(max_length=120)
+    headings: str = Field(default="", max_length=64)  # the headings' fingerprint: which files it is for
+    columns: str = Field(default="[]", max_length=60000)  # JSON list of the headings
+    mapping: str = Field(default="{}", max_length=60000)  # JSON {heading: target}
+    recode: str = Field(default="{}", max_length=60000)  # JSON {group: {value: meaning}}
+    indicators: str = Field(default="{}", max_length=60000)  # JSON {indicator id: its French name}
+    complete_only: bool = True
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+@rule("import_recoding")
+def check_recoding(row: Mapping[str, Any]) -> None:
+    """Its JSON fields hold what the import reads back (an archive may carry anything)."""
+    import json
+
+    shapes = {"columns": list, "mapping": dict, "recode": dict, "indicators": dict}
+    for column, shape in shapes.items():
+        try:
+            value = json.loads(row.get(column) or ("[]" if shape is list else "{}"))
+        except (TypeError, ValueError):
+            value = None
+        if not isinstance(value, shape):
+            raise SpiraleError("error.recoding_damaged", column=column)
+    if not str(row.get("name", "")).strip():
+        raise SpiraleError("error.recoding_name", column="name")
+

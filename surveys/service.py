@@ -4,13 +4,12 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import Select, and_, bindparam, func, insert, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -22,7 +21,6 @@ from surveys.exports import Dataset
 from surveys.models import (
     BUILTIN_QUESTIONS,
     CLOSED,
-    WAVE_KINDS,
     WAVE_STATUSES,
     Answer,
     ProfileQuestion,
@@ -31,6 +29,9 @@ from surveys.models import (
     SurveyToken,
     Wave,
     WaveRead,
+    check_level,
+    check_wave,
+    check_weight,
 )
 from workshop import i18n, settings
 from workshop.database import project_row, utcnow
@@ -53,10 +54,7 @@ def create_wave(
     closed_on: date | None = None,
     name_en: str = "",
 ) -> WaveRead:
-    if kind not in WAVE_KINDS:
-        raise SpiraleError("error.wave_kind", kind=kind)
-    if opened_on and closed_on and closed_on < opened_on:
-        raise SpiraleError("error.wave_dates")
+    check_wave({"kind": kind, "opened_on": opened_on, "closed_on": closed_on})
     wave = Wave(
         project_id=project_id,
         name=clean_name(name),
@@ -103,11 +101,10 @@ def usable_indicator_ids(*, session: Session, project_id: int) -> set[int]:
 def _checked(response: ResponseIn, usable: set[int]) -> ResponseIn:
     if unknown := sorted(set(response.levels) - usable):
         raise SpiraleError("error.indicator_unknown", ids=unknown)
-    if bad := [lvl for lvl in response.levels.values() if lvl is not None and lvl not in (1, 2, 3, 4, 5)]:
-        raise SpiraleError("error.level_range", value=bad[0])
+    for level in response.levels.values():
+        check_level(level)  # the rule the archives and the schema's CHECK apply too
     weight = response.weight
-    if weight is None or not np.isfinite(weight) or weight <= 0:
-        raise SpiraleError("error.weight")
+    check_weight(weight)
     return ResponseIn(
         levels=dict(response.levels),
         code=clean_optional(response.code, max_length=64) or uuid.uuid4().hex[:10],
@@ -157,6 +154,81 @@ def add_responses(*, session: Session, project_id: int, wave_id: int, responses:
         _insert_answers(session, answers)
     session.flush()
     return ids
+
+
+CHUNK = 500  # ids per IN (...) list: far under every database's limit on parameters
+
+
+def update_responses(
+    *,
+    session: Session,
+    project_id: int,
+    wave_id: int,
+    responses: Sequence[ResponseIn],
+    indicator_ids: Collection[int],
+    fields: Collection[str],
+) -> int:
+    """Replace what a file says about respondents already in the wave, found by their code, in the caller's
+    transaction: the profile answers and weight it carries (`fields`), and its answers to `indicator_ids` (a blank
+    cell there removes the stored answer). Whatever the file does not carry is kept. Returns how many."""
+    if not responses:
+        return 0
+    _open_wave(session, project_id, wave_id)
+    usable = usable_indicator_ids(session=session, project_id=project_id)
+    checked = [_checked(r, usable) for r in responses]
+    ids = _ids_by_code(session, project_id, wave_id, [r.code for r in checked])
+    if missing := [r.code for r in checked if r.code not in ids]:
+        raise SpiraleError("error.respondent_missing", code=missing[0])
+    table = Respondent.__table__
+    builtin = [f for f in (*BUILTIN_QUESTIONS, "weight") if f in fields]
+    own = [f for f in fields if f not in BUILTIN_QUESTIONS and f != "weight"]
+    stored_extra = _extras(session, list(ids.values())) if own else {}
+    rows = []
+    for response in checked:
+        row = {"rid": ids[response.code], **{f"new_{f}": getattr(response, f) for f in builtin}}
+        if own:
+            extra = {**stored_extra.get(ids[response.code], {}), **dict.fromkeys(own, "")}
+            extra = {k: v for k, v in {**extra, **response.extra}.items() if v}
+            row["new_extra"] = json.dumps(extra, ensure_ascii=False) if extra else ""
+        rows.append(row)
+    values = {f: bindparam(f"new_{f}") for f in builtin + (["extra"] if own else [])}
+    if values:
+        session.execute(update(table).where(table.c.id == bindparam("rid")).values(values), rows)
+    people = list(ids.values())
+    for start in range(0, len(people), CHUNK):
+        chunk = people[start : start + CHUNK]
+        session.execute(
+            delete(Answer).where(
+                col(Answer.respondent_id).in_(chunk), col(Answer.indicator_id).in_(list(indicator_ids))
+            )
+        )
+    answers = [
+        (project_id, ids[r.code], iid, lvl) for r in checked for iid, lvl in r.levels.items() if iid in indicator_ids
+    ]
+    if answers:
+        _insert_answers(session, answers)
+    session.flush()
+    return len(checked)
+
+
+def _ids_by_code(session: Session, project_id: int, wave_id: int, codes: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), CHUNK):
+        query = select(Respondent.code, Respondent.id).where(
+            Respondent.project_id == project_id,
+            Respondent.wave_id == wave_id,
+            col(Respondent.code).in_(codes[start : start + CHUNK]),
+        )
+        found.update(session.exec(query).all())
+    return found
+
+
+def _extras(session: Session, ids: list[int]) -> dict[int, dict]:
+    extras: dict[int, dict] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = select(Respondent.id, Respondent.extra).where(col(Respondent.id).in_(ids[start : start + CHUNK]))
+        extras.update({rid: json.loads(extra) if extra else {} for rid, extra in session.exec(query)})
+    return extras
 
 
 def _insert_answers(session: Session, rows: list[tuple]) -> None:

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from surveys import imports, labels, service
-from ui import shell
+from surveys import imports, labels, recodings, service
+from ui import shell, survey_recodings
 from ui.shell import t
 from workshop import formats, settings
 
@@ -39,25 +39,34 @@ def show(project_id: int, wave_id: int, lang: str) -> None:
         st.info(t("data.encoding", encoding=_encoding_name(frame.attrs["encoding"])), icon="🔤")
     with shell.read_session() as session:
         target = imports.target(session=session, project_id=project_id)
-    mapping = _mapping(frame, target, titles, file_key, lang)
-    options = _options(frame, mapping, target, file_key)
+        saved = recodings.list_recodings(session=session, project_id=project_id)
+    reading = survey_recodings.choose(saved, list(frame.columns), target, file_key)
+    file_key = f"{file_key}_r{reading.id}"  # another saved reading: the widgets start again from it
+    mapping = _mapping(frame, target, titles, file_key, lang, reading.mapping)
+    options = _options(frame, mapping, target, file_key, reading)
+    survey_recodings.save_form(project_id, list(frame.columns), mapping, options, target, reading)
     checked = _check(project_id, wave_id, (file_key, frame), mapping, options)
-    _counts(checked, file_key)
+    _counts(checked, mapping, file_key)
     if checked.problems:
         _report(checked)
         st.stop()
-    if not checked.responses:
+    if not (checked.responses or checked.updates):
         st.info(t("data.nothing_new"))
         st.stop()
-    st.success(t("data.valid", count=len(checked.responses)))
+    added, updated = len(checked.responses), len(checked.updates)
+    st.success(t("data.valid_updates", count=added, updated=updated) if updated else t("data.valid", count=added))
     if checked.ignored:
         st.caption(t("data.ignored", columns=", ".join(checked.ignored)))
-    if st.button(t("data.import_now", count=len(checked.responses)), type="primary", icon="📤"):
-        ok, written = shell.attempt(
+    label = t("data.import_now_updates", count=added, updated=updated) if updated else t("data.import_now", count=added)
+    if st.button(label, type="primary", icon="📤"):
+        ok, _written = shell.attempt(
             imports.import_frame, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping, **options
         )
         if ok:  # a new, empty uploader: the same file cannot be imported twice by a second click
-            st.session_state[FLASH] = t("data.imported", count=written)
+            done = (
+                t("data.imported_updates", count=added, updated=updated) if updated else t("data.imported", count=added)
+            )
+            st.session_state[FLASH] = done
             st.session_state[ROUND] = round_ + 1
             st.session_state.pop(CHECKED, None)
             st.rerun()
@@ -89,8 +98,11 @@ def _read(upload, label_file, lang: str) -> tuple[pd.DataFrame, dict[str, str]] 
     return frame, titles
 
 
-def _mapping(frame: pd.DataFrame, target: imports.Target, titles: Mapping[str, str], file_id: str, lang: str) -> dict:
-    guessed = imports.guess_mapping(list(frame.columns), target, titles)
+def _mapping(
+    frame: pd.DataFrame, target: imports.Target, titles: Mapping[str, str], file_id: str, lang: str,
+    saved: Mapping[str, str],
+) -> dict:  # fmt: skip
+    guessed = {**imports.guess_mapping(list(frame.columns), target, titles), **saved}
     questions = {f"q:{key}": (fr if lang == "fr" else en or fr) for key, fr, en, _ in target.questions}
     names = {f"i:{iid}": info["name_en"] if lang == "en" and info["name_en"] else info["name_fr"]
              for iid, info in target.indicators.items()}  # fmt: skip
@@ -119,15 +131,23 @@ def _mapping(frame: pd.DataFrame, target: imports.Target, titles: Mapping[str, s
     return mapping
 
 
-def _options(frame: pd.DataFrame, mapping: Mapping[str, str], target: imports.Target, file_id: str) -> dict:
+def _options(
+    frame: pd.DataFrame, mapping: Mapping[str, str], target: imports.Target, file_id: str,
+    reading: survey_recodings.Reading,
+) -> dict:  # fmt: skip
     """The person's choices: complete responses only, the recoding of unknown values, answers already there."""
     submitted = next((c for c, m in mapping.items() if m == imports.SUBMITTED), None)
     complete_only = bool(submitted) and st.checkbox(
-        t("data.complete_only", column=submitted), value=True, key=f"data_complete_{file_id}"
+        t("data.complete_only", column=submitted), value=reading.complete_only, key=f"data_complete_{file_id}"
     )
-    recode = _recoding(frame, mapping, target, file_id)
-    skip_known = st.session_state.get(f"data_skip_known_{file_id}", True)
-    return {"recode": recode, "complete_only": complete_only, "skip_known": skip_known}
+    recode = _recoding(frame, mapping, target, file_id, reading.recode)
+    merge = st.session_state.get(_merge_key(mapping, file_id), imports.SKIP)
+    return {"recode": recode, "complete_only": complete_only, "merge": merge}
+
+
+def _merge_key(mapping: Mapping[str, str], file_id: str) -> str:
+    """The choice for rows already in the wave; its options differ with and without a code column."""
+    return f"data_merge_{file_id}_{int(imports.CODE in mapping.values())}"
 
 
 def _meaning_labels(group: str, target: imports.Target) -> dict[str, str]:
@@ -146,8 +166,12 @@ def _group_name(group: str, target: imports.Target) -> str:
     return en or fr if shell.lang() == "en" else fr
 
 
-def _recoding(frame: pd.DataFrame, mapping: Mapping[str, str], target: imports.Target, file_id: str) -> dict:
-    """Each choice column's distinct values with their counts and reading; a person gives the unknown ones."""
+def _recoding(
+    frame: pd.DataFrame, mapping: Mapping[str, str], target: imports.Target, file_id: str,
+    saved: Mapping[str, Mapping[str, str]],
+) -> dict:  # fmt: skip
+    """Each choice column's distinct values with their counts and reading; a person gives the unknown ones
+    (a saved reading gives them first)."""
     tables = imports.value_table(frame, mapping, target)
     unknown = {group: table[table["meaning"] == ""] for group, table in tables.items()}
     recode: dict[str, dict[str, str]] = {}
@@ -169,9 +193,12 @@ def _recoding(frame: pd.DataFrame, mapping: Mapping[str, str], target: imports.T
                 },
             )
             for value in list(unknown[group]["value"])[:MAX_RECODED]:
+                meanings = list(labels_of)
+                before = saved.get(group, {}).get(value, "")
                 chosen = st.selectbox(
                     t("data.recode.value", value=value),
-                    list(labels_of),
+                    meanings,
+                    index=meanings.index(before) if before in meanings else 0,
                     format_func=labels_of.get,
                     key=f"data_recode_{file_id}_{group}_{value}",
                 )
@@ -200,15 +227,16 @@ def _check(
     return checked
 
 
-def _counts(checked: imports.Checked, file_id: str) -> None:
-    """What was left out, and a file that may already be in the wave."""
+def _counts(checked: imports.Checked, mapping: Mapping[str, str], file_id: str) -> None:
+    """What was left out, and a file that may already be in the wave: the person chooses what becomes of it."""
     if checked.incomplete:
         st.caption(t("data.incomplete", count=checked.incomplete))
     if checked.blank:
         st.caption(t("data.blank", count=checked.blank))
     if checked.known:
         st.warning(t("data.known", count=checked.known), icon="🔁")
-        st.checkbox(t("data.skip_known"), value=True, key=f"data_skip_known_{file_id}")
+        choices = (imports.SKIP, imports.UPDATE if checked.has_codes else imports.ADD, imports.REFUSE)
+        st.radio(t("data.merge"), choices, format_func=lambda c: t(f"data.merge.{c}"), key=_merge_key(mapping, file_id))
 
 
 def _report(checked: imports.Checked) -> None:

@@ -193,12 +193,12 @@ def test_a_file_imported_twice_is_detected_with_or_without_an_id_column(session,
         again = imports.check(session=session, project_id=pid, wave_id=wid, frame=frame, mapping=mapping)
         assert again.known == len(gallery.PEOPLE)
         merged = imports.check(
-            session=session, project_id=pid, wave_id=wid, frame=frame, mapping=mapping, skip_known=True
+            session=session, project_id=pid, wave_id=wid, frame=frame, mapping=mapping, merge=imports.SKIP
         )
         assert merged.known_left_out == len(gallery.PEOPLE) and not merged.responses and not merged.problems
         with pytest.raises(SpiraleError) as refused:  # nothing new: refused, not written twice
             imports.import_frame(
-                session=session, project_id=pid, wave_id=wid, frame=frame, mapping=mapping, skip_known=True
+                session=session, project_id=pid, wave_id=wid, frame=frame, mapping=mapping, merge=imports.SKIP
             )
         assert refused.value.key == "error.import_invalid"
         assert service.respondent_count(session=session, project_id=pid, wave_id=wid) == len(gallery.PEOPLE)

@@ -393,20 +393,22 @@ def cast_ballot(
     wanted = dict(_dots(own)) if dots is None else {int(k): int(v) for k, v in dots.items()}
     if change is not None:
         wanted[int(change[0])] = int(change[1])
-    wanted = _checked(session, vote, wanted)
-    said = _checked_profile(session, vote, profile, own)
+    items = candidates(session=session, vote_id=vote.id)
+    wanted = _checked(vote, items, wanted)
+    known = profiles(session=session, project_id=vote.project_id) if profile else []
+    said = _checked_profile(profile, known, own)
     if own is None:
         own = _first_ballot(session, vote, participant_token)
     _count_change(own)
     own.dots = json.dumps({str(k): v for k, v in sorted(wanted.items())})
     own.profile, own.updated_at = said, utcnow()
     session.add(own)
-    session.flush()
-    return phone_ballot(session=session, code=vote.code, participant_token=participant_token)
+    session.flush()  # a short write: what the phone's page shows next is read by its GET, outside the write turn
+    return Ballot(vote, items, wanted, said, known, True)
 
 
-def _checked(session: Session, vote: PriorityVoteRead, wanted: Mapping[int, int]) -> dict[int, int]:
-    known = {c.indicator_id for c in candidates(session=session, vote_id=vote.id)}
+def _checked(vote: PriorityVoteRead, items: Sequence[Candidate], wanted: Mapping[int, int]) -> dict[int, int]:
+    known = {c.indicator_id for c in items}
     if unknown := sorted(set(wanted) - known):
         raise SpiraleError("error.vote_item_unknown", ids=unknown)
     if any(n < 0 for n in wanted.values()):
@@ -418,11 +420,11 @@ def _checked(session: Session, vote: PriorityVoteRead, wanted: Mapping[int, int]
     return {k: n for k, n in wanted.items() if n > 0}
 
 
-def _checked_profile(session: Session, vote: PriorityVoteRead, profile: str | None, own: PriorityBallot | None) -> str:
+def _checked_profile(profile: str | None, known: Sequence[str], own: PriorityBallot | None) -> str:
     if profile is None:
         return own.profile if own is not None else ""
     profile = profile.strip()
-    if profile and profile not in profiles(session=session, project_id=vote.project_id):
+    if profile and profile not in known:
         raise SpiraleError("error.vote_profile_unknown")
     return profile
 

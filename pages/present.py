@@ -8,7 +8,7 @@ address names what it shows (?projet=…&groupe=…, &vue=synthese for mutual kn
 the clustering board, &vue=tableau for the diagnosis dashboard, &vue=vote for the room's vote, &langue=…). No
 widget, no sidebar. Reached from the menu without an address of its own, it lists what can be presented.
 Every second a fragment reads one cheap "what changed since" value and rebuilds the view only when it moved
-(the dashboard's: the selection its page published).
+(the dashboard's: the selection its page published, and its answers' count).
 """
 
 import time
@@ -19,7 +19,7 @@ from groups import join, service
 from groups.models import QUESTIONS
 from indicators import board
 from surveys import analysis
-from ui import access, board_presentation, notes, presentation, shell
+from ui import access, board_presentation, notes, presentation, presenting, shell
 from ui import board as board_drawing
 from ui import dashboard as diagnosis_view
 from ui import vote as room_vote
@@ -35,7 +35,7 @@ SYNTHESIS_VIEW, BOARD_VIEW, DASHBOARD_VIEW = "synthese", "regroupements", "table
 REFRESH_SECONDS = 1  # a phone's note is on the room's screen within this time
 SYNTHESIS_REFRESH_SECONDS = 2
 BOARD_REFRESH_SECONDS = 1  # a gesture on the board is on the room's screen within this time
-DASHBOARD_REFRESH_SECONDS = 1
+DASHBOARD_REFRESH_SECONDS = 2  # an answer sent from a phone is on the room's dashboard within this time
 CHART_HEIGHT_PX = 900  # a chart under the header on a 1920x1080 screen (the browser cannot tell us its height)
 DRAWN_KEY = "presentation_drawn"  # (what it was drawn from, its HTML, the notes it showed, countdown running)
 
@@ -143,15 +143,16 @@ def board_wall(project_id: int) -> None:
     """The clustering board as the facilitator's page leaves it; changed clusters get a gentle highlight."""
     with shell.read_session() as session:
         changed = board.board_change(session=session, project_id=project_id)
+    number, chosen = presenting.published(project_id, BOARD_VIEW)  # the screen the facilitator's page shows
     before = st.session_state.get(DRAWN_KEY)
-    key = (project_id, BOARD_VIEW, shell.lang(), changed)
+    key = (project_id, BOARD_VIEW, shell.lang(), changed, number)
     if before is None or before[0] != key:
         with shell.read_session() as session:
             view = board.load_board(session=session, project_id=project_id)
         reps = board_drawing.representative_notes(view)
         versions = before[2] if before and before[0][:3] == key[:3] else None
         fresh = board_presentation.changed_clusters(view, versions)
-        html = board_presentation.board_html(view, reps, fresh, title=t("board.title"))
+        html = board_presentation.board_html(view, reps, fresh, title=t("board.title"), screen=chosen.get("screen", 1))
         before = st.session_state[DRAWN_KEY] = (key, html, view.versions, False)
     st.html(before[1])
 
@@ -160,7 +161,8 @@ def board_wall(project_id: int) -> None:
 def dashboard_charts(project_id: int) -> None:
     """The chart, wave and filters the dashboard's page chose, at the screen's size."""
     number, selection = diagnosis_view.published(project_id)
-    key = (project_id, DASHBOARD_VIEW, shell.lang(), number)
+    # Redrawn when the page chose another wave, filter or chart, and when answers arrive (a phone's, an import).
+    key = (project_id, DASHBOARD_VIEW, shell.lang(), number, diagnosis_view.answers_change(project_id))
     before = st.session_state.get(DRAWN_KEY)
     if before is None or before[0] != key:
         labels = diagnosis_view.waves(project_id)

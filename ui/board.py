@@ -2,6 +2,8 @@
 drag board's containers. Shared by the facilitator's board (pages/board.py) and the room's presentation of it
 (pages/present.py), so both show the same names and the same note beside each one."""
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from groups.models import QUESTIONS
@@ -121,13 +123,16 @@ def cluster_html(
     )
 
 
-def legend() -> None:
+def legend(after: Sequence[str] = ()) -> None:
+    """The questions' colours and the mark of a note no indicator carries; then `after` (projector mode: the counts
+    on the same line)."""
     items = "".join(
         f"<span style='background:{QUESTION_COLOURS[q]};border:1px solid #555;border-radius:4px;padding:.1em .5em;"
         f"margin-right:.5em;color:#111'>{MARKS[q]} {shell.escape(t('question.' + q + '.short'))}</span>"
         for q in QUESTIONS
     )
     items += f"<span style='margin-left:.5em'>{UNCARRIED_MARK} {shell.escape(t('board.uncarried'))}</span>"
+    items += "".join(f"<span style='margin-left:1.2em'>{shell.escape(text)}</span>" for text in after if text)
     st.html(f"<div data-testid='board-legend'>{items}</div>")
 
 

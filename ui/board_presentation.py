@@ -1,8 +1,9 @@
 """The clustering board for the room: every cluster (its name, the note that says it best, its notes, compact)
 in columns across the screen, large type, strong contrast, no control. Pure functions (data in, HTML out).
 
-Sized to the count: the largest type that holds the board on one 1920x1080 screen, else on two (the room sees
-the second by a scroll of the presentation's window); 200 notes fit in two at 18 px type or more.
+Sized to the count: the largest type that holds the board on one 1920x1080 screen, else on two screens shown one
+after the other, each whole (its clusters never cut by the screen's edge). The facilitator's page says which
+screen the room sees (workshop.presenting); 200 notes fit in two at 17 px type or more.
 """
 
 import math
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from groups.models import QUESTIONS
-from indicators.board import BoardView, NoteCard
+from indicators.board import BoardView, ClusterView, NoteCard
 from ui import shell
 from ui.notes import QUESTION_COLOURS, shorten
 from ui.presentation import CSS as WALL_CSS
@@ -65,15 +66,24 @@ def _lines(text: str, per_line: int, most: int) -> int:
 Block = tuple[str, Sequence[str], bool]  # a cluster's name, its notes' texts, whether it may break across columns
 
 
+def _head_vh(name: str, density: Density) -> float:
+    """A block's name (two lines at most) and its padding."""
+    line = density.font_vh * LINE_HEIGHT
+    return _lines(name, density.per_line(NAME_SCALE), 2) * line * NAME_SCALE + 2.2 * density.font_vh
+
+
+def _note_vh(text: str, density: Density) -> float:
+    return _lines(text, density.per_line(), NOTE_LINES) * density.font_vh * LINE_HEIGHT + 0.45 * density.font_vh
+
+
 def _heights(block: Block, density: Density) -> list[float]:
     """A block's height (vh): its name (two lines at most), its notes (two lines each), its padding.
 
     A block that may break across columns comes as pieces: its head with its first note, then a note each.
     """
     name, notes, breaks = block
-    line = density.font_vh * LINE_HEIGHT
-    head = _lines(name, density.per_line(NAME_SCALE), 2) * line * NAME_SCALE + 2.2 * density.font_vh
-    cards = [_lines(n, density.per_line(), NOTE_LINES) * line + 0.45 * density.font_vh for n in notes]
+    head = _head_vh(name, density)
+    cards = [_note_vh(n, density) for n in notes]
     if not breaks or not cards:
         return [head + sum(cards)]
     return [head + cards[0], *cards[1:]]
@@ -99,14 +109,74 @@ def estimated_vh(blocks: Sequence[Block], density: Density) -> float:
         height *= 1.02
 
 
-def density_for(blocks: Sequence[Block]) -> tuple[Density, int]:
-    """The largest type that holds the board on one screen, else on two; and how many screens it takes."""
-    room = 100 - HEAD_VH - 4
-    for screens in (1, 2):
-        for density in DENSITIES:
-            if estimated_vh(blocks, density) <= room + (screens - 1) * 100:
-                return density, screens
-    return DENSITIES[-1], 2
+ROOM_VH = 100 - HEAD_VH - 5  # what a screen holds under its header (a margin for the estimate)
+Column = list[tuple[ClusterView | None, Sequence[NoteCard]]]  # (a cluster, or None: notes alone; the notes it shows)
+
+
+def _blocks(view: BoardView) -> list[Block]:
+    blocks: list[Block] = [(c.name or "—", [n.text for n in c.notes], False) for c in view.clusters]
+    if view.unclustered:
+        blocks.append((t("present.board_alone"), [n.text for n in view.unclustered], True))
+    return blocks
+
+
+def _cluster_vh(cluster: ClusterView, density: Density) -> float:
+    return _head_vh(cluster.name or "—", density) + sum(_note_vh(n.text, density) for n in cluster.notes)
+
+
+def _packed(view: BoardView, density: Density, order: Sequence[ClusterView]) -> list[Column] | None:
+    """Two screens' columns (the first screen's come first), each as high as a screen holds: every cluster whole
+    in the first column with room for it, then the notes alone in the room left, a part in each column. None when
+    two screens do not hold the board at this density."""
+    columns: list[Column] = [[] for _ in range(2 * density.columns)]
+    room = [ROOM_VH] * len(columns)
+    for cluster in order:
+        height = _cluster_vh(cluster, density)
+        place = next((i for i, left in enumerate(room) if left >= height), None)
+        if place is None:
+            return None
+        columns[place].append((cluster, cluster.notes))
+        room[place] -= height
+    alone, head = list(view.unclustered), _head_vh(t("present.board_alone"), density)
+    for place, column in enumerate(columns):
+        used, part = head, []
+        while alone and used + _note_vh(alone[0].text, density) <= room[place]:
+            used += _note_vh(alone[0].text, density)
+            part.append(alone.pop(0))
+        if part:
+            column.append((None, part))
+    return None if alone else columns
+
+
+def two_screens(view: BoardView, density: Density) -> list[Column] | None:
+    """The board over two screens: in the board's order when that holds, else the largest clusters first."""
+    return _packed(view, density, view.clusters) or _packed(
+        view, density, sorted(view.clusters, key=lambda c: -_cluster_vh(c, density))
+    )
+
+
+def layout(view: BoardView) -> tuple[Density, list[Column] | None]:
+    """The largest type that holds the board on one screen (balanced CSS columns: None), else on two screens
+    (their columns, six a screen); at the smallest type, the second screen runs on and its window scrolls."""
+    blocks = _blocks(view)
+    for density in DENSITIES:
+        if estimated_vh(blocks, density) <= ROOM_VH:
+            return density, None
+    for density in DENSITIES:
+        if (columns := two_screens(view, density)) is not None:
+            return density, columns
+    density = DENSITIES[-1]
+    columns: list[Column] = [[] for _ in range(2 * density.columns)]
+    for index, cluster in enumerate(view.clusters):
+        columns[index % len(columns)].append((cluster, cluster.notes))
+    if view.unclustered:
+        columns[-1].append((None, view.unclustered))
+    return density, columns
+
+
+def screens(view: BoardView) -> int:
+    """How many screens the board's presentation takes (1 or 2): the facilitator's page offers to switch."""
+    return 1 if layout(view)[1] is None else 2
 
 
 CSS = """
@@ -124,6 +194,8 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"] { overflow
   overflow-wrap: break-word; }
 .spz-cname .spz-count { flex: none; font-size: .8em; align-self: flex-start; }
 .spz-cluster.spz-alone { break-inside: auto; }
+.spz-bcols { display: flex; gap: 1vw; align-items: flex-start; }
+.spz-bcol { flex: 1 1 0; min-width: 0; }
 .spz-bnote { border: .2vh solid #333; border-radius: .5vh; padding: .06em .4em; margin: .2em 0 0; color: #000;
   overflow-wrap: break-word; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; }
@@ -161,33 +233,42 @@ def _block(
     )
 
 
-def board_html(view: BoardView, reps: dict[int, NoteCard], fresh: set[int], *, title: str) -> str:
-    """The whole board for the room: a header (title, counts, the questions' colours), then every cluster."""
-    named = [(c.name or "—", c) for c in view.clusters]
-    blocks: list[Block] = [(name, [n.text for n in c.notes], False) for name, c in named]
-    if view.unclustered:
-        blocks.append((t("present.board_alone"), [n.text for n in view.unclustered], True))
-    density, screens = density_for(blocks)
-    body = "".join(
-        _block(name, c.notes, reps.get(c.id), density, pinned=c.pinned, fresh=c.id in fresh, cluster_id=c.id)
-        for name, c in named
-    )
-    if view.unclustered:
-        body += _block(t("present.board_alone"), view.unclustered, None, density, pinned=False, fresh=False,
-                       cluster_id=None)  # fmt: skip
-    if not blocks:
-        body = f"<div class='spz-empty'>{shell.escape(t('present.board_empty'))}</div>"
+def board_html(view: BoardView, reps: dict[int, NoteCard], fresh: set[int], *, title: str, screen: int = 1) -> str:
+    """The board for the room: a header (title, counts, the questions' colours), then the clusters of the screen
+    asked for (the first, or the second when the board takes two; the notes alone may run from one to the next)."""
+    density, columns = layout(view)
+
+    def block(cluster: ClusterView | None, notes: Sequence[NoteCard]) -> str:
+        if cluster is None:
+            return _block(t("present.board_alone"), notes, None, density, pinned=False, fresh=False, cluster_id=None)
+        return _block(cluster.name or "—", notes, reps.get(cluster.id), density, pinned=cluster.pinned,
+                      fresh=cluster.id in fresh, cluster_id=cluster.id)  # fmt: skip
+
+    total = 1 if columns is None else 2
+    screen = min(max(1, screen), total)
+    if columns is None:
+        body = "".join(block(c, c.notes) for c in view.clusters)
+        body += block(None, view.unclustered) if view.unclustered else ""
+        shown = f"<div class='spz-clusters' style='column-count:{density.columns}'>{body}</div>"
+    else:
+        mine = columns[: density.columns] if screen == 1 else columns[density.columns :]
+        body = "".join(f"<div class='spz-bcol'>{''.join(block(c, n) for c, n in column)}</div>" for column in mine)
+        shown = f"<div class='spz-clusters spz-bcols'>{body}</div>"
+    if not view.notes and not view.clusters:
+        shown = f"<div class='spz-empty'>{shell.escape(t('present.board_empty'))}</div>"
     legend = "".join(
         f"<span style='background:{QUESTION_COLOURS[q]}'>{shell.escape(t('question.' + q + '.short'))}</span>"
         for q in QUESTIONS
     )
     counts = t("present.board_counts", clusters=len(view.clusters), notes=len(view.notes), alone=len(view.unclustered))
+    if total == 2:
+        counts += " · " + t("present.board_screen", screen=screen, screens=total)
     return (
         f"<style>{WALL_CSS}{CSS}</style><div class='spz spz-board' data-testid='presentation' "
-        f"data-screens='{screens}' data-columns='{density.columns}'>"
+        f"data-screens='{total}' data-screen='{screen}' data-columns='{density.columns}'>"
         f"<header class='spz-head'><div><div class='spz-title'>{shell.escape(title)}</div>"
         f"<div class='spz-sub'>{shell.escape(counts)}</div></div><div class='spz-legend'>{legend}</div></header>"
-        f"<div class='spz-clusters' style='column-count:{density.columns}'>{body}</div></div>"
+        f"{shown}</div>"
     )
 
 

@@ -3,21 +3,18 @@
 show the same numbers from the same aggregation (surveys.analysis) and the same charts (surveys.charts).
 
 The dashboard page drives its presentation: the wave, the comparison, the filters and the chart projected are
-published per project in this process (the presentation's window is opened from the same browser, which a
-deployment keeps on one process: docs/deployment.md), and the presentation redraws when they change.
+published per project in the database (ui.presenting), so that a presentation served by another process follows
+them; it redraws when they change, and when answers arrive (surveys.changes).
 """
 
-import itertools
-import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from indicators import service as indicators_service
-from surveys import analysis, charts, service
-from ui import shell
+from surveys import analysis, changes, charts, service
+from ui import presenting, shell
 from ui.shell import t
 from workshop import grid, settings
 
@@ -137,26 +134,27 @@ def figures(found: Diagnosis, family_labels: dict[str, str]) -> list[go.Figure]:
 
 # ---------- the selection the presentation follows ----------
 
-_counter = itertools.count(1)
-_lock = threading.Lock()
-
-
-@st.cache_resource(show_spinner=False)
-def _published() -> dict[int, tuple[int, Selection]]:
-    """Per project, the dashboard's last selection in this process, with a number that grows at each change."""
-    return {}
+DASHBOARD_VIEW = "tableau"  # the presentation's view of the dashboard (pages/present.py)
 
 
 def publish(project_id: int, selection: Selection) -> None:
-    shared = _published()
-    with _lock:
-        if project_id not in shared or shared[project_id][1] != selection:
-            shared[project_id] = (next(_counter), selection)
+    presenting.publish(project_id, DASHBOARD_VIEW, asdict(selection))
 
 
 def published(project_id: int) -> tuple[int, Selection]:
-    """The selection to project (the latest wave, everyone, weighted, the first chart when none was published)."""
-    return _published().get(project_id, (0, Selection()))
+    """The selection to project and its version (the latest wave, everyone, weighted, the first chart when none
+    was published, or when what was published no longer reads as a selection)."""
+    number, state = presenting.published(project_id, DASHBOARD_VIEW)
+    try:
+        lists = {k: tuple(v) for k, v in state.items() if isinstance(v, list)}
+        return number, Selection(**{**state, **lists})
+    except TypeError:
+        return number, Selection()
+
+
+def answers_change(project_id: int) -> tuple:
+    with shell.read_session() as session:
+        return changes.survey_change(session=session, project_id=project_id)
 
 
 # ---------- large, for the room ----------

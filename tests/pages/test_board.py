@@ -170,7 +170,7 @@ def test_to_indicator_opens_the_editor_with_the_cluster(demo_board, db_url):
     assert app.session_state["new_clusters"] == [first.id]
 
 
-def test_in_projector_mode_the_settings_fold_and_undo_stays_one_click_away(app, db_url):
+def test_in_projector_mode_the_controls_sit_in_one_row_and_undo_stays_one_click_away(app, db_url):
     from ui import shell
 
     load_demo(app)
@@ -178,8 +178,14 @@ def test_in_projector_mode_the_settings_fold_and_undo_stays_one_click_away(app, 
     app.switch_page("pages/board.py").run()
     assert not app.exception
     assert fr("board.intro") not in [c.value for c in app.caption]
-    assert [e.label for e in app.expander][:1] == [fr("board.settings")]
-    assert any(b.label == fr("board.undo") for b in app.button)
+    # The settings and the tools open over the board (popovers), not above it; no expander pushes the notes down.
+    assert [e.label for e in app.expander if e.label in (fr("board.settings"), fr("board.tools"))] == []
+    assert [p.proto.popover.label for p in app.get("popover")] == [fr("board.settings_short"), fr("board.tools_short")]
+    assert any(b.label == fr("board.undo_short") for b in app.button)
+    # Their widgets are there, once each: the finesse, the search, the cluster picker.
+    assert app.slider(key="board_finesse").value == 5
+    assert app.text_input(key="board_search").value == ""
+    assert app.selectbox(key="board_chosen").value is None
 
 
 def test_a_cluster_family_or_component_chosen_on_the_board_is_stored(demo_board, db_url):

@@ -205,7 +205,9 @@ def test_the_presentation_speaks_the_language_of_the_window_that_opened_it(db_ur
     assert i18n.translate("present.join", "en") in wall and fr("present.join") not in wall
 
 
-def test_board_presentation_shows_every_cluster_with_its_notes_and_no_widget(app, db_url):
+def test_board_presentation_shows_every_cluster_over_the_two_screens_the_board_page_drives(app, db_url):
+    import re
+
     from indicators import board
     from tests.pages.conftest import load_demo
 
@@ -215,15 +217,29 @@ def test_board_presentation_shows_every_cluster_with_its_notes_and_no_widget(app
     link = next(b for b in app.get("link_button") if b.proto.label == fr("board.present"))
     assert link.proto.url == f"presentation?projet={pid}&vue=regroupements&langue=fr"
     shown = presentation({"projet": str(pid), "vue": "regroupements"})
-    wall = presented(shown)
+    first = presented(shown)
+    assert "data-screens='2' data-screen='1'" in first  # 180 notes: two screens, at the largest type that holds them
+    assert fr("present.board_screen", screen=1, screens=2) in first
+    # The facilitator shows the room the second screen from the board's page.
+    picker = app.segmented_control(key="board_screen")
+    assert picker.value == 1 and picker.options == [fr("board.screen_option", screen=n) for n in (1, 2)]
+    picker.set_value(2).run()
+    assert not app.exception
+    shown.run()
+    second = presented(shown)
+    assert "data-screen='2'" in second and fr("present.board_screen", screen=2, screens=2) in second
     with database.session_scope(db_url) as session:
         laid = board.load_board(session=session, project_id=pid)
-    assert wall.count("data-testid='presented-cluster'") == len(laid.clusters) + bool(laid.unclustered)
-    assert wall.count("data-testid='presented-note'") == len(laid.notes) == 180
-    assert wall.count("data-said='yes'") == len(laid.clusters)  # each cluster's note that says it best, once
+    notes = [re.findall(r"data-note='(\d+)'", wall) for wall in (first, second)]
+    assert notes[0] and notes[1] and not set(notes[0]) & set(notes[1])  # each note on one screen only
+    assert sorted(int(n) for n in notes[0] + notes[1]) == sorted(n.criterion_id for n in laid.notes)
+    assert len(laid.notes) == 180
+    clusters = set(re.findall(r"data-cluster='(\d+)'", first + second))
+    assert clusters == {str(c.id) for c in laid.clusters}
+    both = first + second
+    assert both.count("data-said='yes'") == len(laid.clusters)  # each cluster's note that says it best, once
     for cluster in laid.clusters:
-        assert f"data-cluster='{cluster.id}'" in wall and html.escape(cluster.name) in wall
-    assert "data-screens='2'" in wall  # 180 notes: two screens, at the largest type that holds them
+        assert html.escape(cluster.name) in both
     assert not shown.main.button and not shown.main.text_input and raw_keys(shown) == []
 
 
@@ -274,3 +290,19 @@ def test_dashboard_presentation_shows_the_chart_the_dashboard_page_chose(app):
     assert chart_title(chart) == fr("dashboard.heatmap")
     assert "répondants : 26" in presented(shown)  # the page's filter, on the room's screen
     assert not shown.main.button and not shown.main.selectbox
+
+
+def test_dashboard_presentation_redraws_when_answers_arrive(app, db_url):
+    from surveys import service as surveys
+    from tests.pages.conftest import load_demo
+
+    load_demo(app)
+    pid = app.session_state["project_id"]
+    shown = presentation({"projet": str(pid), "vue": "tableau"})
+    assert fr("present.dashboard_counts", wave="Vague 2 (ex-post, mi-parcours)", respondents=208) in presented(shown)
+    with database.session_scope(db_url) as session:
+        wave = surveys.list_waves(session=session, project_id=pid)[-1]
+        indicator = sorted(surveys.usable_indicator_ids(session=session, project_id=pid))[0]
+        surveys.add_response(session=session, project_id=pid, wave_id=wave.id, levels={indicator: 4})
+    shown.run()  # the presentation's next check: its answers' count moved
+    assert fr("present.dashboard_counts", wave="Vague 2 (ex-post, mi-parcours)", respondents=209) in presented(shown)

@@ -181,11 +181,23 @@ class PriorityBallot(SQLModel, table=True):
     vote_id: int = Field(foreign_key="priority_vote.id", index=True)
     participant_token: str = Field(max_length=64)
     profile: str = Field(default="", max_length=200)  # as the phone said it; "" when it did not
-    dots: str = Field(default="{}", max_length=2000)  # {"indicator id": votes}
     changes: int = 0  # within the current minute (the rate limit per phone)
     window_from: datetime = Field(default_factory=utcnow)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PriorityBallotDot(SQLModel, table=True):
+    """The votes one ballot gives one candidate (rows, not a JSON map: an archive remaps their indicators)."""
+
+    __tablename__ = "priority_ballot_dot"
+    __table_args__ = (UniqueConstraint("ballot_id", "indicator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    ballot_id: int = Field(foreign_key="priority_ballot.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    votes: int = Field(ge=1)
 
 
 class ActionBase(SQLModel):

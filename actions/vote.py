@@ -18,7 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from actions import priorities
-from actions.models import PriorityAxisRead, PriorityBallot, PriorityVote, PriorityVoteItem, PriorityVoteRead
+from actions.models import (
+    PriorityAxisRead,
+    PriorityBallot,
+    PriorityBallotDot,
+    PriorityVote,
+    PriorityVoteItem,
+    PriorityVoteRead,
+)
 from groups import join
 from groups import service as groups_service
 from groups.models import HOMOGENEOUS, Criterion, Group
@@ -234,24 +241,48 @@ def vote_change(*, session: Session, project_id: int) -> tuple | None:
     return vote.id, vote.closed_at, vote.revealed, is_open(vote), int(count), newest
 
 
-def _ballots(session: Session, vote_id: int) -> list[PriorityBallot]:
-    return list(session.exec(select(PriorityBallot).where(PriorityBallot.vote_id == vote_id)))
+def _vote_dots(session: Session, vote_id: int) -> list[tuple[str, dict[int, int]]]:
+    """(profile, {indicator: votes}) of every ballot of the vote that gives at least one vote."""
+    query = (
+        select(PriorityBallot.id, PriorityBallot.profile, PriorityBallotDot.indicator_id, PriorityBallotDot.votes)
+        .join(PriorityBallotDot, col(PriorityBallotDot.ballot_id) == PriorityBallot.id)
+        .where(PriorityBallot.vote_id == vote_id)
+    )
+    found: dict[int, tuple[str, dict[int, int]]] = {}
+    for ballot_id, profile, indicator_id, votes in session.exec(query):
+        found.setdefault(ballot_id, (profile, {}))[1][indicator_id] = votes
+    return list(found.values())
 
 
-def _dots(ballot: PriorityBallot | None) -> dict[int, int]:
-    if ballot is None:
+def _dots(session: Session, ballot: PriorityBallot | None) -> dict[int, int]:
+    if ballot is None or ballot.id is None:
         return {}
-    try:
-        return {int(k): int(v) for k, v in json.loads(ballot.dots or "{}").items() if int(v) > 0}
-    except (ValueError, TypeError, AttributeError):
-        return {}
+    query = select(PriorityBallotDot).where(PriorityBallotDot.ballot_id == ballot.id)
+    return {d.indicator_id: d.votes for d in session.exec(query)}
+
+
+def _store_dots(session: Session, ballot: PriorityBallot, wanted: Mapping[int, int]) -> None:
+    """The ballot's rows become `wanted`: changed in place, added, or removed (a vote taken back)."""
+    rows = {
+        d.indicator_id: d
+        for d in session.exec(select(PriorityBallotDot).where(PriorityBallotDot.ballot_id == ballot.id))
+    }
+    for indicator_id, row in rows.items():
+        if indicator_id not in wanted:
+            session.delete(row)
+        elif row.votes != wanted[indicator_id]:
+            row.votes = wanted[indicator_id]
+            session.add(row)
+    for indicator_id, votes in wanted.items():
+        if indicator_id not in rows:
+            session.add(PriorityBallotDot(project_id=ballot.project_id, ballot_id=ballot.id, indicator_id=indicator_id,
+                                          votes=votes))  # fmt: skip
 
 
 def results(*, session: Session, project_id: int, vote_id: int) -> VoteResult:
     vote = get_vote(session=session, project_id=project_id, vote_id=vote_id)
     items = candidates(session=session, vote_id=vote_id)
-    ballots = [(b.profile, _dots(b)) for b in _ballots(session, vote_id)]
-    ballots = [(profile, dots) for profile, dots in ballots if dots]  # a phone that took all its votes back
+    ballots = _vote_dots(session, vote_id)  # (a phone that took all its votes back is not among them)
     known = profiles(session=session, project_id=project_id)
     said = sorted({p for p, _ in ballots} - set(known) - {""})  # profiles since removed from the question
     shown = [*known, *said, *([""] if any(p == "" for p, _ in ballots) else [])]
@@ -369,7 +400,7 @@ def phone_ballot(*, session: Session, code: object, participant_token: str) -> B
     if own is None and profile not in known:
         profile = ""
     items = candidates(session=session, vote_id=vote.id)
-    return Ballot(vote, items, _dots(own), profile, known, is_open(vote))
+    return Ballot(vote, items, _dots(session, own), profile, known, is_open(vote))
 
 
 def cast_ballot(
@@ -390,7 +421,7 @@ def cast_ballot(
     if not is_open(vote):
         raise SpiraleError("error.vote_closed")
     own = _ballot(session, vote.id, participant_token)
-    wanted = dict(_dots(own)) if dots is None else {int(k): int(v) for k, v in dots.items()}
+    wanted = _dots(session, own) if dots is None else {int(k): int(v) for k, v in dots.items()}
     if change is not None:
         wanted[int(change[0])] = int(change[1])
     items = candidates(session=session, vote_id=vote.id)
@@ -400,9 +431,10 @@ def cast_ballot(
     if own is None:
         own = _first_ballot(session, vote, participant_token)
     _count_change(own)
-    own.dots = json.dumps({str(k): v for k, v in sorted(wanted.items())})
     own.profile, own.updated_at = said, utcnow()
     session.add(own)
+    session.flush()
+    _store_dots(session, own, wanted)
     session.flush()  # a short write: what the phone's page shows next is read by its GET, outside the write turn
     return Ballot(vote, items, wanted, said, known, True)
 

@@ -237,3 +237,27 @@ def test_vote_codes_are_not_group_or_wave_codes(session, setting, monkeypatch):
     picks = iter([*taken, *"ACDEFH"])
     monkeypatch.setattr(vote.secrets, "choice", lambda _alphabet: next(picks))
     assert opened(session, s).code == "ACDEFH"
+
+
+def test_a_vote_travels_in_the_project_archive(session, setting):
+    import schema
+    from workshop import archive
+
+    s = setting
+    opened_vote = opened(session, s)
+    vote.cast_ballot(session=session, code=opened_vote.code, participant_token=PHONE_A, dots={s.work: 2},
+                     profile="Jeunes")  # fmt: skip
+    vote.cast_ballot(session=session, code=opened_vote.code, participant_token=PHONE_B, dots={s.housing: 1})
+    vote.close_vote(session=session, project_id=s.project_id, vote_id=opened_vote.id)
+    vote.choose_from_vote(session=session, project_id=s.project_id, vote_id=opened_vote.id, count=2)
+    data = archive.export_project(session=session, metadata=schema.metadata, project_id=s.project_id)
+    copy_id = archive.import_project(session=session, metadata=schema.metadata, data=data)
+    copy = vote.latest_vote(session=session, project_id=copy_id)
+    assert copy.id != opened_vote.id and copy.code == opened_vote.code and copy.closed_at is not None
+    before = vote.results(session=session, project_id=s.project_id, vote_id=opened_vote.id)
+    after = vote.results(session=session, project_id=copy_id, vote_id=copy.id)
+    shape = [(r.rank, r.votes, r.voters, r.by_profile) for r in before.rows]
+    assert [(r.rank, r.votes, r.voters, r.by_profile) for r in after.rows] == shape and after.ballots == 2
+    axes = priorities.list_axes(session=session, project_id=copy_id)
+    assert {a.vote_id for a in axes} == {copy.id} and sorted(a.votes for a in axes) == [1, 2]
+    assert vote.find_vote(session=session, code=opened_vote.code).id == copy.id  # the newest copy answers

@@ -6,16 +6,13 @@ Screenshots go to SPIRALE_SHOTS (a folder outside git, /tmp/spirale-shots by def
 Every ballot and axis is read back from the database.
 """
 
-import json
 import os
 import re
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from actions import priorities, vote
-from actions.models import PriorityBallot
 from indicators import service as indicators_service
 from tests.browser.conftest import RUN_TIMEOUT_MS, rerun, wait_for_run
 from tests.browser.test_phone_notes import AXE, PAGE_BUDGET, PHONE, _size, new_phone
@@ -49,9 +46,11 @@ def the_vote(db_url: str) -> tuple[int, vote.PriorityVoteRead, list[str], list[s
 
 
 def ballots(db_url: str, vote_id: int) -> dict[str, tuple[str, dict[int, int]]]:
-    with database.read_scope(db_url) as session:
-        rows = session.exec(select(PriorityBallot).where(PriorityBallot.vote_id == vote_id)).all()
-        return {b.participant_token: (b.profile, {int(k): v for k, v in json.loads(b.dots).items()}) for b in rows}
+    """participant token -> (profile, {indicator: votes}) of every stored ballot."""
+    from tests.participants.test_vote_routes import Room
+    from tests.participants.test_vote_routes import ballots as stored
+
+    return stored(Room(db_url, 0, vote_id, "", []))
 
 
 def more(tab, tr, name: str) -> None:

@@ -13,7 +13,8 @@ connection and cookies, as a phone's browser would be:
   queries (/p/CODE/similaires), then the send (POST, as phone.js does: Accept: application/json). At the end
   each phone reloads its page and checks it lists its own notes. --per-group phones share a join code.
 - survey: the same numbers of phones open the room's survey code (/p/enquete/CODE) or their own link
-  (/p/q/TOKEN, --survey-links), and answer the demo project's 16 indicators one screen at a time.
+  (/p/q/TOKEN, --survey-links), and answer the demo project's 16 indicators one screen at a time, each
+  answer one request as phone.js sends it (its reply is the next screen; --no-script: POST, 303 and GET).
 
 Phones come from distinct addresses (X-Forwarded-For, which the server trusts from loopback), as on mobile
 data; --one-address sends them all from one, as behind a venue's router (the flood limit per address then
@@ -51,6 +52,7 @@ import demo
 from groups import join
 from groups import service as groups_service
 from groups.models import QUESTIONS, Criterion
+from participants import web
 from surveys import service as surveys_service
 from surveys.models import Answer, Respondent, SurveyToken
 from tests import app_servers
@@ -266,7 +268,8 @@ async def _timed(tally: Tally, kind: str, call: Callable) -> tuple[int, str] | N
     for attempt in (1, 2):
         tally.requests += 1
         try:
-            status, body = await call()
+            status, body, followed = await call()
+            tally.requests += followed  # a redirect followed is one more request the server served
             break
         except TimeoutError:
             tally.failed(kind, "timeout")
@@ -287,17 +290,17 @@ async def _timed(tally: Tally, kind: str, call: Callable) -> tuple[int, str] | N
 
 
 def _get(http: aiohttp.ClientSession, url: str, **kw: object) -> Callable:
-    async def call() -> tuple[int, str]:
+    async def call() -> tuple[int, str, int]:
         async with http.get(url, **kw) as response:
-            return response.status, await response.text()
+            return response.status, await response.text(), len(response.history)
 
     return call
 
 
 def _post(http: aiohttp.ClientSession, url: str, data: dict, **kw: object) -> Callable:
-    async def call() -> tuple[int, str]:
+    async def call() -> tuple[int, str, int]:
         async with http.post(url, data=data, **kw) as response:
-            return response.status, await response.text()
+            return response.status, await response.text(), len(response.history)
 
     return call
 
@@ -338,7 +341,8 @@ async def phone_notes(number: int, base: str, room: Room, options: argparse.Name
             words = f"{rng.choice(NOTE_WORDS)}, {rng.choice(DETAILS)}, dit t{number}"  # each phone its own words
             text = f"{words} ({room.marker} n{note})"
             await asyncio.sleep(rng.uniform(*options.gap) / 2)
-            for typed in (words[: len(words) // 2], words):  # "already said?" twice while typing
+            # "already said?" twice while typing: halfway, then (debounced after the last keystroke) the text as sent
+            for typed in (words[: len(words) // 2], text):
                 await _timed(tally, "similar", _get(http, f"{base}/p/{code}/similaires", params={"texte": typed}))
             await asyncio.sleep(rng.uniform(*options.gap) / 2)
             form = {"csrf": csrf, "question": QUESTIONS[note % len(QUESTIONS)], "text": text, "alias": f"t{number}"}
@@ -411,6 +415,7 @@ async def phone_survey(number: int, base: str, room: SurveyRoom, options: argpar
     jar = aiohttp.CookieJar(unsafe=True)
     connector = aiohttp.TCPConnector(limit=2)
     async with aiohttp.ClientSession(headers=headers, timeout=timeout, cookie_jar=jar, connector=connector) as http:
+        screen_header = {} if options.no_script else {web.SCREEN_HEADER: "1"}
         started = time.perf_counter()
         parts = Tally()
         got = await _timed(parts, "page", _get(http, f"{base}{path}"))
@@ -431,7 +436,8 @@ async def phone_survey(number: int, base: str, room: SurveyRoom, options: argpar
                 break  # the review screen
             form = {"csrf": csrf.group(1), "etape": step.group(1), "cle": html.unescape(key.group(1)),
                     "reponse": _answer_for(screen, rng), "aller": "suivant"}  # fmt: skip
-            got = await _timed(tally, "send", _post(http, f"{base}{path}", form))  # POST, 303, the next screen
+            # As phone.js does: the POST's reply is the next screen (--no-script: POST, 303, then GET it)
+            got = await _timed(tally, "send", _post(http, f"{base}{path}", form, headers=screen_header))
             if got is None or got[0] >= 400:
                 return
             screen = got[1]
@@ -709,6 +715,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--slack", type=float, default=120.0, help="seconds past the planned end before stopping")
     parser.add_argument("--survey-gap", type=float, nargs=2, default=[1.0, 3.0], help="seconds on a survey screen")
     parser.add_argument("--survey-links", action="store_true", help="per-person links (/p/q/TOKEN), not the room code")
+    parser.add_argument("--no-script", action="store_true",
+                        help="survey phones without JavaScript: each answer is POST, 303, GET (else one request)")
     parser.add_argument("--one-address", action="store_true", help="every phone from one address (a venue's NAT)")
     parser.add_argument("--json", type=Path, help="also write the figures there")
     parser.add_argument("--profile", type=Path, help="py-spy the app processes during each run, into this folder")

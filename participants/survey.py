@@ -11,7 +11,8 @@ The routes call surveys.service and surveys.questionnaire, the same as the facil
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -259,9 +260,14 @@ def screen(
     index = _index(asked, len(survey.steps))
     if index is None:
         index = min(max(int(survey.state.draft.get("step", 0) or 0), 0), len(survey.steps))
+    return _step_screen(who, way, survey, index, message=message, status=status, typed=typed)
+
+
+def _step_screen(who: Phone, way: Way, survey: Survey, index: int, **shown: Any) -> Response:
+    """A question's screen, or the review after the last one."""
     if index == len(survey.steps):
-        return review_screen(who, way, survey, message=message, status=status)
-    return question_screen(who, way, survey, index, message=message, status=status, typed=typed)
+        return review_screen(who, way, survey, **{k: v for k, v in shown.items() if k != "typed"})
+    return question_screen(who, way, survey, index, **shown)
 
 
 def _index(asked: str | None, total: int) -> int | None:
@@ -290,11 +296,12 @@ def _status(error: SpiraleError) -> int:
 # ---------- answering ----------
 
 
-def _keep(way: Way, who: Phone, fields: dict[str, str]) -> int | None:
-    """One screen's answer into the draft; the screen to go to (None: answered or closed, the page says so)."""
+def _keep(way: Way, who: Phone, fields: dict[str, str]) -> tuple[int | None, Survey]:
+    """One screen's answer into the draft: the screen to go to (None: answered or closed, the page says so),
+    and the response as now kept (to draw that screen without reading it again)."""
     survey = _survey(way, who)
     if survey.state.answered or not survey.state.wave_open:
-        return None
+        return None, survey
     index = _index(fields.get(STEP_FIELD), len(survey.steps) - 1)
     step = survey.steps[index] if index is not None else None
     if step is None or fields.get(KEY_FIELD) != questionnaire.step_key(step):
@@ -304,8 +311,9 @@ def _keep(way: Way, who: Phone, fields: dict[str, str]) -> int | None:
     move = -1 if fields.get(MOVE_FIELD) == BACK else 1
     draft = questionnaire.with_answer({**survey.state.draft, "step": index}, step, value, move)
     with database.session_scope() as session:  # (the token already read, unless this is a room's first answer)
-        service.save_draft(session=session, token=survey.state.token or way.token(session), draft=draft)
-    return draft["step"]
+        token = survey.state.token or way.token(session)
+        service.save_draft(session=session, token=token, draft=draft)
+    return draft["step"], replace(survey, state=replace(survey.state, token=token, draft=draft))
 
 
 def _send(way: Way, who: Phone) -> None:
@@ -317,8 +325,11 @@ def _send(way: Way, who: Phone) -> None:
         service.submit_token(session=session, token=way.token(session), levels=levels, profile=profile)
 
 
-async def _posted(request: Request, way: Way, who: Phone, act: Callable[[dict[str, str]], str]) -> Response:
-    """A form of ours: CSRF and size checked, the action run, then 303 to the address it gives.
+async def _posted(
+    request: Request, way: Way, who: Phone, act: Callable[[dict[str, str]], str | Response]
+) -> Response:
+    """A form of ours: CSRF and size checked, the action run, then 303 to the address it gives (or, for
+    phone.js, the page at that address, which the action drew itself).
 
     A refusal is said on the screen the phone was on, its answers kept; a wave closed or a response sent
     meanwhile leads to the page that says so, with nothing stored.
@@ -338,13 +349,18 @@ async def _posted(request: Request, way: Way, who: Phone, act: Callable[[dict[st
         message = web.notice(who, error.key, **error.params)
         asked, typed = fields.get(STEP_FIELD), fields.get(ANSWER_FIELD)  # a refused text stays in its field
         return await web.in_thread(screen, who, way, asked, message=message, status=status, typed=typed)
-    return web.redirect(who, going)
+    return going if isinstance(going, Response) else web.redirect(who, going)
 
 
 async def answer(request: Request, way: Way, who: Phone) -> Response:
-    def act(fields: dict[str, str]) -> str:
-        going = _keep(way, who, fields)
-        return way.base if going is None else f"{way.base}?{STEP_FIELD}={going}"
+    def act(fields: dict[str, str]) -> str | Response:
+        going, survey = _keep(way, who, fields)
+        if going is None:
+            return way.base
+        address = f"{way.base}?{STEP_FIELD}={going}"
+        if who.wants_screen:  # the next screen at once, from the draft just kept: one request a step
+            return web.drawn_at(_step_screen(who, way, survey, going), address)
+        return address
 
     return await _posted(request, way, who, act)
 

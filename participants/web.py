@@ -30,7 +30,10 @@ LANG_COOKIE = "spirale_lang"
 COOKIE_DAYS = 30
 BODY_MAX = 16 * 1024  # a note is at most 280 characters: a form 60 times larger is not one of ours
 CSRF_FIELD = "csrf"
-STATIC_VERSION = "5"  # in the assets' URLs, so that a phone's cache never holds an old script
+# phone.js sends this header when it posts a form and will draw the page it gets back: one request a step
+# instead of POST, 303 and GET (the same page; a plain form still gets the redirect).
+SCREEN_HEADER, ADDRESS_HEADER = "x-spirale-screen", "X-Spirale-Address"
+STATIC_VERSION = "6"  # in the assets' URLs, so that a phone's cache never holds an old script
 
 
 T = TypeVar("T")
@@ -81,6 +84,7 @@ class Phone:
     new_token: bool = False
     new_lang: bool = False
     wants_json: bool = False
+    wants_screen: bool = False  # phone.js posts a survey screen and draws the next one from the answer itself
     cookies: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -118,6 +122,7 @@ def phone(request: Request) -> Phone:
         new_token=token != remembered,
         new_lang=new_lang,
         wants_json="application/json" in accept,
+        wants_screen=request.headers.get(SCREEN_HEADER) == "1",
     )
 
 
@@ -222,6 +227,12 @@ def _plain(value: object) -> str:
 def redirect(who: Phone, url: str) -> Response:
     """After a POST: back to a page by GET (a reload then sends nothing again)."""
     return with_cookies(RedirectResponse(url, status_code=303), who)
+
+
+def drawn_at(response: Response, address: str) -> Response:
+    """A page sent in answer to a POST of phone.js, with the address the phone's history must show for it."""
+    response.headers[ADDRESS_HEADER] = address
+    return response
 
 
 def json_answer(who: Phone, data: Mapping[str, Any]) -> Response:

@@ -1,7 +1,9 @@
 // Spirale's phone pages, made nicer where JavaScript runs; every form works without it.
 // - the note is sent without reloading, and the field is emptied only once the server has stored it;
 // - "already said?": a debounced request shows the group's closest notes while the participant types;
-// - a characters counter, and the countdown of the facilitator's timer.
+// - a characters counter, and the countdown of the facilitator's timer;
+// - a survey screen's answer is posted and the next screen drawn from the reply: one request a step instead of
+//   POST, redirect and GET, and no blank page between two questions on a slow network.
 (function () {
   "use strict";
 
@@ -118,6 +120,71 @@
     };
     tick();
   }
+
+  // The page the server sent in place of this one: its main part, title and language link; then the phone's
+  // history, the top of the page, and the focus on the new question (a screen reader reads it next).
+  function drawPage(text, address) {
+    var next = new DOMParser().parseFromString(text, "text/html");
+    var main = next.getElementById("main");
+    var here = document.getElementById("main");
+    if (!main || !here) return false;
+    here.replaceWith(document.adoptNode(main));
+    var link = next.querySelector("header .lang");
+    var mine = document.querySelector("header .lang");
+    if (link && mine) mine.replaceWith(document.adoptNode(link));
+    document.title = next.title;
+    if (address) history.pushState(null, "", address);
+    window.scrollTo(0, 0);
+    var heading = main.querySelector(".question, h2, .notice") || main.querySelector("h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+    return true;
+  }
+
+  function surveyWithoutReload() {
+    if (!window.fetch || !window.URLSearchParams || !window.DOMParser || !history.pushState) return;
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.classList || !form.classList.contains("survey") || form.getAttribute("data-plain")) return;
+      event.preventDefault();
+      var body = new URLSearchParams(new FormData(form));
+      var by = event.submitter;
+      if (by && by.name) body.append(by.name, by.value);
+      var buttons = form.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      fetch(form.action, {
+        method: "POST",
+        body: body,
+        headers: { "X-Spirale-Screen": "1" },
+        credentials: "same-origin"
+      })
+        .then(function (r) {
+          if ((r.headers.get("Content-Type") || "").indexOf("text/html") !== 0) throw new Error("not a page");
+          var address = r.headers.get("X-Spirale-Address") || (r.redirected ? r.url : "");
+          return r.text().then(function (text) {
+            if (!drawPage(text, address)) throw new Error("not a page");
+          });
+        })
+        .catch(function () {
+          // The plain form does it (the server keeps the answer either way); the button's own value goes too.
+          buttons.forEach(function (b) { b.disabled = false; });
+          form.setAttribute("data-plain", "1");
+          if (by && by.name) {
+            var field = document.createElement("input");
+            field.type = "hidden";
+            field.name = by.name;
+            field.value = by.value;
+            form.appendChild(field);
+          }
+          HTMLFormElement.prototype.submit.call(form);
+        });
+    });
+    window.addEventListener("popstate", function () { location.reload(); });
+  }
+
+  surveyWithoutReload();
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("textarea[data-limit]").forEach(counter);

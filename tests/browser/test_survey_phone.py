@@ -173,6 +173,39 @@ def test_two_phones_answer_the_room_code_once_each(db_url, app_url, browser, tr)
     assert room_phones(db_url, wave_id) == cookies  # one response bound to each phone's cookie
 
 
+def test_with_javascript_each_screen_is_one_request_and_back_works(db_url, app_url, browser, tr):
+    """phone.js posts a screen and draws the next from the reply: no redirect, no second GET; the address bar
+    and the phone's back button follow; the new question has the focus (a screen reader reads it next)."""
+    from playwright.sync_api import expect
+
+    _, _, code = demo_wave(db_url)
+    link = service.room_link(code, app_url)
+    phone = new_phone(browser)
+    try:
+        tab = phone.new_page()
+        tab.goto(link)
+        asked: list[tuple[str, str]] = []
+        tab.on("request", lambda r: asked.append((r.method, r.url)) if "/p/enquete/" in r.url else None)
+        statuses: list[int] = []
+        tab.on("response", lambda r: statuses.append(r.status) if "/p/enquete/" in r.url else None)
+        following = tab.get_by_role("button", name=tr("answer.next"))
+        tab.get_by_role("radio", name="Commerçants").check()
+        following.click()
+        expect(tab.locator("h2.question")).to_be_focused()
+        expect(tab.locator("h2.question")).to_have_text(tr("respondent.place"))
+        tab.get_by_label(tr("respondent.place")).fill("Gare")
+        following.click()
+        expect(tab.locator("h2.question")).to_be_focused()
+        expect(tab).to_have_url(re.compile(r"etape=2$"))
+        assert [m for m, _ in asked] == ["POST", "POST"] and statuses == [200, 200]  # one request a screen
+        tab.go_back()  # the phone's back button: the place screen again, what was typed still there
+        expect(tab.get_by_label(tr("respondent.place"))).to_have_value("Gare")
+        expect(tab).to_have_url(re.compile(r"etape=1$"))
+        assert tab.evaluate("document.querySelectorAll('main').length") == 1
+    finally:
+        phone.close()
+
+
 def test_a_closed_wave_is_refused_mid_questionnaire(db_url, app_url, browser, tr):
     from playwright.sync_api import expect
 

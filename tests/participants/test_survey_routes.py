@@ -193,6 +193,38 @@ def test_the_language_switch_keeps_the_screen(world, phones):
     assert f'href="/p/q/{token}?etape=2&amp;lang=fr"' in page.text
 
 
+def test_the_phone_script_gets_the_next_screen_in_one_request(world, phones):
+    """phone.js posts a screen with its header: the answer is kept and the next screen comes back at once (200,
+    with its address for the phone's history), the same screen the redirect would have led to."""
+    token = token_of(world)
+    base = f"/p/q/{token}"
+    phone, plain = phones
+    phone.get(base)
+    fields = {"csrf": form_token(phone), "etape": 0, "cle": "q:profile", "reponse": "Habitant", "aller": "suivant"}
+    drawn = post(phone, base, fields, **{"X-Spirale-Screen": "1"})
+    assert drawn.status_code == 200 and drawn.headers["x-spirale-address"] == f"{base}?etape=1"
+    assert drawn.headers["content-type"].startswith("text/html") and "Quartier" in drawn.text
+    assert state(world, token).draft["profile"] == {"profile": "Habitant"}
+    assert drawn.text == phone.get(f"{base}?etape=1").text  # what a GET of that address draws
+    last = len(keys(world)) - 1
+    for step, key in enumerate(keys(world)[1:], start=1):
+        went = answer(phone, base, step, key, "Gare" if step == 1 else 3)
+        assert went.status_code == 303, step  # no header: the plain form's redirect
+    review = post(phone, base, {"csrf": form_token(phone), "etape": last, "cle": keys(world)[last], "reponse": 2,
+                                "aller": "suivant"}, **{"X-Spirale-Screen": "1"})  # fmt: skip
+    assert review.headers["x-spirale-address"] == f"{base}?etape={last + 1}"
+    assert shown("answer.review_title") in review.text and state(world, token).draft["levels"][
+        str(world.indicators[-1])] == 2  # fmt: skip
+    refused = post(phone, base, {**fields, "reponse": "Élu"}, **{"X-Spirale-Screen": "1"})
+    assert refused.status_code == 422 and "x-spirale-address" not in refused.headers  # said where it stands
+    assert shown("error.choice_unknown", value="Élu") in refused.text
+    with database.session_scope(world.url) as session:
+        service.set_wave_status(session=session, project_id=world.project_id, wave_id=world.wave_id, status="closed")
+    closed = post(phone, base, fields, **{"X-Spirale-Screen": "1"})
+    assert closed.status_code == 303 and closed.headers["location"] == base  # the script follows it: "closed"
+    assert plain.get(base).status_code == 410
+
+
 def test_a_closed_wave_takes_nothing_more(world, phones):
     token = token_of(world)
     base = f"/p/q/{token}"

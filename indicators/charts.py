@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from workshop import plots, settings
+from workshop import formats, i18n, plots, settings
 
 FONT = {"size": 18}
 
@@ -23,10 +23,27 @@ def family_tree(tree: pd.DataFrame, *, kind: str = "sunburst", families: dict[st
     )
     builder = px.treemap if kind == "treemap" else px.sunburst
     figure = builder(data, path=["family", "indicator", "note"], values="count", hover_data=["group"])
+    trace = figure.data[0]
+    # plotly express's hover box says "labels=…<br>count=…<br>parent=…" in its own English: ours says what a
+    # slice is in the reader's words ("Un logement digne · 12 post-it"; a note's group under it).
+    groups = [row[0] if row[0] not in ("(?)", "", None) else "" for row in trace.customdata]
+    trace.hovertext = [_hover(label, count, group, lang) for label, count, group in
+                       zip(trace.labels, trace.values, groups, strict=True)]  # fmt: skip
+    trace.hovertemplate = "%{hovertext}<extra></extra>"
+    trace.customdata = None
     if kind != "treemap":
-        figure.update_traces(maxdepth=2)  # notes appear when a family or an indicator is clicked
+        # Notes appear when a family or an indicator is clicked; a label too small to read is left out (the
+        # hover box and the click still give it) rather than drawn in 6-pixel type.
+        figure.update_traces(maxdepth=2, insidetextorientation="radial")
+        figure.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
     figure.update_layout(font=FONT, margin={"t": 10, "l": 10, "r": 10, "b": 10}, height=700)
     return plots.finish(figure, lang)
+
+
+def _hover(label: str, count: float, group: str, lang: str) -> str:
+    notes = i18n.translate("step2.views.notes_one" if count == 1 else "step2.views.notes_many", lang,
+                           count=formats.integer(count, lang))  # fmt: skip
+    return "\n".join(part for part in (label, notes, group) if part)
 
 
 def groups_families_heatmap(matrix: pd.DataFrame, *, families: dict[str, str] | None = None,

@@ -69,6 +69,22 @@ def test_tree_of_families_indicators_notes(session, setting):
         assert "(aucun)" in list(figure.data[0].labels)
 
 
+def test_the_tree_says_its_slices_in_the_readers_words(session, setting):
+    """No plotly express English ("labels=", "count=", "parent=") in the hover box: the name, the count of notes
+    in words, and a note's group."""
+    pid, _ = setting
+    tree = indicators_service.synthesis_tree(session=session, project_id=pid)
+    for kind in ("sunburst", "treemap"):
+        for lang, notes in (("fr", "2 post-it"), ("en", "2 notes")):
+            trace = charts.family_tree(tree, kind=kind, families={"A": "Accès"}, no_note="(aucun)", lang=lang).data[0]
+            assert trace.hovertemplate == "%{hovertext}<extra></extra>"
+            hover = dict(zip(trace.labels, trace.hovertext, strict=True))
+            assert hover["Un logement digne"] == f"Un logement digne<br>{notes}"
+            one = "1 post-it" if lang == "fr" else "1 note"
+            assert hover["Loyer trop cher"] == f"Loyer trop cher<br>{one}<br>Jeunes"
+            assert not any(word in text for text in trace.hovertext for word in ("labels=", "count=", "(?)"))
+
+
 def test_who_spoke_of_what(session, setting):
     pid, _ = setting
     matrix = indicators_service.groups_by_family(session=session, project_id=pid)

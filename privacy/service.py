@@ -2,7 +2,7 @@
 
 A participant is designated one way at a time (a `Selector`):
 - a phone participant by their participant token, or the short reference their phone showed them (their
-  notes, and their answers through a room's survey code);
+  notes, their answers through a room's survey code, and their ballots in the room's votes on priorities);
 - a participant by the name or alias they gave within a group (with every other note of that phone);
 - a survey respondent by their pseudonymous code in a wave, or by their survey link (token or whole link).
 
@@ -24,6 +24,7 @@ from sqlalchemy import Table, delete, func, or_, select, update
 from sqlmodel import Session, col
 
 import schema
+from actions.models import PriorityBallot, PriorityBallotDot, PriorityVote
 from groups.models import Criterion, Group
 from indicators.models import BoardEvent, Delegate, Indicator, IndicatorCriterion
 from privacy import REFERENCE_LENGTH, participant_reference
@@ -122,12 +123,24 @@ class Seat:
 
 
 @dataclass(frozen=True)
+class VoteBallot:
+    """Their ballot in a room's vote on the priority axes: the profile they said, and their votes by indicator."""
+
+    vote: str  # the vote's code
+    profile: str
+    reference: str
+    updated_at: datetime
+    votes: dict[str, int]
+
+
+@dataclass(frozen=True)
 class ParticipantData:
     kind: str
     notes: list[Note]
     responses: list[Response]
     links: list[Link]
     seats: list[Seat] = field(default_factory=list)
+    ballots: list[VoteBallot] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,7 @@ class _Selection:
     respondents: list[Respondent]
     tokens: list[SurveyToken]
     seats: list[Delegate] = field(default_factory=list)
+    ballots: list[PriorityBallot] = field(default_factory=list)
 
 
 # --- finding ------------------------------------------------------------------------------------
@@ -194,14 +208,30 @@ def _by_token(session: Session, project_id: int, value: str) -> _Selection:
     # A survey link by its own token, or the room responses of a phone (bound to its participant token).
     by_link_or_phone = or_(_matches(SurveyToken.token, text), _matches(SurveyToken.participant_token, text))
     links = list(session.scalars(select(SurveyToken).where(SurveyToken.project_id == project_id, by_link_or_phone)))
-    if len(phones | {link.participant_token or link.token for link in links}) > 1:
+    voters = set(
+        session.scalars(
+            select(PriorityBallot.participant_token)
+            .where(PriorityBallot.project_id == project_id, _matches(PriorityBallot.participant_token, text))
+            .distinct()
+        )
+    )
+    if len(phones | voters | {link.participant_token or link.token for link in links}) > 1:
         raise SpiraleError("error.privacy_ambiguous")
-    phones |= {link.participant_token for link in links if link.participant_token}
+    phones |= voters | {link.participant_token for link in links if link.participant_token}
     links = _links_of_phones(session, project_id, phones, links)
     criteria = _criteria_of_phones(session, project_id, phones)
     respondent_ids = [link.respondent_id for link in links if link.respondent_id is not None]
     respondents = _respondents(session, project_id, respondent_ids)
-    return _Selection(TOKEN, criteria, respondents, links)
+    return _Selection(TOKEN, criteria, respondents, links, ballots=_ballots_of_phones(session, project_id, phones))
+
+
+def _ballots_of_phones(session: Session, project_id: int, tokens: Iterable[str]) -> list[PriorityBallot]:
+    if not (tokens := [t for t in tokens if t]):
+        return []
+    query = select(PriorityBallot).where(
+        PriorityBallot.project_id == project_id, col(PriorityBallot.participant_token).in_(tokens)
+    )
+    return list(session.scalars(query))
 
 
 def _links_of_phones(
@@ -245,7 +275,10 @@ def _by_author(session: Session, project_id: int, group_id: int | None, author: 
         raise SpiraleError("error.privacy_author_ambiguous", count=len(phones))
     by_id = {c.id: c for c in [*named, *_criteria_of_phones(session, project_id, phones)]}
     seats = session.scalars(select(Delegate).where(Delegate.represented_group_id == group_id))
-    return _Selection(AUTHOR, list(by_id.values()), [], [], [d for d in seats if d.name and _same_name(d.name, author)])
+    named_seats = [d for d in seats if d.name and _same_name(d.name, author)]
+    return _Selection(
+        AUTHOR, list(by_id.values()), [], [], named_seats, _ballots_of_phones(session, project_id, phones)
+    )
 
 
 def _by_code(session: Session, project_id: int, wave_id: int | None, code: str) -> _Selection:
@@ -269,7 +302,7 @@ def _select(session: Session, project_id: int, selector: Selector) -> _Selection
         found = _by_author(session, project_id, selector.group_id, selector.author)
     else:
         found = _by_code(session, project_id, selector.wave_id, selector.respondent_code)
-    if not (found.criteria or found.respondents or found.tokens or found.seats):
+    if not (found.criteria or found.respondents or found.tokens or found.seats or found.ballots):
         raise SpiraleError("error.privacy_nothing")
     found.criteria.sort(key=lambda c: c.id)
     found.respondents.sort(key=lambda r: r.id)
@@ -286,7 +319,34 @@ def find_participant(*, session: Session, project_id: int, selector: Selector) -
         responses=_responses(session, found.respondents),
         links=_links(session, found.tokens),
         seats=_seats(session, found.seats),
+        ballots=_vote_ballots(session, found.ballots),
     )
+
+
+def _vote_ballots(session: Session, ballots: list[PriorityBallot]) -> list[VoteBallot]:
+    ids = [b.id for b in ballots]
+    votes: dict[int, dict[str, int]] = {}
+    if ids:
+        query = (
+            select(PriorityBallotDot.ballot_id, Indicator.name_fr, PriorityBallotDot.votes)
+            .join(Indicator, Indicator.id == PriorityBallotDot.indicator_id)
+            .where(col(PriorityBallotDot.ballot_id).in_(ids))
+            .order_by(PriorityBallotDot.ballot_id, Indicator.id)
+        )
+        for ballot_id, name, count in session.execute(query):
+            votes.setdefault(ballot_id, {})[name] = count
+    vote_ids = {b.vote_id for b in ballots}
+    codes = {v.id: v.code for v in session.scalars(select(PriorityVote).where(col(PriorityVote.id).in_(vote_ids)))}
+    return [
+        VoteBallot(
+            codes.get(b.vote_id, ""),
+            b.profile,
+            participant_reference(b.participant_token),
+            b.updated_at,
+            votes.get(b.id, {}),
+        )
+        for b in sorted(ballots, key=lambda b: b.id)
+    ]
 
 
 def _seats(session: Session, seats: list[Delegate]) -> list[Seat]:
@@ -420,6 +480,13 @@ def _csv_rows(data: ParticipantData) -> list[list[object]]:
                          r.code, r.created_at, None])  # fmt: skip
     for seat in data.seats:
         rows.append(["delegate", seat.mixed_group, seat.represented_group, "", None, seat.name, None, None, None, None])
+    for ballot in data.ballots:
+        if ballot.profile:
+            rows.append(["vote_profile", ballot.vote, "", ballot.profile, None, None, None, ballot.reference,
+                         ballot.updated_at, None])  # fmt: skip
+        for indicator, count in ballot.votes.items():
+            rows.append(["vote", ballot.vote, indicator, count, None, None, None, ballot.reference, ballot.updated_at,
+                         None])  # fmt: skip
     for link in data.links:
         state = "answered" if link.answered else "draft" if link.draft else "unused"
         draft = json.dumps(link.draft, ensure_ascii=False) if link.draft else ""
@@ -441,6 +508,7 @@ def export_participant(*, session: Session, project_id: int, selector: Selector)
         "survey_responses": [asdict(r) for r in data.responses],
         "survey_links": [asdict(link) for link in data.links],
         "delegate_seats": [asdict(seat) for seat in data.seats],
+        "vote_ballots": [asdict(ballot) for ballot in data.ballots],
     }
     json_bytes = json.dumps(content, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8")
     buffer = io.StringIO()
@@ -500,13 +568,14 @@ def erase_participant(
         seat.name = ""
         session.add(seat)
     session.flush()
-    for row in [*found.criteria, *found.respondents]:
+    for row in [*found.criteria, *found.respondents, *found.ballots]:
         session.expunge(row)  # deleted below in bulk: the session must not write them back
     removed: dict[str, int] = {}
     tables = schema.metadata.tables
     _forget_on_board(session, project_id, set(criterion_ids))
     _remove(session, tables[Criterion.__tablename__], criterion_ids, removed)
     _remove(session, tables[Respondent.__tablename__], respondent_ids, removed)
+    _remove(session, tables[PriorityBallot.__tablename__], [b.id for b in found.ballots], removed)
     session.expire_all()  # rows changed in bulk above: what the session holds is read again when used
     summary = ErasureSummary(
         notes=removed.get(Criterion.__tablename__, 0),

@@ -261,3 +261,35 @@ def test_a_vote_travels_in_the_project_archive(session, setting):
     axes = priorities.list_axes(session=session, project_id=copy_id)
     assert {a.vote_id for a in axes} == {copy.id} and sorted(a.votes for a in axes) == [1, 2]
     assert vote.find_vote(session=session, code=opened_vote.code).id == copy.id  # the newest copy answers
+
+
+def test_a_phones_ballot_is_in_its_data_request_and_erased_with_it(session, setting):
+    import privacy
+    from privacy import service as privacy_service
+
+    s = setting
+    young = next(
+        g for g in groups_service.list_groups(session=session, project_id=s.project_id) if g.profile == "Jeunes"
+    )
+    groups_service.add_criterion(session=session, project_id=s.project_id, group_id=young.id, question=WELLBEING,
+                                 text="Le stade", participant_token=PHONE_A)  # fmt: skip
+    code = opened(session, s).code
+    vote.cast_ballot(session=session, code=code, participant_token=PHONE_A, dots={s.work: 2}, profile="Jeunes")
+    vote.cast_ballot(session=session, code=code, participant_token=PHONE_B, dots={s.housing: 1}, profile="Aînés")
+    reference = privacy.participant_reference(PHONE_B)  # a phone that only voted is found by its reference too
+    only_voted = privacy_service.find_participant(session=session, project_id=s.project_id,
+                                                  selector=privacy_service.Selector(token=reference))  # fmt: skip
+    assert only_voted.notes == [] and [(b.vote, b.profile, b.votes) for b in only_voted.ballots] == [
+        (code, "Aînés", {"Un logement digne": 1})
+    ]
+    selector = privacy_service.Selector(token=PHONE_A)
+    exported = privacy_service.export_participant(session=session, project_id=s.project_id, selector=selector)
+    content = json.loads(exported.json_bytes)
+    assert [(b["profile"], b["votes"]) for b in content["vote_ballots"]] == [("Jeunes", {"Avoir un travail": 2})]
+    assert "Avoir un travail" in exported.csv_bytes.decode("utf-8-sig")
+    summary = privacy_service.erase_participant(session=session, project_id=s.project_id, selector=selector)
+    assert summary.removed["priority_ballot"] == 1 and summary.removed["priority_ballot_dot"] == 1
+    result = vote.results(
+        session=session, project_id=s.project_id, vote_id=vote.find_vote(session=session, code=code).id
+    )
+    assert result.ballots == 1 and result.votes == 1  # the other phone's ballot stays

@@ -26,7 +26,7 @@ def test_ranking_reads_low_levels_gaps_and_illbeing_notes(session, setting):
         "priority.reason.illbeing",
     }
     text = priorities.reason_text(first["reasons"], "fr")
-    assert "2,0/5" in text and "« Jeunes » (1,0)" in text and "3 note(s) de mal-être" in text
+    assert "2,0/5" in text and "« Jeunes » (1,0)" in text and "3 post-it de mal-être" in text
     assert [key for key, _ in ranked.iloc[1]["reasons"]] == ["priority.reason.fine"]
     assert priorities.reason_text(ranked.iloc[1]["reasons"], "en") == "rather good situation (4.0/5)"
 

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlmodel import Session
 
-from actions import charts, followup, partners, priorities, service
+from actions import charts, followup, partners, priorities, service, vote
 from actions.models import ACTION_STATUSES, PlenaryRead, PriorityAxisRead
 from groups import service as groups_service
 from groups.models import ILLBEING
@@ -326,13 +326,16 @@ def _results(data: ReportData, tr, images: dict[str, str]) -> str:  # noqa: ANN0
 
 def _priorities(data: ReportData, tr) -> str:  # noqa: ANN001
     if data.axes:
+        voted = any(a.vote_id is not None for a in data.axes)  # the room's vote, when the axes came from one
         rows = [
             [_e(a.rank), _e(data.names.get(a.indicator_id, "?")),
              _e(priorities.reason_text(priorities.axis_reasons(a), data.lang)),
+             *([_e(vote.support_text(a, data.lang))] if voted else []),
              _e(" ".join(filter(None, [a.decided_by, formats.day(a.decided_on, data.lang)]))), _e(a.note)]
             for a in data.axes
         ]  # fmt: skip
-        headers = [tr("priority.rank"), tr("progress.indicator"), tr("priority.reasons"), tr("priority.decided_by"),
+        headers = [tr("priority.rank"), tr("progress.indicator"), tr("priority.reasons"),
+                   *([tr("vote.support_column")] if voted else []), tr("priority.decided_by"),
                    tr("priority.note")]  # fmt: skip
         chosen = f"<h3>{tr('priority.chosen')}</h3>{_table(headers, rows)}"
     else:

@@ -31,7 +31,7 @@ from groups import service as groups_service
 from groups.models import HOMOGENEOUS, Criterion, Group
 from surveys import service as surveys_service
 from surveys.models import Wave
-from workshop import settings
+from workshop import i18n, settings
 from workshop.database import project_row, utcnow
 from workshop.errors import SpiraleError
 
@@ -337,6 +337,16 @@ def choose_from_vote(
         wave_id=result.vote.wave_id,
         support=support,
     )
+
+
+def support_text(axis: PriorityAxisRead, lang: str) -> str:
+    """What the room's vote gave a chosen axis, in words ("" when it was chosen without a vote)."""
+    if axis.vote_id is None:
+        return ""
+    said = i18n.translate("vote.support", lang, votes=axis.votes, voters=axis.voters, ballots=axis.ballots)
+    unsaid = i18n.translate("vote.profile_unsaid", lang)
+    parts = ", ".join(f"{p or unsaid} {n}" for p, n in axis_votes_by_profile(axis).items())
+    return f"{said} ({parts})" if parts else said
 
 
 def axis_votes_by_profile(axis: PriorityAxisRead) -> dict[str, int]:

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from actions import priorities
+from actions import priorities, vote
 from indicators import service as indicators_service
 from surveys import service as surveys_service
 from ui import access, shell
@@ -94,7 +94,7 @@ else:
                 t("priority.rank"): [a.rank for a in axes],
                 t("progress.indicator"): [names.get(a.indicator_id, "?") for a in axes],
                 t("priority.reasons"): [priorities.reason_text(priorities.axis_reasons(a), lang) for a in axes],
-                t("vote.support_column"): [room_vote.support_text(a) for a in axes],
+                t("vote.support_column"): [vote.support_text(a, lang) for a in axes],
                 t("priority.decided_by"): [a.decided_by for a in axes],
                 t("priority.decided_on"): [a.decided_on for a in axes],
                 t("priority.note"): [a.note for a in axes],

@@ -137,13 +137,3 @@ def choose_form(project_id: int, current: PriorityVoteRead) -> None:
             shell.attempt(vote.choose_from_vote, project_id=project_id, vote_id=current.id, count=int(count),
                           decided_by=decided_by, decided_on=decided_on, note=note,
                           flash=lambda axes: t("priority.recorded", count=len(axes)), rerun=True)  # fmt: skip
-
-
-def support_text(axis: object) -> str:
-    """What the vote gave a chosen axis, in words ("" when chosen by hand)."""
-    if getattr(axis, "vote_id", None) is None:
-        return ""
-    by_profile = vote.axis_votes_by_profile(axis)  # type: ignore[arg-type]
-    parts = ", ".join(f"{p or t('vote.profile_unsaid')} {n}" for p, n in by_profile.items())
-    said = t("vote.support", votes=axis.votes, voters=axis.voters, ballots=axis.ballots)  # type: ignore[attr-defined]
-    return f"{said} ({parts})" if parts else said

@@ -194,8 +194,17 @@ def test_the_chosen_priorities_record_the_vote(session, setting):
     assert axis.decided_by == "La salle" and json.loads(axis.reason)
     both = choose(session=session, project_id=s.project_id, vote_id=opened_vote.id, count=5)
     assert [a.indicator_id for a in both] == [s.housing, s.work]  # listed by diagnosis rank; only voted items
+    assert vote.support_text(axes[0], "fr") == "3 voix de 2 votants sur 2 (Jeunes 2, Aînés 1)"
+    assert vote.support_text(axes[0], "en") == "3 votes from 2 of 2 voters (Jeunes 2, Aînés 1)"
+    from actions import report
+
+    document = report.build_html(report.collect(session=session, project_id=s.project_id, lang="fr"))
+    assert "<th>Vote de la salle</th>" in document and "3 voix de 2 votants sur 2" in document  # in the report too
     by_hand = priorities.choose_axes(session=session, project_id=s.project_id, indicator_ids=[s.housing])
     assert by_hand[0].vote_id is None and by_hand[0].votes is None  # chosen by hand: no vote claimed
+    assert vote.support_text(by_hand[0], "fr") == ""
+    document = report.build_html(report.collect(session=session, project_id=s.project_id, lang="fr"))
+    assert "Vote de la salle" not in document  # no empty column when no axis came from a vote
 
 
 def test_no_vote_no_choice(session, setting):

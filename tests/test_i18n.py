@@ -39,3 +39,13 @@ def test_translate_formats_and_falls_back():
     assert i18n.translate("step1.validated", "en", count=3) == "3 note(s) validated"
     assert i18n.translate("step1.validated", "fr", count=3) == "3 post-it(s) validé(s)"
     assert i18n.translate("no.such.key", "fr") == "no.such.key"
+
+
+def test_numbers_in_a_message_are_written_as_the_language_does():
+    """Counts and decimals given to any message: "3 270" and "2,5" in French, "3,270" and "2.5" in English."""
+    import numpy as np
+
+    assert i18n.translate("step1.validated", "fr", count=3270) == "3\u202f270 post-it(s) validé(s)"
+    assert i18n.translate("step1.validated", "en", count=np.int64(3270)) == "3,270 note(s) validated"
+    assert i18n.translate("step1.validated", "fr", count=2.5) == "2,50 post-it(s) validé(s)"
+    assert i18n.translate("step1.validated", "fr", count="A12") == "A12 post-it(s) validé(s)"  # a text stays

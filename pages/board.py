@@ -113,7 +113,7 @@ def projector_bar(project_id: int, view: board.BoardView, entries, reps) -> tupl
     """Everything above the board in one row; the settings and the tools in popovers. (query, mode)"""
     st.html(PROJECTOR_BAR)
     with st.container(key="board_bar"):
-        title, screen, undo, tuning, working, present = st.columns([3.7, 2.0, 1.4, 1.65, 1.45, 2.8],
+        title, screen, undo, tuning, working, present = st.columns([3.5, 2.3, 1.4, 1.65, 1.45, 2.8],
                                                                    vertical_alignment="center")  # fmt: skip
     title.title(t("board.title"))
     screen_picker(project_id, view, screen)

@@ -175,6 +175,8 @@ button p, [data-testid="stLinkButton"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: normal !important; word-break: normal !important; hyphens: manual !important; }
 [data-testid="stSidebarNavLink"] { height: auto !important; min-height: 2.5rem; }
+/* A colour emoji (Noto, Apple, Segoe) is a little wider than Streamlit's square icon box: let it have its width. */
+[data-testid="stIconEmoji"] { width: auto !important; min-width: 1em; overflow: visible !important; }
 [data-testid="stSidebar"] button p, [data-testid="stSidebar"] label p { font-size: 1rem !important; }
 </style>"""
 

@@ -38,7 +38,7 @@ def test_a_drag_moves_a_note_undo_brings_it_back_and_a_handle_dropped_merges(pag
     rerun(page, lambda: page.get_by_role("link", name=tr("nav.board")).click(), timeout=SLOW_MS)
     start = laid_out(url)
     first, second = start.clusters[:2]
-    frame = page.frame_locator("iframe[title*='sortable']").first
+    frame = page.frame_locator("iframe[src*='streamlit_sortables']").first
     containers = frame.locator(".sortable-container")
     expect(containers).to_have_count(len(start.clusters) + 2)  # the notes alone, and a place for a new cluster
     note = first.notes[0]

@@ -85,37 +85,62 @@ def card_boxes(tab) -> list[dict]:
     )
 
 
-def test_two_hundred_notes_lie_within_two_screens_in_readable_type(browser, app_url, app_db, demo):
+def screen_cards(tab, screen: int) -> list[dict]:
+    """The presentation showing its `screen`: every card's box, each inside the window, in readable type."""
     from playwright.sync_api import expect
 
-    opened, tab = presented(browser, app_url, demo, "regroupements")
+    expect(tab.get_by_test_id("presentation")).to_have_attribute("data-screen", str(screen), timeout=FOLLOW_MS)
+    boxes = card_boxes(tab)
+    print(f"board presentation, screen {screen}: {len(boxes)} cards down to {max(b['bottom'] for b in boxes):.0f} px, "
+          f"type {min(b['font'] for b in boxes)} px")  # fmt: skip
+    for box in boxes:
+        assert box["x"] >= 0 and box["right"] <= SCREEN["width"], box
+        assert box["top"] >= 0 and box["bottom"] <= SCREEN["height"], box  # no scroll: the whole screen at once
+        assert box["font"] >= READABLE_PX, box
+        assert box["text"].strip(), box
+    return boxes
+
+
+def screen_button(control, tr, screen: int):
+    """The board page's choice of the screen the room sees."""
+    name = tr("board.screen_option").format(screen=screen)
+    return control.get_by_test_id("stMain").get_by_test_id("stButtonGroup").get_by_role("radio", name=name, exact=True)
+
+
+def test_two_hundred_notes_lie_within_two_screens_the_laptop_switches(browser, app_url, app_db, demo, tr):
+    from playwright.sync_api import expect
+
+    room, tab = presented(browser, app_url, demo, "regroupements")
+    desk, control = at(browser, app_url, "regroupements")
     try:
-        expect(tab.get_by_test_id("presented-note")).to_have_count(200, timeout=SLOW_MS)
-        boxes = card_boxes(tab)
-        lowest = max(b["bottom"] for b in boxes)
-        print(f"board presentation, 200 notes: cards down to {lowest:.0f} px, type {min(b['font'] for b in boxes)} px")
-        for box in boxes:
-            assert box["x"] >= 0 and box["right"] <= SCREEN["width"], box
-            assert box["bottom"] <= TWO_SCREENS, box
-            assert box["font"] >= READABLE_PX, box
-            assert box["text"].strip(), box
-        # Nothing of the facilitator's screen: no sidebar, no header, no button; every cluster by its name.
+        expect(tab.get_by_test_id("presented-note").first).to_be_visible(timeout=SLOW_MS)
+        expect(tab.get_by_test_id("presentation")).to_have_attribute("data-screens", "2")
+        first = screen_cards(tab, 1)
+        # Nothing of the facilitator's screen: no sidebar, no header, no button.
         expect(tab.get_by_test_id("stSidebar")).to_be_hidden()
         expect(tab.get_by_role("button").filter(visible=True)).to_have_count(0)
+        assert french_only(tab, without_notes=True)
+        shot(tab, "board-presentation-200-screen-1")
+        # The facilitator shows the room the second screen, from the laptop's board page.
+        rerun(control, screen_button(control, tr, 2).click, timeout=SLOW_MS)
+        second = screen_cards(tab, 2)
+        expect(tab.get_by_text(tr("present.board_screen").format(screen=2, screens=2))).to_be_visible()
+        shot(tab, "board-presentation-200-screen-2")
+        assert len(first) + len(second) == 200
         with database.session_scope(app_db) as session:
             names = [c.name for c in board.load_board(session=session, project_id=demo).clusters]
-        expect(tab.get_by_test_id("presented-cluster-name")).to_have_text([*names, "Post-its seuls"])
-        # The note that says each cluster best comes first, in quotes.
-        said = tab.locator("[data-said=yes]")
-        expect(said).to_have_count(len(names))
-        assert all(t.startswith("« ") for t in said.all_inner_texts())
-        shot(tab, "board-presentation-200-first-screen")
-        tab.evaluate("() => { document.querySelector('[data-testid=stMain]').scrollTop = 1080; }")
-        shot(tab, "board-presentation-200-second-screen")
-        # No English word on the French presentation (besides the notes, in their writers' words: "city stade").
-        assert french_only(tab, without_notes=True)
+        shown = [*tab.get_by_test_id("presented-cluster-name").all_inner_texts()]
+        # Back to the first screen; every cluster by its name on one of them, its best note first, in quotes.
+        said = tab.locator("[data-said=yes]").all_inner_texts()
+        rerun(control, screen_button(control, tr, 1).click)
+        screen_cards(tab, 1)
+        shown += tab.get_by_test_id("presented-cluster-name").all_inner_texts()
+        said += tab.locator("[data-said=yes]").all_inner_texts()
+        assert set(names) <= set(shown) and len(said) == len(names)
+        assert all(t.startswith("« ") for t in said)
     finally:
-        opened.__exit__(None, None, None)
+        desk.__exit__(None, None, None)
+        room.__exit__(None, None, None)
 
 
 def test_a_cluster_renamed_on_the_board_appears_on_the_presentation(browser, app_url, app_db, demo, tr):
@@ -125,7 +150,7 @@ def test_a_cluster_renamed_on_the_board_appears_on_the_presentation(browser, app
     room, screen = presented(browser, app_url, demo, "regroupements")
     try:
         control.set_viewport_size({"width": 1400, "height": 900})
-        expect(screen.get_by_test_id("presented-note")).to_have_count(200, timeout=SLOW_MS)
+        expect(screen.get_by_test_id("presented-note").first).to_be_visible(timeout=SLOW_MS)  # its first screen
         link = control.get_by_role("link", name=tr("board.present"))
         expect(link).to_have_attribute("target", "_blank")
         expect(link).to_have_attribute("href", re.compile(rf"presentation\?projet={demo}&vue=regroupements&langue=fr$"))
@@ -152,6 +177,11 @@ def test_a_cluster_renamed_on_the_board_appears_on_the_presentation(browser, app
         desk.__exit__(None, None, None)
 
 
+PAGE_JS = """() => { const main = document.querySelector('[data-testid=stMain]');
+  const board = document.querySelector("iframe[src*='streamlit_sortables']").getBoundingClientRect();
+  return {page: main.scrollHeight, top: board.top + main.scrollTop, height: board.height}; }"""
+
+
 def test_the_board_page_in_projector_mode_holds_two_hundred_notes_in_two_screens(browser, app_url, app_db, demo, tr):
     from playwright.sync_api import expect
 
@@ -160,18 +190,28 @@ def test_the_board_page_in_projector_mode_holds_two_hundred_notes_in_two_screens
         sidebar = control.get_by_test_id("stSidebar")
         rerun(control, lambda: sidebar.get_by_text(tr("shell.projector")).click(), timeout=SLOW_MS)
         wait_for_run(control, timeout=SLOW_MS)
-        frame = control.frame_locator("iframe[title*='sortable']").first
+        frame = control.frame_locator("iframe[src*='streamlit_sortables']").first
         with database.session_scope(app_db) as session:
             clusters = len(board.load_board(session=session, project_id=demo).clusters)
         expect(frame.locator(".sortable-item")).to_have_count(200 + clusters, timeout=SLOW_MS)  # and each handle
-        height = control.locator("iframe[title*='sortable']").first.evaluate("f => f.getBoundingClientRect().height")
-        print(f"drag board in projector mode, 200 notes: {height:.0f} px")
-        assert height <= TWO_SCREENS
+        control.wait_for_timeout(2000)  # the component's own drawing at its size
+        sizes = control.evaluate(PAGE_JS)
+        print(f"board page in projector mode, 200 notes: page {sizes['page']:.0f} px, drag board "
+              f"{sizes['height']:.0f} px from {sizes['top']:.0f} px")  # fmt: skip
+        # The whole page, controls and board, within two projector screens; the controls in one row at the top.
+        assert sizes["page"] <= TWO_SCREENS, sizes
+        assert sizes["top"] <= 0.25 * SCREEN["height"], sizes
         fonts = frame.locator(".sortable-item").evaluate_all(
             "items => items.map(i => parseFloat(getComputedStyle(i).fontSize))"
         )
         assert min(fonts) >= READABLE_PX
         shot(control, "board-page-projector-200")
+        # The tools are one click away, over the board: the cluster picker in its popover.
+        control.get_by_role("button", name=tr("board.tools_short")).click()  # a popover opens without a run
+        expect(control.get_by_text(tr("board.chosen_pick"), exact=True)).to_be_visible()
+        shot(control, "board-page-projector-tools")
+        control.keyboard.press("Escape")
+        expect(control.get_by_text(tr("board.chosen_pick"), exact=True)).to_be_hidden()
         # Its clusters packed in columns, a note still drags from one cluster to another.
         with database.session_scope(app_db) as session:
             first, second = board.load_board(session=session, project_id=demo).clusters[:2]
@@ -214,3 +254,31 @@ def test_the_dashboard_presentation_shows_the_chart_the_dashboard_chose(browser,
     finally:
         room.__exit__(None, None, None)
         desk.__exit__(None, None, None)
+
+
+def test_an_answer_sent_from_a_phone_reaches_the_dashboard_presentation(browser, app_url, app_db, demo, tr):
+    from playwright.sync_api import expect
+
+    from surveys import service as surveys
+    from tests.browser.test_survey_phone import answer_all, new_phone
+
+    with database.session_scope(app_db) as session:
+        wave = surveys.list_waves(session=session, project_id=demo)[-1]
+        code = surveys.room_code(session=session, project_id=demo, wave_id=wave.id)
+    room, screen = presented(browser, app_url, demo, "tableau")
+    phone = new_phone(browser)
+    try:
+        counts = screen.get_by_text(re.compile(r"répondants : \d+"))
+        expect(counts).to_contain_text("répondants : 208", timeout=SLOW_MS)
+        tab = phone.new_page()
+        tab.goto(surveys.room_link(code, app_url))
+        answer_all(tab, tr, profile="Commerçants", place="Centre-ville", level=4)
+        tab.get_by_role("button", name=tr("answer.send")).click()
+        expect(tab.get_by_text(tr("answer.thanks"))).to_be_visible()
+        # The room's dashboard redraws by itself (its answers' count moved), nobody touching the laptop.
+        expect(counts).to_contain_text("répondants : 209", timeout=FOLLOW_MS)
+        expect(screen.locator(".gtitle")).to_have_text(tr("step3.chart_title"))
+        shot(screen, "dashboard-presentation-after-a-phone")
+    finally:
+        phone.close()
+        room.__exit__(None, None, None)

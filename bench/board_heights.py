@@ -5,9 +5,10 @@ readable in two projector screens", 2 x 1080 px).
     python bench/board_heights.py --extra 120  # 300 notes
 
 For each count, starts `streamlit run app.py` on a fresh SQLite database holding the demo project (its board
-as its mixed groups left it) and prints: the board's presentation (/presentation?vue=regroupements: how far
-down its cards run, its type size, its columns) and the board page in projector mode (the drag board's height,
-where it starts on the page, its type size).
+as its mixed groups left it) and prints: the board's presentation (/presentation?vue=regroupements), each of its
+screens as the facilitator's page switches them (how many cards, how far down they run, their type size, the
+columns), and the board page in projector mode (the whole page's height, where the drag board starts, its height,
+its type size).
 """
 
 import argparse
@@ -37,7 +38,10 @@ PRESENTATION_JS = """() => {
   const shown = document.querySelector('[data-testid=presentation]');
   return {cards: cards.length, bottom: Math.max(...cards.map(c => c.getBoundingClientRect().bottom + top)),
           font: Math.min(...cards.map(c => parseFloat(getComputedStyle(c).fontSize))),
-          columns: shown.dataset.columns, screens: shown.dataset.screens}; }"""
+          columns: shown.dataset.columns, screens: shown.dataset.screens, screen: shown.dataset.screen}; }"""
+PAGE_JS = """() => { const main = document.querySelector('[data-testid=stMain]');
+  const board = document.querySelector("iframe[src*='streamlit_sortables']").getBoundingClientRect();
+  return {page: main.scrollHeight, top: board.top + main.scrollTop, height: board.height}; }"""
 
 
 def prepare(url: str, extra: int) -> int:
@@ -55,22 +59,27 @@ def prepare(url: str, extra: int) -> int:
     return project.id
 
 
-def measure(browser, site: str, token: str, project_id: int) -> tuple[dict, dict]:
+def measure(browser, site: str, token: str, project_id: int) -> tuple[list[dict], dict]:
     context = browser.new_context(viewport=SCREEN)
     context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": site}])
-    tab = context.new_page()
-    tab.goto(f"{site}/presentation?projet={project_id}&vue=regroupements&langue=fr")
-    tab.get_by_test_id("presented-note").first.wait_for(timeout=SETTLE_MS)
-    room = tab.evaluate(PRESENTATION_JS)
+    room, tab = context.new_page(), context.new_page()
+    room.goto(f"{site}/presentation?projet={project_id}&vue=regroupements&langue=fr")
+    room.get_by_test_id("presented-note").first.wait_for(timeout=SETTLE_MS)
+    screens = [room.evaluate(PRESENTATION_JS)]
     tab.goto(f"{site}/regroupements")
     tab.get_by_test_id("stSidebar").get_by_text(i18n.translate("shell.projector", "fr")).click()
-    frame = tab.frame_locator("iframe[title*='sortable']").first
+    frame = tab.frame_locator("iframe[src*='streamlit_sortables']").first
     frame.locator(".sortable-item").first.wait_for(timeout=SETTLE_MS)
     tab.wait_for_timeout(3000)  # the component's own drawing at its new size
-    box = tab.locator("iframe[title*='sortable']").first.bounding_box()
+    sizes = tab.evaluate(PAGE_JS)
     fonts = frame.locator(".sortable-item").evaluate_all("i => i.map(e => parseFloat(getComputedStyle(e).fontSize))")
+    if screens[0]["screens"] == "2":  # the room's second screen, as the facilitator's page shows it
+        name = i18n.translate("board.screen_option", "fr", screen=2)
+        tab.get_by_test_id("stMain").get_by_role("radio", name=name, exact=True).click()
+        room.locator("[data-testid=presentation][data-screen='2']").wait_for(timeout=SETTLE_MS)
+        screens.append(room.evaluate(PRESENTATION_JS))
     context.close()
-    return room, {"top": box["y"], "height": box["height"], "font": min(fonts)}
+    return screens, {**sizes, "font": min(fonts)}
 
 
 def main() -> None:
@@ -90,17 +99,18 @@ def main() -> None:
                 try:
                     wait_until_ready(f"{site}/_stcore/health", process)
                     started = time.monotonic()
-                    room, page = measure(browser, site, token, project_id)
+                    screens, page = measure(browser, site, token, project_id)
                 finally:
                     stop(process)
             notes = 180 + extra
             print(f"{notes} notes ({time.monotonic() - started:.0f} s):")
-            print(f"  presentation: {room['cards']} cards down to {room['bottom']:.0f} px "
-                  f"({room['bottom'] / SCREEN['height']:.2f} screens), type {room['font']:.1f} px, "
-                  f"{room['columns']} columns")  # fmt: skip
-            print(f"  board page, projector mode: drag board {page['height']:.0f} px "
-                  f"({page['height'] / SCREEN['height']:.2f} screens) from {page['top']:.0f} px, "
-                  f"type {page['font']:.0f} px")  # fmt: skip
+            for room in screens:
+                print(f"  presentation, screen {room['screen']} of {room['screens']}: {room['cards']} cards down to "
+                      f"{room['bottom']:.0f} px ({room['bottom'] / SCREEN['height']:.2f} screen), type "
+                      f"{room['font']:.1f} px, {room['columns']} columns")  # fmt: skip
+            print(f"  board page, projector mode: page {page['page']:.0f} px ({page['page'] / SCREEN['height']:.2f} "
+                  f"screens), drag board {page['height']:.0f} px from {page['top']:.0f} px, type "
+                  f"{page['font']:.0f} px")  # fmt: skip
         browser.close()
 
 

@@ -100,6 +100,11 @@ SCRIPT = (Path(__file__).with_name("streamlit_texts.js")).read_text(encoding="ut
 
 UPLOADER = '[data-testid="stFileUploaderDropzone"]'
 HINTS = '[data-testid="InputInstructions"] > span:first-child'
+# A button's label wraps in a narrow column rather than ending in "…" ("Open the presentati…" in English).
+BUTTON_LABELS = ", ".join(
+    f'[data-testid^="{kind}"] [data-testid="stMarkdownContainer"], [data-testid^="{kind}"] p'
+    for kind in ("stBaseButton", "stBaseLinkButton")
+)
 
 
 def _css_text(text: str) -> str:
@@ -122,6 +127,7 @@ def css() -> str:
 {HINTS} {{ {hidden} }}
 [data-testid="InputInstructions"]::before {{ content: {enter}; font-size: 0.75rem; }}
 [data-testid="stTextArea"] [data-testid="InputInstructions"]::before {{ content: {ctrl_enter}; }}
+{BUTTON_LABELS} {{ white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }}
 </style>"""
 
 

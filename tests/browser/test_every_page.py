@@ -3,9 +3,10 @@
 On the demo, every page of the navigation and every tab of it: the visible text, the charts' labels, the
 screen-reader names and tooltips (aria-label, title, placeholder, alt) and the report's preview. Fails on a word
 of the other language's interface (the lists below: extend them as leaks are found), on "None", "nan" or an empty
-marker, a raw catalog key or field name, an ISO date, a decimal point in French, a traceback, or a page whose
-`<html lang>` is not the language shown. People's own words (the demo's French notes and names) stay what they
-are on the English screens: the French list holds interface words only, which no demo text uses.
+marker, a raw catalog key or field name, a button's label cut ("…"), an ISO date, a decimal point in French, a
+traceback, or a page whose `<html lang>` is not the language shown. People's own words (the demo's French notes
+and names) stay what they are on the English screens: the French list holds interface words only, which no demo
+text uses.
 
 SPIRALE_SCREENSHOTS=folder keeps a screenshot of each page, tab and language there (in a 3,000 px high window, so
 that a page's whole length is in it).
@@ -70,7 +71,12 @@ READ_JS = """() => {
       if (value && value.trim()) names.push(value.trim());
     }
   }
-  return {text: parts.join('\\n'), names: names.join('\\n'), lang: document.documentElement.lang};
+  const cut = [...document.querySelectorAll('[data-testid^="stBaseButton"], [data-testid^="stBaseLinkButton"]')]
+    .map(b => b.querySelector('[data-testid="stMarkdownContainer"]'))
+    .filter(m => m && m.checkVisibility() && m.firstElementChild
+      && m.firstElementChild.getBoundingClientRect().width > m.getBoundingClientRect().width + 0.5)
+    .map(m => m.innerText);
+  return {text: parts.join('\\n'), names: names.join('\\n'), lang: document.documentElement.lang, cut: cut};
 }"""
 
 
@@ -99,6 +105,7 @@ def problems(read: dict, lang: str, keys: set[str]) -> list[str]:
     found += [f"raw {w!r}: {context(every, w)}" for w in words_of(RAW, every)]
     found += [f"raw key {k!r}: {context(every, k)}" for k in raw_keys(every, keys)]
     found += [f"ISO date {d!r}" for d in sorted(set(ISO_DATE.findall(every)))]
+    found += [f"label cut: {label!r}" for label in read.get("cut", [])]
     if lang == "fr":
         found += [f"decimal point {n!r}: {context(every, n)}" for n in sorted(set(DECIMAL_POINT.findall(every)))]
     return found

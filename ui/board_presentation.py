@@ -207,7 +207,7 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"] { overflow
 def _note(note: NoteCard, density: Density, *, said: bool = False) -> str:
     whole = " ".join(note.text.split())
     shown = shorten(whole, density.note_chars())
-    label = f"« {shown} »" if said else shown
+    label = f"«\u00a0{shown}\u00a0»" if said else shown  # non-breaking: no lone "»" on a line of its own
     return (
         f"<div class='spz-bnote{' spz-said' if said else ''}' data-testid='presented-note' "
         f"data-note='{note.criterion_id}' data-said='{'yes' if said else 'no'}' "

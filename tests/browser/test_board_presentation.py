@@ -137,7 +137,7 @@ def test_two_hundred_notes_lie_within_two_screens_the_laptop_switches(browser, a
         shown += tab.get_by_test_id("presented-cluster-name").all_inner_texts()
         said += tab.locator("[data-said=yes]").all_inner_texts()
         assert set(names) <= set(shown) and len(said) == len(names)
-        assert all(t.startswith("« ") for t in said)
+        assert all(t.startswith("«\u00a0") and t.endswith("\u00a0»") for t in said)
     finally:
         desk.__exit__(None, None, None)
         room.__exit__(None, None, None)

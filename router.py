@@ -9,6 +9,7 @@ page's address shows a refusal, never the page.
 import streamlit as st
 
 from ui import access, shell, sidebar, streamlit_texts
+from workshop import settings
 from workshop.access import ADMIN, EDIT, EXPORT, VIEW
 from workshop.errors import SpiraleError
 
@@ -36,6 +37,10 @@ PAGES: dict[str, tuple[str, str, str, str, str | None]] = {
 }
 
 st.set_page_config(page_title="Spirale", page_icon="🌀", layout="wide")
+if shell.LANG_KEY not in st.session_state and st.query_params.get("langue") in settings.LANGUAGES:
+    # A presentation opened in a new window (a new session) speaks the language of the window that opened it,
+    # from this run's first line: the sidebar, Streamlit's texts and <html lang> included (pages/present.py).
+    st.session_state[shell.LANG_KEY] = st.query_params["langue"]
 shell.start_database()
 t = shell.t
 access.register_pages({path: row[4] for path, row in PAGES.items()})

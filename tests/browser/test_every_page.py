@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import rerun, settled, translations
+from tests.browser.conftest import open_page, rerun, settled, translations
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -166,6 +166,22 @@ def test_an_unknown_address_is_said_in_french(page, tr, app_url):
     expect(dialog.get_by_role("button", name=tr("streamlit.close"))).to_be_visible()
     assert page.evaluate("() => document.documentElement.lang") == "fr"
     assert problems(read_page(page), "fr", set(translations())) == []
+
+
+def test_a_presentation_window_speaks_the_language_of_the_window_that_opened_it(browser, app_url, app_db, tr):
+    """A new window (a new session) opened on ?langue=en: English from its first run, <html lang> included."""
+    from playwright.sync_api import expect
+
+    from workshop import database, projects
+
+    with database.session_scope(app_db) as session:
+        project = projects.create_project(session=session, name="Valmont", place="Valmont", language="fr")
+    with open_page(browser, app_url) as window:  # logged in by its cookie; the presentation is a new load
+        window.goto(f"{app_url}/presentation?projet={project.id}&vue=tableau&langue=en")
+        settled(window)
+        expect(window.get_by_text(tr("step3.no_wave", "en"))).to_be_visible()
+        assert window.evaluate("() => document.documentElement.lang") == "en"
+        assert problems(read_page(window), "en", set(translations())) == []
 
 
 def test_every_page_reads_in_one_language(page, tr, app_url):

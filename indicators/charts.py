@@ -32,10 +32,7 @@ def family_tree(tree: pd.DataFrame, *, kind: str = "sunburst", families: dict[st
     trace.hovertemplate = "%{hovertext}<extra></extra>"
     trace.customdata = None
     if kind != "treemap":
-        # Notes appear when a family or an indicator is clicked; a label too small to read is left out (the
-        # hover box and the click still give it) rather than drawn in 6-pixel type.
-        figure.update_traces(maxdepth=2, insidetextorientation="radial")
-        figure.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
+        figure.update_traces(maxdepth=2)  # notes appear when a family or an indicator is clicked
     figure.update_layout(font=FONT, margin={"t": 10, "l": 10, "r": 10, "b": 10}, height=700)
     return plots.finish(figure, lang)
 

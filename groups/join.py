@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from groups import service
 from groups.models import VALIDATED, Criterion, CriterionRead, Group, GroupRead
 from workshop import settings
-from workshop.database import utcnow
+from workshop.database import core_execute, utcnow
 from workshop.errors import SpiraleError
 from workshop.models import Project
 
@@ -105,7 +105,7 @@ def find_group(*, session: Session, code: object) -> JoinedGroup:
         raise SpiraleError("error.join_code_empty")
     if len(wanted) != CODE_LENGTH or any(c not in ALPHABET for c in wanted):
         raise SpiraleError("error.join_code_unknown", code=wanted[:20])
-    rows = session.execute(_BY_CODE, {"code": wanted}).all()
+    rows = core_execute(session, _BY_CODE, {"code": wanted}).all()
     if not rows:
         raise SpiraleError("error.join_code_unknown", code=wanted)
     now = utcnow()
@@ -136,7 +136,7 @@ class PhoneView:
 def phone_view(*, session: Session, code: object, participant_token: str) -> PhoneView:
     """The phone's page in three reads (the group, its project, the phone's notes): it is read on every load."""
     joined = find_group(session=session, code=code)
-    group = GroupRead.model_validate(dict(session.execute(_GROUP, {"group": joined.group_id}).one()._mapping))
+    group = GroupRead.model_validate(dict(core_execute(session, _GROUP, {"group": joined.group_id}).one()._mapping))
     return PhoneView(joined, group, _own_rows(session, joined.group_id, participant_token))
 
 
@@ -179,7 +179,7 @@ def _own_rows(session: Session, group_id: int, participant_token: str) -> list[C
 
 def own_note_count(*, session: Session, group_id: int, participant_token: str) -> int:
     """How many live notes this phone has in the group (its list's heading after a send)."""
-    return session.execute(_OWN_COUNT, {"group": group_id, "phone": participant_token}).scalar_one()
+    return core_execute(session, _OWN_COUNT, {"group": group_id, "phone": participant_token}).scalar_one()
 
 
 _MINE = (
@@ -225,12 +225,12 @@ def withdraw_own_note(*, session: Session, code: object, participant_token: str,
 
 def notes_signature(*, session: Session, group_id: int) -> tuple:
     """(count, newest id, newest change) of the group's live notes: what a phone's "already said?" index follows."""
-    return tuple(session.execute(_SIGNATURE, {"group": group_id}).one())
+    return tuple(core_execute(session, _SIGNATURE, {"group": group_id}).one())
 
 
 def live_texts(*, session: Session, group_id: int) -> tuple[list[str], list[str]]:
     """The group's live notes as shown (corrected if corrected), oldest first, and their ids as text."""
-    rows = session.execute(_LIVE_TEXTS, {"group": group_id}).all()
+    rows = core_execute(session, _LIVE_TEXTS, {"group": group_id}).all()
     return [corrected or text for _, text, corrected in rows], [str(i) for i, _, _ in rows]
 
 

@@ -28,7 +28,7 @@ from groups.models import (
     WallQuestion,
 )
 from workshop import i18n
-from workshop.database import project_row, utcnow
+from workshop.database import core_execute, project_row, utcnow
 from workshop.errors import SpiraleError
 from workshop.settings import LANGUAGES
 from workshop.text import NAME_MAX, clean_name, clean_note, clean_optional
@@ -80,7 +80,7 @@ _GROUP_OF_PROJECT = select(Group.id).where(Group.id == bindparam("group"), Group
 
 def _check_group(session: Session, project_id: int, group_id: int) -> None:
     """The group is the project's (a prepared read, no ORM load: every phone's send asks, twice)."""
-    if session.execute(_GROUP_OF_PROJECT, {"group": group_id, "project": project_id}).first() is None:
+    if core_execute(session, _GROUP_OF_PROJECT, {"group": group_id, "project": project_id}).first() is None:
         raise SpiraleError("error.group_missing")
 
 
@@ -118,7 +118,8 @@ def add_criterion(
     _one_writer_at_a_time(session, group_id, token)
     now = utcnow()
     since = now - timedelta(seconds=DOUBLE_TAP_SECONDS)
-    same = session.execute(
+    same = core_execute(
+        session,
         _SAME_NOTE if token is not None else _SAME_NOTE_UNSIGNED,
         {"project": project_id, "group": group_id, "question": question, "written": written, "phone": token,
          "since": since},
@@ -201,7 +202,7 @@ _RECENT_SENDS = (
 
 def _check_rate(session: Session, token: str, now: datetime) -> None:
     since = now - timedelta(seconds=RATE_WINDOW_SECONDS)
-    recent = session.execute(_RECENT_SENDS, {"phone": token, "since": since}).scalars().all()
+    recent = core_execute(session, _RECENT_SENDS, {"phone": token, "since": since}).scalars().all()
     if len(recent) >= RATE_LIMIT_NOTES:
         oldest = _aware(recent[-RATE_LIMIT_NOTES])
         wait = max(1, int((oldest + timedelta(seconds=RATE_WINDOW_SECONDS) - now).total_seconds()) + 1)
@@ -391,7 +392,7 @@ _WORDINGS = select(QuestionWording.question, QuestionWording.text_fr, QuestionWo
 def question_wordings(*, session: Session, project_id: int, cycle: int) -> dict[str, dict[str, str]]:
     """The three questions' words for a project's cycle, {question: {lang: text}}; the catalog's by default."""
     wordings = {q: {lang: i18n.translate(f"question.{q}.text", lang) for lang in LANGUAGES} for q in QUESTIONS}
-    for row in session.execute(_WORDINGS, {"project": project_id, "cycle": cycle}):
+    for row in core_execute(session, _WORDINGS, {"project": project_id, "cycle": cycle}):
         if row.question in wordings:
             for lang, value in (("fr", row.text_fr), ("en", row.text_en)):
                 if value:
@@ -553,7 +554,7 @@ def wall_change(*, session: Session, project_id: int, group_id: int) -> tuple | 
     Every change of a note bumps its updated_at (added, corrected, validated, classified, removed, restored,
     hidden, shown); an erased note lowers the count. None when the group is not (or no longer) there.
     """
-    row = session.execute(_WALL_CHANGE, {"group_id": group_id, "project_id": project_id}).first()
+    row = core_execute(session, _WALL_CHANGE, {"group_id": group_id, "project_id": project_id}).first()
     return tuple(row) if row is not None else None
 
 
@@ -562,4 +563,4 @@ _PROJECT_CHANGE = sql_text("SELECT count(*), max(updated_at) FROM criterion WHER
 
 def project_change(*, session: Session, project_id: int) -> tuple:
     """The same for all the project's notes (the mutual-knowledge view): their count and newest change."""
-    return tuple(session.execute(_PROJECT_CHANGE, {"project_id": project_id}).one())
+    return tuple(core_execute(session, _PROJECT_CHANGE, {"project_id": project_id}).one())

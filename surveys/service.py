@@ -34,7 +34,7 @@ from surveys.models import (
     check_weight,
 )
 from workshop import i18n, settings
-from workshop.database import project_row, utcnow
+from workshop.database import core_execute, project_row, utcnow
 from workshop.errors import SpiraleError
 from workshop.text import NAME_MAX, clean_name, clean_optional, plain
 
@@ -497,7 +497,7 @@ def _token(session: Session, token: str, *, lock: bool = False) -> SurveyToken:
 
 def token_state(*, session: Session, token: str) -> TokenState:
     """Where a link's response stands (one read: a phone asks on every screen)."""
-    row = session.execute(_TOKEN_STATE, {"token": str(token)[:40]}).first()
+    row = core_execute(session, _TOKEN_STATE, {"token": str(token)[:40]}).first()
     if row is None:
         raise SpiraleError("error.token_unknown")
     return TokenState(
@@ -549,7 +549,7 @@ def save_draft(*, session: Session, token: str, draft: Mapping) -> None:
     text = json.dumps(dict(draft), ensure_ascii=False)
     if len(text) > 20000:
         raise SpiraleError("error.text_too_long", limit=20000, length=len(text))
-    if session.execute(_KEEP_DRAFT, {"link": str(token)[:40], "text": text}).rowcount == 1:
+    if core_execute(session, _KEEP_DRAFT, {"link": str(token)[:40], "text": text}).rowcount == 1:
         return
     row = _token(session, token, lock=True)
     if row.used_at is not None:
@@ -669,7 +669,7 @@ def _phone_response(session: Session, wave_id: int, participant_token: str) -> S
 def room_state(*, session: Session, code: str, participant_token: str) -> TokenState:
     """Where this phone is in the wave behind a room code: nothing yet (token ""), a draft, or its response."""
     wanted = groups_join.normalise_code(code)[:12]
-    row = session.execute(_ROOM_STATE, {"code": wanted, "phone": participant_token}).first() if wanted else None
+    row = core_execute(session, _ROOM_STATE, {"code": wanted, "phone": participant_token}).first() if wanted else None
     if row is None:
         raise SpiraleError("error.room_code_unknown")
     draft = json.loads(row.draft) if row.draft else {}

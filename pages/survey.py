@@ -8,6 +8,7 @@ from surveys import service
 from ui import access, shell
 from ui import survey as draw
 from ui.shell import t
+from workshop import formats
 
 access.require_page(__file__)
 
@@ -46,7 +47,7 @@ if is_open != (by_id[wave_id].status == "open"):
 names = {i.id: indicators_service.indicator_name(i, lang) for i in usable}
 with shell.read_session() as session:
     respondents = service.respondent_count(session=session, project_id=project_id, wave_id=wave_id)
-st.metric(t("step3.respondents"), respondents)
+st.metric(t("step3.respondents"), formats.integer(respondents, shell.lang()))  # "1 234" in French
 if not is_open:
     st.info(t("step3.wave_closed"))
 

@@ -235,7 +235,7 @@ def follow_up(plan: Plan, labels: dict[int, str], drawn: dict[str, int], write: 
     st.subheader(t("step4.commitments_followup"))
     counts = followup.state_counts(plan.commitments)
     for column, state in zip(st.columns(len(counts)), counts, strict=True):
-        column.metric(t(f"commitment.state.{state}"), counts[state])
+        column.metric(t(f"commitment.state.{state}"), formats.integer(counts[state], shell.lang()))
     if len(plan.commitments):
         commitments_table(plan.commitments, labels)
         with st.form("fulfilment"):

@@ -52,6 +52,49 @@ def timed(label: str, action: Callable[[], T]) -> T:
     return result
 
 
+WRITER = """
+import json, sys, time
+from surveys import service
+from workshop import database
+url, pid, wid, iid, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+waits, end, n = [], time.monotonic() + seconds, 0
+while time.monotonic() < end:
+    start = time.monotonic()
+    with database.session_scope(url) as session:
+        service.add_response(session=session, project_id=pid, wave_id=wid, code=f"phone{n}", levels={iid: 3})
+    print(time.monotonic() - start, flush=True)  # one line a write: read back after it is stopped
+    n += 1
+    time.sleep(0.05)
+"""
+
+
+def batched_write(url: str, project_id: int, checked: imports.Checked, target: imports.Target) -> None:
+    """The page's write of a large file (surveys.batches) into another wave, while another process writes one
+    answer every 50 ms as a phone would: how long the import takes, and the longest that writer waited."""
+    import os
+    import subprocess
+
+    from surveys import batches
+
+    with database.session_scope(url) as session:
+        wave = service.create_wave(session=session, project_id=project_id, name="Bench batches", kind="ex-post")
+        phones = service.create_wave(session=session, project_id=project_id, name="Bench phones", kind="ex-post")
+    iid = next(iter(target.indicators))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, url, str(project_id), str(phones.id), str(iid), "40"],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    time.sleep(2)
+    timed("batched write (another process writing)",
+          lambda: batches.write(project_id=project_id, wave_id=wave.id, checked=checked, url=url))  # fmt: skip
+    writer.terminate()
+    out, _ = writer.communicate(timeout=60)
+    waits = [float(line) for line in out.split()]
+    if waits:
+        ordered = sorted(waits)
+        print(f"  the other writer: {len(waits)} writes, p50 {ordered[len(ordered) // 2] * 1000:.0f} ms, "
+              f"max {ordered[-1] * 1000:.0f} ms")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50_000)
@@ -90,6 +133,7 @@ def main() -> None:
                 session=session, project_id=project.id, wave_id=wave.id, frame=frame, mapping=mapping_without_id,
                 **options))  # fmt: skip
         print(f"  known {again.known:,} of {len(again.responses):,}")
+        batched_write(url, project.id, checked, target)
     print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

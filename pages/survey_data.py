@@ -1,5 +1,6 @@
 """Step 3 data for analysts: exports (long, wide, XLSX with codebook, SPSS) and imports (CSV, XLSX) with a report."""
 
+import pandas as pd
 import streamlit as st
 
 from surveys import exports, service
@@ -28,8 +29,15 @@ wave_id = st.selectbox(
 exporting, importing = st.tabs([t("data.export"), t("data.import")])
 
 with exporting:
+    stacked = st.multiselect(
+        t("data.waves_stacked"), list(by_id), default=[wave_id], key=f"data_stacked_{wave_id}",
+        format_func=lambda w: service.wave_name(by_id[w], lang), placeholder=t("shell.choose"),
+    )  # fmt: skip
+    chosen_waves = stacked or [wave_id]
     with shell.read_session() as session:
-        people = service.respondents_frame(session=session, project_id=project_id, wave_id=wave_id)
+        people = pd.concat(
+            [service.respondents_frame(session=session, project_id=project_id, wave_id=w) for w in chosen_waves]
+        )
     left, right = st.columns(2)
     profiles = left.multiselect(
         t("dashboard.filter_profile"), sorted(p for p in people["profile"].unique() if p), placeholder=t("shell.choose")
@@ -47,10 +55,10 @@ with exporting:
     separator = c3.radio(t("data.separator"), (",", ";"), horizontal=True, disabled=kind in ("xlsx", "sav", "dta"))
     if st.button(t("data.prepare"), type="primary", icon="⚙️"):
         ok, data = shell.attempt(
-            service.export_dataset,
+            service.export_waves,
             opens=shell.read_session,
             project_id=project_id,
-            wave_id=wave_id,
+            wave_ids=chosen_waves,
             profiles=profiles,
             places=places,
         )
@@ -76,7 +84,8 @@ with exporting:
                 merged = variables.merge(values, on="variable", how="left", suffixes=("", "_value"))
                 content, ext = exports.to_csv(merged, separator=separator), "csv"
             subset = "-filtre" if profiles or places else ""  # a filtered export is not named as the whole wave
-            name = f"spirale-{kind.replace('_csv', '')}-wave{wave_id}{subset}.{ext}"
+            waves = "-".join(str(w) for w in chosen_waves)
+            name = f"spirale-{kind.replace('_csv', '')}-wave{waves}{subset}.{ext}"
             st.session_state["data_file"] = (content, name, ext)
             st.session_state["data_rows"] = len(data.respondents)
     if prepared := st.session_state.get("data_file"):

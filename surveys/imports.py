@@ -18,7 +18,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from surveys import service
-from surveys.exports import DONT_KNOW_CODE, LEVELS, variable
+from surveys.exports import DK_SUFFIX, DONT_KNOW_CODE, LEVELS, variable
 from surveys.service import ResponseIn
 from workshop import i18n, settings, uploads
 from workshop.errors import SpiraleError
@@ -334,6 +334,7 @@ def validate(
     recode: Mapping[str, Mapping[str, str]] | None = None,
     complete_only: bool = False,
     merge: str = ADD,
+    source: str = "file",
 ) -> Checked:
     """Every cell checked; the responses are usable only when there is no problem.
 
@@ -375,6 +376,7 @@ def validate(
         c: {**{normalise(x): x for x in q[3]}, **{normalise(v): m for v, m in recode.get(f"q:{q[0]}", {}).items() if m}}
         for c, q in question_columns.items()
     }
+    dk_flags = {c: f"{c}{DK_SUFFIX}" for c in indicator_columns if f"{c}{DK_SUFFIX}" in frame.columns}
     code_column = next((c for c, m in chosen.items() if m == CODE), None)
     weight_column = next((c for c, m in chosen.items() if m == WEIGHT), None)
     submitted_column = next((c for c, m in chosen.items() if m == SUBMITTED), None)
@@ -391,6 +393,9 @@ def validate(
         bad = False
         for column, iid in indicator_columns.items():
             value = str(record[column]).strip()
+            if not value and column in dk_flags and str(record[dk_flags[column]]).strip() in ("1", "True"):
+                levels[iid] = None  # our XLSX: "don't know" blank, flagged in ind<id>_dk
+                continue
             read = readings[column]  # a file holds a few distinct values: each is read once per column
             if value not in read:
                 read[value] = level_recode[value] if value in level_recode else _level(value, lookups[column])
@@ -423,6 +428,7 @@ def validate(
             age_band=profile.get("age_band", ""),
             weight=weight or 1.0,
             extra={k: v for k, v in profile.items() if k not in ("profile", "place", "age_band") and v},
+            source=source,  # a file, or the paper grid typed on the survey page
         )
         updating = False
         if (code_column and code in existing_codes) or (not code_column and known.get(signature(response), 0) > 0):
@@ -509,7 +515,7 @@ def check(
 ) -> Checked:
     """validate() against the wave: its codes, and its answers when the file has no code column.
 
-    `options`: validate's recode, complete_only, merge.
+    `options`: validate's recode, complete_only, merge, source.
     """
     existing = service.existing_codes(session=session, project_id=project_id, wave_id=wave_id)
     signatures = None

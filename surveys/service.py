@@ -17,10 +17,11 @@ from groups import join as groups_join
 from groups import service as groups_service
 from indicators import service as indicators_service
 from indicators.models import IndicatorLevel, IndicatorRead
-from surveys.exports import Dataset
+from surveys.exports import SOURCES, Dataset, WaveInfo, stack
 from surveys.models import (
     BUILTIN_QUESTIONS,
     CLOSED,
+    IMPORTING,
     WAVE_STATUSES,
     Answer,
     ProfileQuestion,
@@ -33,6 +34,7 @@ from surveys.models import (
     check_wave,
     check_weight,
 )
+from workshop import grid as workshop_grid
 from workshop import i18n, settings
 from workshop.database import core_execute, project_row, utcnow
 from workshop.errors import SpiraleError
@@ -70,7 +72,7 @@ def create_wave(
 
 
 def list_waves(*, session: Session, project_id: int) -> list[WaveRead]:
-    query = select(Wave).where(Wave.project_id == project_id).order_by(Wave.id)
+    query = select(Wave).where(Wave.project_id == project_id, Wave.status != IMPORTING).order_by(Wave.id)
     return [WaveRead.model_validate(w) for w in session.exec(query)]
 
 
@@ -85,6 +87,7 @@ class ResponseIn:
     age_band: str = ""
     weight: float = 1.0
     extra: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # exports.SOURCES: how the response came in
 
 
 def _open_wave(session: Session, project_id: int, wave_id: int) -> Wave:
@@ -113,21 +116,33 @@ def _checked(response: ResponseIn, usable: set[int]) -> ResponseIn:
         age_band=clean_optional(response.age_band, max_length=20),
         weight=float(weight),
         extra={str(k): clean_optional(v, max_length=200) for k, v in response.extra.items() if v not in (None, "")},
+        source=response.source if response.source in SOURCES else "",
     )
 
 
 def add_responses(*, session: Session, project_id: int, wave_id: int, responses: Sequence[ResponseIn]) -> list[int]:
     """Store several respondents at once, all or nothing (a refusal raises before anything is written)."""
+    checked = checked_responses(session=session, project_id=project_id, wave_id=wave_id, responses=responses)
+    return insert_checked(session=session, project_id=project_id, wave_id=wave_id, checked=checked)
+
+
+def checked_responses(
+    *, session: Session, project_id: int, wave_id: int, responses: Sequence[ResponseIn]
+) -> list[ResponseIn]:
+    """add_responses's checks alone (cleaned text, levels, weights, codes unique in the file and the wave)."""
     _open_wave(session, project_id, wave_id)
     usable = usable_indicator_ids(session=session, project_id=project_id)
     checked = [_checked(r, usable) for r in responses]
     codes = [r.code for r in checked]
     if len(set(codes)) < len(codes):
-        duplicate = next(c for c in codes if codes.count(c) > 1)
-        raise SpiraleError("error.respondent_duplicate", code=duplicate)
-    existing = existing_codes(session=session, project_id=project_id, wave_id=wave_id)
-    if taken := [c for c in codes if c in existing]:
-        raise SpiraleError("error.respondent_exists", code=taken[0])
+        raise SpiraleError("error.respondent_duplicate", code=next(c for c in codes if codes.count(c) > 1))
+    if taken := set(codes) & existing_codes(session=session, project_id=project_id, wave_id=wave_id):
+        raise SpiraleError("error.respondent_exists", code=sorted(taken)[0])
+    return checked
+
+
+def insert_checked(*, session: Session, project_id: int, wave_id: int, checked: Sequence[ResponseIn]) -> list[int]:
+    """Write responses that `checked_responses` passed (a large import's batches: checked once, written in parts)."""
     if not checked:
         return []
     now = utcnow()
@@ -141,6 +156,7 @@ def add_responses(*, session: Session, project_id: int, wave_id: int, responses:
             "age_band": r.age_band,
             "weight": r.weight,
             "extra": json.dumps(r.extra, ensure_ascii=False) if r.extra else "",
+            "source": r.source,
             "created_at": now,
         }
         for r in checked
@@ -256,6 +272,7 @@ def add_response(
     weight: float = 1.0,
     code: str | None = None,
     extra: Mapping[str, str] | None = None,
+    source: str = "",
 ) -> int:
     """Store one respondent's answers (None = "don't know"); return the respondent's id."""
     response = ResponseIn(
@@ -266,6 +283,7 @@ def add_response(
         age_band=age_band,
         weight=weight,
         extra=dict(extra or {}),
+        source=source,
     )
     return add_responses(session=session, project_id=project_id, wave_id=wave_id, responses=[response])[0]
 
@@ -573,6 +591,7 @@ def submit_token(*, session: Session, token: str, levels: Mapping[int, int | Non
         wave_id=row.wave_id,
         levels=levels,
         code=f"web-{row.id}",
+        source="phone",
         **split_profile(profile),
     )
     row.respondent_id, row.used_at, row.draft = respondent_id, utcnow(), ""
@@ -721,13 +740,24 @@ def export_dataset(
     asked = set(answers["indicator_id"]) | usable_indicator_ids(session=session, project_id=project_id)
     indicators = indicators[indicators["id"].isin(asked)].reset_index(drop=True)
     questions = [(q.key, q.label_fr, q.label_en) for q in profile_questions(session=session, project_id=project_id)]
-    known = {"respondent", "code", "weight", *[q[0] for q in questions]}
+    known = {"respondent", "code", "weight", "submitted_at", "source", *[q[0] for q in questions]}
     questions += [(k, k, k) for k in people.columns if k not in known]  # answers to questions since removed
     for key, _, _ in questions:
         if key not in people.columns:
             people[key] = ""
+    trace = _frame(
+        session,
+        select(Respondent.id, Respondent.created_at, Respondent.source).where(
+            Respondent.project_id == project_id, Respondent.wave_id == wave_id
+        ),
+        ["respondent", "submitted_at", "source"],
+    )
+    people = people.merge(trace, on="respondent", how="left")
     chosen = [*(profiles or []), *(places or [])]
+    grid = {e.code: (e.label_fr, e.label_en) for e in workshop_grid.list_grid(session=session, project_id=project_id)}
     return Dataset(
+        waves=[WaveInfo(wave.id, wave.name, wave.name_en, wave.kind, wave.opened_on, wave.closed_on)],
+        grid=grid,
         wave=wave.name,
         respondents=people,
         answers=answers,
@@ -737,3 +767,21 @@ def export_dataset(
         wave_id=wave.id,
         filters=" | ".join(chosen),  # written into the files: a filtered export does not look whole
     )
+
+
+def export_waves(
+    *,
+    session: Session,
+    project_id: int,
+    wave_ids: Sequence[int],
+    profiles: Sequence[str] | None = None,
+    places: Sequence[str] | None = None,
+) -> Dataset:
+    """Several waves stacked for one export (each respondent keeps its wave), in the order given."""
+    if not wave_ids:
+        raise SpiraleError("error.wave_missing")
+    datasets = [
+        export_dataset(session=session, project_id=project_id, wave_id=w, profiles=profiles, places=places)
+        for w in dict.fromkeys(wave_ids)
+    ]
+    return stack(datasets)

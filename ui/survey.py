@@ -64,7 +64,7 @@ def typed_entry(project_id: int, wave_id: int, questions: Sequence[ProfileQuesti
         if st.form_submit_button(t("step3.save_response"), type="primary"):
             answers, typed = questionnaire.answers_of({"profile": profile, "levels": chosen})
             ok, _ = shell.attempt(
-                service.add_response, project_id=project_id, wave_id=wave_id, levels=typed,
+                service.add_response, project_id=project_id, wave_id=wave_id, levels=typed, source="typed",
                 **service.split_profile(answers),
             )  # fmt: skip
             if ok:
@@ -115,7 +115,8 @@ def _save_grid(project_id: int, wave_id: int, table: pd.DataFrame, mapping: dict
     if table.empty:
         st.warning(t("step3.grid_empty"))
         return
-    rows = {"project_id": project_id, "wave_id": wave_id, "frame": table, "mapping": mapping, "first_row": 1}
+    rows = {"project_id": project_id, "wave_id": wave_id, "frame": table, "mapping": mapping, "first_row": 1,
+            "source": "typed"}  # fmt: skip
     ok, checked = shell.attempt(imports.check, **rows)
     if not ok:
         return

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from surveys import imports, labels, recodings, service
+from surveys import batches, imports, labels, recodings, service
 from ui import shell, survey_recodings
 from ui.shell import t
 from workshop import formats, settings
@@ -54,22 +54,50 @@ def show(project_id: int, wave_id: int, lang: str) -> None:
         st.info(t("data.nothing_new"))
         st.stop()
     added, updated = len(checked.responses), len(checked.updates)
-    st.success(t("data.valid_updates", count=added, updated=updated) if updated else t("data.valid", count=added))
+    st.success(_said("valid", added, updated))
     if checked.ignored:
         st.caption(t("data.ignored", columns=", ".join(checked.ignored)))
-    label = t("data.import_now_updates", count=added, updated=updated) if updated else t("data.import_now", count=added)
+    label = _said("import_now", added, updated)
     if st.button(label, type="primary", icon="📤"):
-        ok, _written = shell.attempt(
-            imports.import_frame, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping, **options
-        )
+        ok = _write(project_id, wave_id, (frame, mapping, options), checked, lang)
         if ok:  # a new, empty uploader: the same file cannot be imported twice by a second click
-            done = (
-                t("data.imported_updates", count=added, updated=updated) if updated else t("data.imported", count=added)
-            )
+            done = _said("imported", added, updated)
             st.session_state[FLASH] = done
             st.session_state[ROUND] = round_ + 1
             st.session_state.pop(CHECKED, None)
             st.rerun()
+
+
+def _write(project_id: int, wave_id: int, file: tuple, checked: imports.Checked, lang: str) -> bool:
+    """All or nothing: in one transaction, or for a large file in short batches with a progress bar (phones and
+    other screens keep writing between them)."""
+    frame, mapping, options = file
+    if len(checked.responses) <= batches.BATCH:
+        ok, _ = shell.attempt(
+            imports.import_frame, project_id=project_id, wave_id=wave_id, frame=frame, mapping=mapping, **options
+        )
+        return ok
+    total = formats.integer(len(checked.responses), lang)
+    bar = st.progress(0.0, text=t("data.writing", done=0, total=total))
+
+    def progress(done: int, count: int) -> None:
+        bar.progress(done / count, text=t("data.writing", done=formats.integer(done, lang), total=total))
+
+    ok, _ = shell.attempt(
+        batches.write, opens=None, project_id=project_id, wave_id=wave_id, checked=checked, progress=progress
+    )
+    return ok
+
+
+def _said(what: str, added: int, updated: int) -> str:
+    """valid / import_now / imported: new respondents, updated ones, or both."""
+    if not updated:
+        return t(f"data.{what}", count=added)
+    return (
+        t(f"data.{what}_updates", count=added, updated=updated)
+        if added
+        else t(f"data.{what}_only_updates", updated=updated)
+    )
 
 
 def _encoding_name(encoding: str) -> str:

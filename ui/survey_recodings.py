@@ -53,10 +53,10 @@ def save_form(
     project_id: int, columns: list[str], mapping: dict, options: dict, target: imports.Target, reading: Reading
 ) -> None:
     """Save the columns' targets and the values' meanings on screen, under a name, for the next file."""
-    with st.expander(t("data.recoding_save")):
+    with st.expander(t("data.recoding_save")), st.form("data_recoding_form", border=False):
         st.caption(t("data.recoding_save_help"))
         name = st.text_input(t("data.recoding_name"), value=reading.name, max_chars=120, key="data_recoding_name")
-        if st.button(t("data.recoding_save_button"), icon="💾", key="data_recoding_save"):
+        if st.form_submit_button(t("data.recoding_save_button"), icon="💾"):
             shell.attempt(
                 recodings.save_recoding,
                 project_id=project_id,

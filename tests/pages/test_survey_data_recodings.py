@@ -45,7 +45,7 @@ def test_a_recoding_saved_once_reads_the_next_file_of_the_form(app, db_url):
     for n, age in enumerate(gallery.AGES, 1):
         _recode(app, "q:age_band", f"A{n}", age)
     assert app.success[0].value == fr("data.valid", count=8)
-    by_label(app.text_input, fr("data.recoding_name")).set_value("LimeSurvey Valmont").run()
+    by_label(app.text_input, fr("data.recoding_name")).set_value("LimeSurvey Valmont")  # in its form: sent on submit
     by_label(app.button, fr("data.recoding_save_button")).click().run()
     assert not app.exception
     with database.session_scope(db_url) as session:

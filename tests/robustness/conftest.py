@@ -89,7 +89,8 @@ def assert_clear(error: SpiraleError | Message) -> None:
         assert template, f"{error.key} has no {lang} text"
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
         assert fields <= set(error.params), f"{error.key} ({lang}) lacks {fields - set(error.params)}"
-        said = {**error.params, **{k: i18n.translate(v.key, lang, **v.params) for k, v in nested.items()}}
+        said = {k: i18n._shown(v, lang) for k, v in error.params.items()}  # numbers as the language writes them
+        said |= {k: i18n.translate(v.key, lang, **v.params) for k, v in nested.items()}
         rendered = template.format(**said) if error.params else template
         assert rendered == i18n.translate(error.key, lang, **error.params)
 

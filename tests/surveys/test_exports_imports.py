@@ -67,7 +67,7 @@ def test_codebook_speaks_both_languages(session, demo):
     first = values.iloc[0]
     assert first["value"] == 1 and first["label_en"].startswith("1 ·") and first["situation"]
     book = pd.read_excel(io.BytesIO(exports.to_xlsx(dataset(session, demo))), sheet_name=None)
-    assert list(book) == ["data", "codebook", "values"] and len(book["data"]) == 232
+    assert list(book) == ["data", "wave", "codebook", "values", "choices"] and len(book["data"]) == 232
 
 
 def test_spss_file_has_variable_and_value_labels(session, demo, tmp_path):

@@ -174,7 +174,7 @@ class Sampler:
 
     def __enter__(self) -> "Sampler":
         self.usage.load_before = os.getloadavg()
-        self._cpu0 = cpu_and_rss(self.app_pids)[0]
+        self._cpu0 = cpu_and_rss(_tree(self.app_pids))[0]  # with any children of theirs
         self._others = self.other_pids()
         self._others0 = cpu_and_rss(self._others)[0]
         self._client0 = time.process_time()
@@ -184,7 +184,7 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.wait(0.25):
-            _, rss = cpu_and_rss(self.app_pids)
+            _, rss = cpu_and_rss(_tree(self.app_pids))
             self.usage.peak_rss_mb = max(self.usage.peak_rss_mb, rss)
             self.usage.load_peak = max(self.usage.load_peak, os.getloadavg()[0])
 
@@ -192,7 +192,7 @@ class Sampler:
         self._stop.set()
         self._thread.join(timeout=5)
         self.usage.seconds = time.monotonic() - self._t0
-        self.usage.cpu_seconds = cpu_and_rss(self.app_pids)[0] - self._cpu0
+        self.usage.cpu_seconds = cpu_and_rss(_tree(self.app_pids))[0] - self._cpu0
         self.usage.others_cpu_seconds = cpu_and_rss(self._others)[0] - self._others0
         self.usage.client_cpu_seconds = time.process_time() - self._client0
         self.usage.load_after = os.getloadavg()
@@ -671,7 +671,7 @@ def describe(result: Result) -> str:
         f"  failures: {failures}; retried on a new connection: {t.retried}; server tracebacks: {result.server_errors}",
         f"  server CPU {u.cpu_seconds:.1f} s over {u.seconds:.0f} s ({busy:.0f}% of one core; "
         f"{u.cpu_seconds / max(t.requests, 1) * 1000:.1f} ms a request, {t.requests} requests), peak RSS "
-        f"{u.peak_rss_mb:.0f} MB (all app processes); nginx+PostgreSQL CPU {u.others_cpu_seconds:.1f} s; "
+        f"{u.peak_rss_mb:.0f} MB (app processes and children); nginx+PostgreSQL CPU {u.others_cpu_seconds:.1f} s; "
         f"bench client CPU {u.client_cpu_seconds:.1f} s",
         f"  load average before {_load(u.load_before)}, peak 1-min {u.load_peak:.2f}, after {_load(u.load_after)}"
         f" ({os.cpu_count()} cores)",

@@ -36,6 +36,7 @@ import demo
 from actions import priorities, vote
 from actions.models import PriorityBallot, PriorityBallotDot
 from bench import phones_http as room_bench
+from participants import web
 from tests.conftest import new_database, throwaway_postgres
 from workshop import database
 
@@ -92,7 +93,9 @@ async def phone_vote(number: int, base: str, room: VoteRoom, options: argparse.N
             if tap == 0 and profiles:
                 form["profil"] = rng.choice(profiles)
             tally.sent += 1
-            got = await room_bench._timed(tally, "send", room_bench._post(http, path, form))  # follows the 303
+            # As phone.js does: the reply is the ballot (--no-script: the plain form's 303, followed)
+            sent_as = {} if options.no_script else {web.SCREEN_HEADER: "1"}
+            got = await room_bench._timed(tally, "send", room_bench._post(http, path, form, headers=sent_as))
             if got is None or got[0] >= 400:
                 return
             page = got[1]
@@ -166,6 +169,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--gap", type=float, nargs=2, default=[1.0, 3.0], help="seconds between two taps")
     parser.add_argument("--slack", type=float, default=120.0, help="seconds past the planned end before stopping")
     parser.add_argument("--one-address", action="store_true", help="every phone from one address (a venue's NAT)")
+    parser.add_argument("--no-script", action="store_true", help="no JavaScript: each tap is POST, 303, GET")
     parser.add_argument("--json", type=Path, help="also write the figures there")
     parser.add_argument("--profile", type=Path, help="py-spy the app processes during each run, into this folder")
     options = parser.parse_args(argv)

@@ -33,7 +33,7 @@ CSRF_FIELD = "csrf"
 # phone.js sends this header when it posts a form and will draw the page it gets back: one request a step
 # instead of POST, 303 and GET (the same page; a plain form still gets the redirect).
 SCREEN_HEADER, ADDRESS_HEADER = "x-spirale-screen", "X-Spirale-Address"
-STATIC_VERSION = "6"  # in the assets' URLs, so that a phone's cache never holds an old script
+STATIC_VERSION = "7"  # in the assets' URLs, so that a phone's cache never holds an old script
 
 
 T = TypeVar("T")

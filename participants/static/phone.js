@@ -2,8 +2,8 @@
 // - the note is sent without reloading, and the field is emptied only once the server has stored it;
 // - "already said?": a debounced request shows the group's closest notes while the participant types;
 // - a characters counter, and the countdown of the facilitator's timer;
-// - a survey screen's answer is posted and the next screen drawn from the reply: one request a step instead of
-//   POST, redirect and GET, and no blank page between two questions on a slow network.
+// - a survey screen's answer (or a vote's tap) is posted and the next screen drawn from the reply: one request
+//   instead of POST, redirect and GET, and no blank page between two questions on a slow network.
 (function () {
   "use strict";
 
@@ -123,7 +123,7 @@
 
   // The page the server sent in place of this one: its main part, title and language link; then the phone's
   // history, the top of the page, and the focus on the new question (a screen reader reads it next).
-  function drawPage(text, address) {
+  function drawPage(text, address, keepPlace) {
     var next = new DOMParser().parseFromString(text, "text/html");
     var main = next.getElementById("main");
     var here = document.getElementById("main");
@@ -133,6 +133,13 @@
     var mine = document.querySelector("header .lang");
     if (link && mine) mine.replaceWith(document.adoptNode(link));
     document.title = next.title;
+    if (keepPlace) {  // a vote's tap: the same place on the page, the same button under the thumb
+      if (address) history.replaceState(null, "", address);
+      var again = keepPlace.id && main.querySelector("#" + keepPlace.id + " ." + keepPlace.kind + ":not([disabled])");
+      var other = keepPlace.id && main.querySelector("#" + keepPlace.id + " button:not([disabled])");
+      if (again || other) (again || other).focus({ preventScroll: true });
+      return true;
+    }
     if (address) history.pushState(null, "", address);
     window.scrollTo(0, 0);
     var heading = main.querySelector(".question, h2, .notice") || main.querySelector("h1");
@@ -147,10 +154,14 @@
     if (!window.fetch || !window.URLSearchParams || !window.DOMParser || !history.pushState) return;
     document.addEventListener("submit", function (event) {
       var form = event.target;
-      if (!form.classList || !form.classList.contains("survey") || form.getAttribute("data-plain")) return;
+      if (!form.classList || form.getAttribute("data-plain")) return;
+      var voting = form.classList.contains("vote");
+      if (!voting && !form.classList.contains("survey")) return;
       event.preventDefault();
       var body = new URLSearchParams(new FormData(form));
       var by = event.submitter;
+      var item = voting && by && by.closest ? by.closest("li") : null;
+      var place = voting ? { id: item ? item.id : "", kind: by ? by.className.split(" ")[0] : "" } : null;
       if (by && by.name) body.append(by.name, by.value);
       var buttons = form.querySelectorAll("button");
       buttons.forEach(function (b) { b.disabled = true; });
@@ -164,7 +175,7 @@
           if ((r.headers.get("Content-Type") || "").indexOf("text/html") !== 0) throw new Error("not a page");
           var address = r.headers.get("X-Spirale-Address") || (r.redirected ? r.url : "");
           return r.text().then(function (text) {
-            if (!drawPage(text, address)) throw new Error("not a page");
+            if (!drawPage(text, address, place)) throw new Error("not a page");
           });
         })
         .catch(function () {

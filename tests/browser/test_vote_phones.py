@@ -107,8 +107,15 @@ def test_three_phones_and_a_facilitator_vote_side_by_side(page, db_url, app_url,
         third.goto(link)
 
         first.get_by_role("radio", name=profiles[0], exact=True).check()
+        requests: list[str] = []
+        first.on("request", lambda r: requests.append(r.method) if "/p/vote/" in r.url else None)
+        first.evaluate("window.scrollTo(0, 200)")
         more(first, tr, names[2])
         expect(first.get_by_text(tr("vote.phone.saved"))).to_be_visible()
+        # phone.js: one request a tap, the page drawn in place, the same "+" still under the thumb
+        plus = first.get_by_role("button", name=tr("vote.phone.more").format(name=names[2]), exact=True)
+        expect(plus).to_be_focused()
+        assert requests == ["POST"] and first.evaluate("window.scrollY") > 0
         more(first, tr, names[2])
         more(first, tr, names[0])
         expect(first.get_by_role("status").filter(has_text=tr("vote.phone.left").format(count=0))).to_be_visible()

@@ -122,6 +122,23 @@ def test_a_phone_votes_sees_its_dots_and_changes_its_ballot(room, phones):
     assert list(ballots(room).values()) == [("Jeunes", {first: 1, second: 1})]
 
 
+def test_the_phone_script_gets_the_ballot_back_in_one_request(room, phones):
+    """phone.js posts a tap with its header: the ballot as it now stands comes back at once (200, with its
+    address), the same page the redirect leads to; no header, the plain form's redirect."""
+    phone = phones[0]
+    first = room.indicators[0]
+    csrf = token(phone, room)
+    drawn = phone.post(f"/p/vote/{room.code}", data={"csrf": csrf, "voix": f"{first}:1"},
+                       headers={"X-Spirale-Screen": "1"})  # fmt: skip
+    assert drawn.status_code == 200 and drawn.headers["x-spirale-address"] == f"/p/vote/{room.code}?fait=1"
+    assert shown("vote.phone.saved") in drawn.text and shown("vote.phone.left", count=2) in drawn.text
+    assert f'value="{first}:2"' in drawn.text and given(room, phone) == {first: 1}
+    assert drawn.text == phone.get(f"/p/vote/{room.code}?fait=1").text
+    over = phone.post(f"/p/vote/{room.code}", data={"csrf": csrf, "voix": f"{first}:9"},
+                      headers={"X-Spirale-Screen": "1"})  # fmt: skip
+    assert over.status_code == 422 and "x-spirale-address" not in over.headers and given(room, phone) == {first: 1}
+
+
 def test_a_replayed_tap_sets_the_same_number_again(room, phones):
     phone = phones[0]
     first = room.indicators[0]

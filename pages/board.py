@@ -48,19 +48,8 @@ def screen_picker(project_id: int, view: board.BoardView, where) -> None:  # noq
     if board_presentation.screens(view) < 2:
         where.caption(t("board.screen_one"))
         return
-    if tools.SCREEN_KEY not in st.session_state:  # another laptop may have chosen: start from what is projected
-        st.session_state[tools.SCREEN_KEY] = presenting.published(project_id, BOARD_VIEW)[1].get("screen", 1)
-    where.segmented_control(
-        t("board.screen"),
-        [1, 2],
-        format_func=lambda n: t("board.screen_option", screen=n),
-        key=tools.SCREEN_KEY,
-        required=True,
-        help=t("board.screen_help"),
-        on_change=tools.on_screen,
-        args=(project_id,),
-        label_visibility="collapsed" if shell.projector_on() else "visible",
-    )
+    presenting.screen_picker(project_id, BOARD_VIEW, 2, where, key=tools.SCREEN_KEY, help=t("board.screen_help"),
+                             label_visibility="collapsed" if shell.projector_on() else "visible")  # fmt: skip
 
 
 def heading(project_id: int, view: board.BoardView) -> None:

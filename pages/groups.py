@@ -4,7 +4,7 @@ import streamlit as st
 
 from groups import service
 from groups.models import GROUP_KINDS, QUESTIONS
-from ui import access, notes, paper, shell
+from ui import access, notes, paper, presenting, shell
 from ui.shell import t
 from workshop import formats, projects
 
@@ -129,7 +129,7 @@ with files.expander(t("step1.paper.title")):
 notes.undo_bar(project_id)
 notes.note_entry(project_id, group_id, wordings)
 
-notes.wall_watch(project_id, group_id)
+notes.wall_watch(project_id, group_id, presenting.wall_picker)  # and which screen the room sees, when several
 
 st.divider()
 if st.button(t("step1.validate_all"), icon="✅"):

@@ -65,7 +65,7 @@ def _wordings(session, project_id: int) -> dict[str, str]:  # noqa: ANN001 - a S
     return {q: notes.question_text(wordings, q) for q in QUESTIONS}
 
 
-def _draw_wall(project_id: int, group_id: int, before: tuple | None) -> tuple[str, frozenset[int], bool]:
+def _draw_wall(project_id: int, group_id: int, before: tuple | None, screen: int) -> tuple[str, frozenset[int], bool]:
     with shell.read_session() as session:
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)
         columns = service.wall(session=session, project_id=project_id, group_id=group_id)
@@ -92,6 +92,7 @@ def _draw_wall(project_id: int, group_id: int, before: tuple | None) -> tuple[st
         link=join.join_link(code, st.context.url) if code else None,
         timer=timer,
         timer_late=late,
+        screen=screen,
     )
     return html, shown, running
 
@@ -106,9 +107,10 @@ def live_wall(project_id: int, group_id: int) -> None:
         return
     before = st.session_state.get(DRAWN_KEY)
     ticking = int(time.time()) if before and before[3] else 0
-    key = (project_id, group_id, shell.lang(), changed, ticking)
+    number, screen = presenting.shown_screen(project_id, presentation.wall_view(group_id))  # the group's page's
+    key = (project_id, group_id, shell.lang(), changed, ticking, number)
     if before is None or before[0] != key:
-        html, shown, running = _draw_wall(project_id, group_id, before)
+        html, shown, running = _draw_wall(project_id, group_id, before, screen)
         before = st.session_state[DRAWN_KEY] = (key, html, shown, running)
     st.html(before[1])
 
@@ -119,7 +121,8 @@ def mutual_knowledge(project_id: int, my_group: int | None) -> None:
     with shell.read_session() as session:
         changed = service.project_change(session=session, project_id=project_id)
     before = st.session_state.get(DRAWN_KEY)
-    key = (project_id, my_group, shell.lang(), changed)
+    number, screen = presenting.shown_screen(project_id, SYNTHESIS_VIEW)  # the screen the synthesis page shows
+    key = (project_id, my_group, shell.lang(), changed, number)
     if before is None or before[0] != key:
         with shell.read_session() as session:
             groups = {g.id: g.profile for g in service.list_groups(session=session, project_id=project_id)}
@@ -133,6 +136,7 @@ def mutual_knowledge(project_id: int, my_group: int | None) -> None:
             notes=shown,
             groups=groups,
             wordings=wordings,
+            screen=screen,
         )
         before = st.session_state[DRAWN_KEY] = (key, html, frozenset(), False)
     st.html(before[1])
@@ -143,7 +147,7 @@ def board_wall(project_id: int) -> None:
     """The clustering board as the facilitator's page leaves it; changed clusters get a gentle highlight."""
     with shell.read_session() as session:
         changed = board.board_change(session=session, project_id=project_id)
-    number, chosen = presenting.published(project_id, BOARD_VIEW)  # the screen the facilitator's page shows
+    number, screen = presenting.shown_screen(project_id, BOARD_VIEW)  # the screen the facilitator's page shows
     before = st.session_state.get(DRAWN_KEY)
     key = (project_id, BOARD_VIEW, shell.lang(), changed, number)
     if before is None or before[0] != key:
@@ -152,7 +156,7 @@ def board_wall(project_id: int) -> None:
         reps = board_drawing.representative_notes(view)
         versions = before[2] if before and before[0][:3] == key[:3] else None
         fresh = board_presentation.changed_clusters(view, versions)
-        html = board_presentation.board_html(view, reps, fresh, title=t("board.title"), screen=chosen.get("screen", 1))
+        html = board_presentation.board_html(view, reps, fresh, title=t("board.title"), screen=screen)
         before = st.session_state[DRAWN_KEY] = (key, html, view.versions, False)
     st.html(before[1])
 

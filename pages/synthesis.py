@@ -4,7 +4,7 @@ import streamlit as st
 
 from groups import service
 from groups.models import QUESTIONS
-from ui import access, notes, shell
+from ui import access, notes, presentation, presenting, shell
 from ui.shell import t
 from workshop import grid
 
@@ -48,6 +48,8 @@ st.link_button(
     type="primary",
     help=t("step1.present_help"),
 )
+shown = [c for c in written if not c.hidden_at and c.group_id != mine]  # what the presentation shows
+presenting.screen_picker(project_id, "synthese", presentation.synthesis_screens(shown), st, key="synthesis_screen")
 st.subheader(t("synthesis.others"))
 for group in groups:
     if group.id == mine:

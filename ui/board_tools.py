@@ -11,7 +11,7 @@ import streamlit as st
 from indicators import board
 from indicators.board import BoardView
 from ui import board as drawing
-from ui import presenting, shell
+from ui import shell
 from ui.shell import t
 from workshop import grid
 from workshop.errors import SpiraleError
@@ -56,11 +56,6 @@ def on_suggest(project_id: int) -> None:
 
 def on_undo(project_id: int) -> None:
     act(project_id, board.undo, "board.done.undo", event_id=st.session_state.get(EVENT_KEY))
-
-
-def on_screen(project_id: int) -> None:
-    """The room sees the other screen of the board's presentation (it follows within a second)."""
-    presenting.publish(project_id, BOARD_VIEW, {"screen": st.session_state.get(SCREEN_KEY) or 1})
 
 
 def on_pin(project_id: int, cluster_id: int, pinned: bool) -> None:

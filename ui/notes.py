@@ -238,10 +238,12 @@ def full_note(draft: str) -> None:
         st.warning(t("step1.note_full", maximum=NOTE_MAX), icon="✂️")
 
 
-def wall_watch(project_id: int, group_id: int) -> None:
-    """Draw the wall, and the one-second watch that redraws it (and nothing else) when something changed."""
+def wall_watch(project_id: int, group_id: int, controls: Callable[[int, int], None] | None = None) -> None:
+    """Draw the wall, and the one-second watch that redraws it (and nothing else) when something changed.
+
+    `controls(project_id, group_id)` draws above the wall, redrawn with it (the presentation's screens)."""
     _wall_watch(project_id, group_id)
-    live_wall(project_id, group_id)
+    live_wall(project_id, group_id, controls)
 
 
 @st.fragment(run_every=WALL_WATCH_SECONDS)
@@ -271,10 +273,12 @@ def _wall_watch(project_id: int, group_id: int) -> None:
 
 
 @st.fragment(key=WALL_FRAGMENT)
-def live_wall(project_id: int, group_id: int) -> None:
+def live_wall(project_id: int, group_id: int, controls: Callable[[int, int], None] | None = None) -> None:
     """The group's notes by question, counts, reveal, countdown and authors; redrawn alone, not the page."""
     st.html(f"<style>{WALL_CSS}</style>")
     st.button("↻", key=WALL_REFRESH_KEY)  # clicked by the watch when something changed (hidden)
+    if controls is not None:
+        controls(project_id, group_id)
     with shell.read_session() as session:
         changed = service.wall_change(session=session, project_id=project_id, group_id=group_id)
         group = service.get_group(session=session, project_id=project_id, group_id=group_id)

@@ -3,10 +3,13 @@
 No widget, no sidebar, no Streamlit chrome: large type, strong contrast, one column per question, cards sized
 to their count so that every note stays inside the screen, the join code and QR code in a corner, counts per
 question, a gentle highlight on what just arrived. Pure functions (data in, HTML out) so tests read them.
+
+More notes than the smallest cards hold (type of 20 px on 1920x1080, two lines a card) take several screens,
+each whole, shown one at a time: the facilitator's page says which (ui.presenting, as the board's).
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import segno
@@ -19,7 +22,7 @@ from ui.shell import t
 
 # Laid out for 1920x1080 (in viewport units, so any screen of that shape): the cards' area of one question.
 SCREEN = (1920, 1080)
-CARDS_HEIGHT_VH = 71.0  # what is left under the header and the question's heading
+CARDS_HEIGHT_VH = 69.0  # what is left under the header and the question's heading (its wording on two lines)
 COLUMN_WIDTH_PX = 590  # a third of the screen, less the margins
 CARD_GAP_VH = 0.8
 CHAR_WIDTH_EM = 0.5  # average width of a French character in the sans-serif font
@@ -48,20 +51,41 @@ class Level:
         return lines * per_line
 
 
-# From a few big cards to many small ones; the largest type that holds the question's notes wins.
+# From a few big cards to many small ones; the largest type that holds the question's notes wins. The last is
+# the smallest read from the back of a room (20 px, two lines a card): more notes go to another screen.
 LEVELS = (
     Level(1, 4, 3.6),
     Level(1, 6, 3.1),
     Level(2, 6, 2.7),
     Level(2, 9, 2.35),
     Level(3, 10, 1.9),
-    Level(3, 14, 1.6),
-    Level(4, 18, 1.25),
 )
+PER_SCREEN = LEVELS[-1].capacity  # a question's notes on one screen, at most
 
 
 def level_for(count: int) -> Level:
     return next((level for level in LEVELS if count <= level.capacity), LEVELS[-1])
+
+
+def screens_for(counts: Iterable[int]) -> int:
+    """How many screens the questions' notes take (their counts): each question's share of a screen fits it."""
+    return max(1, math.ceil(max(counts, default=0) / PER_SCREEN))
+
+
+def wall_screens(columns: Sequence[WallColumn]) -> int:
+    """How many screens a group's wall takes (a veiled question shows its count, whatever its notes)."""
+    return screens_for(len(c.notes) for c in columns if not c.veiled)
+
+
+def on_screen(notes: Sequence[CriterionRead], screen: int, screens: int) -> Sequence[CriterionRead]:
+    """A question's notes on one of the screens (1-based): its notes in their order, shared evenly."""
+    size = math.ceil(len(notes) / screens)
+    return notes[(screen - 1) * size : screen * size]
+
+
+def wall_view(group_id: int) -> str:
+    """The name under which a group's page publishes its wall's presentation state (workshop.presenting)."""
+    return f"mur-{group_id}"
 
 
 def qr_data_uri(link: str) -> str:
@@ -96,8 +120,7 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 .spz-qname { font-size: 3.6vh; font-weight: 800; display: flex; justify-content: space-between; gap: 1vw; }
 .spz-count { min-width: 2.2em; text-align: center; border-radius: 1em; background: #000; color: #fff;
   padding: 0 .5em; }
-.spz-qtext { font-size: 1.9vh; line-height: 1.3; color: #222; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
+.spz-qtext { font-size: 1.9vh; line-height: 1.3; color: #222; min-height: 2.6em; overflow-wrap: break-word; }
 .spz-cards { flex: 1; min-height: 0; display: grid; gap: 0.8vh; overflow: hidden; }
 .spz-card { min-height: 0; min-width: 0; overflow: hidden; border: .25vh solid #333; border-radius: .8vh;
   padding: .25em .6em; color: #000; line-height: 1.18; display: flex; flex-direction: column;
@@ -105,7 +128,6 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 .spz-card .spz-text { overflow: hidden; overflow-wrap: break-word; }
 .spz-card .spz-who { font-size: .7em; font-weight: 700; color: #222; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
-.spz-more { display: flex; align-items: center; justify-content: center; font-weight: 800; color: #000; }
 .spz-fresh { animation: spz-arrived 8s ease-out 1; }
 @keyframes spz-arrived { 0% { box-shadow: 0 0 0 .9vh #f2b705; transform: scale(1.03); }
   20% { transform: scale(1); } 100% { box-shadow: 0 0 0 0 rgba(242, 183, 5, 0); } }
@@ -132,17 +154,9 @@ def _card(criterion: CriterionRead, level: Level, *, fresh: bool, who: str = "")
 
 
 def _cards(notes: Sequence[CriterionRead], fresh: set[int], who: dict[int, str] | None = None) -> str:
-    level = level_for(len(notes))
-    shown = list(notes)
-    more = 0
-    if len(shown) > level.capacity:  # more than the smallest cards hold: the newest, and how many more
-        more = len(shown) - (level.capacity - 1)
-        shown = shown[-(level.capacity - 1) :]
-    rows = max(level.rows, math.ceil(len(shown) / level.columns))
-    cells = "".join(_card(c, level, fresh=c.id in fresh, who=(who or {}).get(c.id, "")) for c in shown)
-    if more:
-        more_text = shell.escape(t("present.more", count=more))
-        cells += f"<div class='spz-more' style='font-size:{level.font_vh}vh'>{more_text}</div>"
+    level = level_for(len(notes))  # a screen's share of a question: its level holds it (screens_for)
+    rows = max(level.rows, math.ceil(len(notes) / level.columns))
+    cells = "".join(_card(c, level, fresh=c.id in fresh, who=(who or {}).get(c.id, "")) for c in notes)
     return (
         f"<div class='spz-cards' data-level='{LEVELS.index(level)}' style='grid-template-columns:"
         f"repeat({level.columns},minmax(0,1fr));grid-template-rows:repeat({rows},minmax(0,1fr))'>{cells}</div>"
@@ -157,7 +171,7 @@ def _question_head(question: str, count: int, wording: str) -> str:
     )
 
 
-def _column(column: WallColumn, wording: str, fresh: set[int]) -> str:
+def _column(column: WallColumn, wording: str, fresh: set[int], screen: tuple[int, int]) -> str:
     if column.veiled:
         body = (
             f"<div class='spz-veiled' data-testid='veiled'><div class='spz-veiled-count'>{column.count}</div>"
@@ -166,7 +180,7 @@ def _column(column: WallColumn, wording: str, fresh: set[int]) -> str:
     elif not column.notes:
         body = f"<div class='spz-empty'>{shell.escape(t('present.waiting'))}</div>"
     else:
-        body = _cards(column.notes, fresh)
+        body = _cards(on_screen(column.notes, *screen), fresh)
     return _section(column.question, _question_head(column.question, column.count, wording), body)
 
 
@@ -174,9 +188,10 @@ def _section(question: str, head: str, body: str) -> str:
     return f"<section class='spz-col' data-question='{question}'>{head}{body}</section>"
 
 
-def _frame(head: str, body: str) -> str:
+def _frame(head: str, body: str, screen: tuple[int, int] = (1, 1)) -> str:
     return (
-        f"<style>{CSS}</style><div class='spz' data-testid='presentation'>{head}"
+        f"<style>{CSS}</style><div class='spz' data-testid='presentation' data-screen='{screen[0]}' "
+        f"data-screens='{screen[1]}'>{head}"
         f"<div class='spz-cols'>{body}</div></div>"
     )
 
@@ -205,32 +220,56 @@ def wall_html(
     link: str | None = None,
     timer: str | None = None,
     timer_late: bool = False,
+    screen: int = 1,
 ) -> str:
-    """A group's live wall for the room: header (group, total, countdown, join code and QR), a column a question."""
-    total = sum(c.count for c in columns)
+    """A group's live wall for the room: header (group, total, countdown, join code and QR), a column a question;
+    the screen asked for when its notes take several."""
+    shown = _screen(screen, wall_screens(columns))
+    subtitle = t("present.total", count=sum(c.count for c in columns)) + _screen_text(shown)
     head = (
         f"<header class='spz-head'><div><div class='spz-title'>{shell.escape(title)}</div>"
-        f"<div class='spz-sub'>{shell.escape(t('present.total', count=total))}</div></div>"
+        f"<div class='spz-sub'>{shell.escape(subtitle)}</div></div>"
         f"{_timer(timer, timer_late)}{_join_corner(code, link)}</header>"
     )
-    return _frame(head, "".join(_column(c, wordings[c.question], fresh) for c in columns))
+    return _frame(head, "".join(_column(c, wordings[c.question], fresh, shown) for c in columns), shown)
+
+
+def _screen(asked: int, screens: int) -> tuple[int, int]:
+    """(the screen shown, how many): the one asked for, within those there are."""
+    return min(max(1, asked), screens), screens
+
+
+def _screen_text(shown: tuple[int, int]) -> str:
+    return " · " + t("present.board_screen", screen=shown[0], screens=shown[1]) if shown[1] > 1 else ""
+
+
+def synthesis_screens(notes: Sequence[CriterionRead]) -> int:
+    """How many screens mutual knowledge takes for these notes."""
+    return screens_for(sum(c.question == q for c in notes) for q in QUESTIONS)
 
 
 def synthesis_html(
-    *, title: str, subtitle: str, notes: Sequence[CriterionRead], groups: dict[int, str], wordings: dict[str, str]
-) -> str:
-    """Mutual knowledge for the room: every group's notes, a column a question, each card with its group."""
+    *, title: str, subtitle: str, notes: Sequence[CriterionRead], groups: dict[int, str], wordings: dict[str, str],
+    screen: int = 1,
+) -> str:  # fmt: skip
+    """Mutual knowledge for the room: every group's notes, a column a question, each card with its group; the
+    screen asked for when the notes take several."""
     who = {c.id: groups.get(c.group_id, "") for c in notes}
+    shown = _screen(screen, synthesis_screens(notes))
     body = ""
     for question in QUESTIONS:
         mine = [c for c in notes if c.question == question]
-        cards = _cards(mine, set(), who) if mine else f"<div class='spz-empty'>{shell.escape(t('present.none'))}</div>"
+        cards = (
+            _cards(on_screen(mine, *shown), set(), who)
+            if mine
+            else f"<div class='spz-empty'>{shell.escape(t('present.none'))}</div>"
+        )
         body += _section(question, _question_head(question, len(mine), wordings[question]), cards)
     head = (
         f"<header class='spz-head'><div><div class='spz-title'>{shell.escape(title)}</div>"
-        f"<div class='spz-sub'>{shell.escape(subtitle)}</div></div></header>"
+        f"<div class='spz-sub'>{shell.escape(subtitle + _screen_text(shown))}</div></div></header>"
     )
-    return _frame(head, body)
+    return _frame(head, body, shown)
 
 
 def message_html(text: str) -> str:

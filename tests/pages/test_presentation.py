@@ -306,3 +306,72 @@ def test_dashboard_presentation_redraws_when_answers_arrive(app, db_url):
         surveys.add_response(session=session, project_id=pid, wave_id=wave.id, levels={indicator: 4})
     shown.run()  # the presentation's next check: its answers' count moved
     assert fr("present.dashboard_counts", wave="Vague 2 (ex-post, mi-parcours)", respondents=209) in presented(shown)
+
+
+def _many_notes(db_url: str, project_id: int, group_id: int, counts: dict[str, int]) -> None:
+    with database.session_scope(db_url) as session:
+        for question, count in counts.items():
+            for n in range(count):
+                service.add_criterion(session=session, project_id=project_id, group_id=group_id, question=question,
+                                      text=f"Idée {question} numéro {n}")  # fmt: skip
+
+
+def test_a_full_wall_takes_screens_the_group_page_switches_each_note_on_one(db_url, meeting):
+    import re
+
+    from groups.models import ACTION
+    from ui import presentation as room
+
+    project, group, first_notes = meeting
+    _many_notes(db_url, project.id, group.id, {WELLBEING: 44, ILLBEING: 20, ACTION: 10})  # 45 + 21 + 10 shown
+    query = {"projet": str(project.id), "groupe": str(group.id)}
+    shown = presentation(query)
+    first = presented(shown)
+    assert "data-screen='1' data-screens='2'" in first  # 45 notes of a question: over a screen's 30
+    assert fr("present.board_screen", screen=1, screens=2) in first
+    assert fr("present.more", count=1).split("1")[-1].strip() not in first  # no "… et N de plus"
+    assert re.findall(r"data-question='\w+'>(\d+)<", first) == ["45", "21", "10"]  # counts: every note, both screens
+    page = facilitator()
+    picker = page.segmented_control(key=f"wall_screen_{group.id}")
+    assert picker.value == 1 and picker.options == [fr("board.screen_option", screen=n) for n in (1, 2)]
+    picker.set_value(2).run()
+    assert not page.exception
+    shown.run()
+    second = presented(shown)
+    assert "data-screen='2' data-screens='2'" in second
+    notes = [re.findall(r"data-note='(\d+)'", wall) for wall in (first, second)]
+    assert notes[0] and notes[1] and not set(notes[0]) & set(notes[1])  # each note on one screen only
+    assert len(notes[0]) + len(notes[1]) == 76 and {str(n) for n in first_notes} <= set(notes[0])
+    # Both screens at the room's smallest legible cards or larger: each question's share fits one screen.
+    assert all(int(level) < len(room.LEVELS) for level in re.findall(r"data-level='(\d+)'", first + second))
+    # Veiling the big question: its count alone, and the rest fits one screen again (the control goes).
+    with database.session_scope(db_url) as session:
+        service.set_veil(session=session, project_id=project.id, group_id=group.id, question=WELLBEING, veiled=True)
+    shown.run()
+    veiled = presented(shown)
+    assert "data-screen='1' data-screens='1'" in veiled and "data-testid='veiled'" in veiled
+    page.run()
+    assert not [c for c in page.get("segmented_control") if c.key == f"wall_screen_{group.id}"]
+
+
+def test_mutual_knowledge_takes_screens_the_synthesis_page_switches(db_url, meeting):
+    import re
+
+    project, group, _ = meeting
+    with database.session_scope(db_url) as session:
+        other = service.create_group(session=session, project_id=project.id, profile="Aînés")
+    _many_notes(db_url, project.id, other.id, {WELLBEING: 70})
+    shown = presentation({"projet": str(project.id), "groupe": str(group.id), "vue": "synthese"})
+    first = presented(shown)
+    assert "data-screen='1' data-screens='3'" in first  # 70 of one question: three screens of 24 at most
+    page = AppTest.from_file(str(APP), default_timeout=60)
+    page.run()
+    page.switch_page("pages/synthesis.py").run()
+    picker = page.segmented_control(key="synthesis_screen")
+    assert picker.options == [fr("board.screen_option", screen=n) for n in (1, 2, 3)]
+    picker.set_value(3).run()
+    shown.run()
+    third = presented(shown)
+    assert "data-screen='3' data-screens='3'" in third and fr("present.board_screen", screen=3, screens=3) in third
+    notes = [re.findall(r"data-note='(\d+)'", wall) for wall in (first, third)]
+    assert len(notes[0]) == 24 and len(notes[1]) == 22 and not set(notes[0]) & set(notes[1])

@@ -41,14 +41,15 @@ class Level:
     def capacity(self) -> int:
         return self.columns * self.rows
 
-    def characters(self) -> int:
-        """How many characters a card holds at this size on a 1920x1080 screen (whole lines only)."""
+    def characters(self, labelled: bool = False) -> int:
+        """How many characters a card holds at this size on a 1920x1080 screen (whole lines only); a labelled
+        card's first line is its group's name."""
         font_px = self.font_vh * SCREEN[1] / 100
         card_height = (CARDS_HEIGHT_VH - CARD_GAP_VH * (self.rows - 1)) / self.rows * SCREEN[1] / 100
         card_width = (COLUMN_WIDTH_PX - CARD_GAP_VH * SCREEN[1] / 100 * (self.columns - 1)) / self.columns
         lines = max(1, int((card_height - 0.5 * font_px) / (font_px * LINE_HEIGHT)))
         per_line = max(8, int((card_width - 1.2 * font_px) / (font_px * CHAR_WIDTH_EM)))
-        return lines * per_line
+        return max(1, lines - labelled) * per_line
 
 
 # From a few big cards to many small ones; the largest type that holds the question's notes wins. The last is
@@ -60,16 +61,25 @@ LEVELS = (
     Level(2, 9, 2.35),
     Level(3, 10, 1.9),
 )
+# Cards with their group's name above the note (mutual knowledge): three lines each, so two for the note.
+LABELLED_LEVELS = (
+    Level(1, 3, 3.6),
+    Level(1, 5, 3.1),
+    Level(2, 5, 2.7),
+    Level(2, 6, 2.35),
+    Level(3, 8, 1.9),
+)
 PER_SCREEN = LEVELS[-1].capacity  # a question's notes on one screen, at most
+PER_LABELLED_SCREEN = LABELLED_LEVELS[-1].capacity
 
 
-def level_for(count: int) -> Level:
-    return next((level for level in LEVELS if count <= level.capacity), LEVELS[-1])
+def level_for(count: int, levels: Sequence[Level] = LEVELS) -> Level:
+    return next((level for level in levels if count <= level.capacity), levels[-1])
 
 
-def screens_for(counts: Iterable[int]) -> int:
+def screens_for(counts: Iterable[int], per_screen: int = PER_SCREEN) -> int:
     """How many screens the questions' notes take (their counts): each question's share of a screen fits it."""
-    return max(1, math.ceil(max(counts, default=0) / PER_SCREEN))
+    return max(1, math.ceil(max(counts, default=0) / per_screen))
 
 
 def wall_screens(columns: Sequence[WallColumn]) -> int:
@@ -142,7 +152,7 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 
 def _card(criterion: CriterionRead, level: Level, *, fresh: bool, who: str = "") -> str:
     whole = " ".join(criterion.shown_text.split())  # one paragraph: the card's lines are the screen's
-    budget = level.characters() - (len(who) if who else 0)
+    budget = level.characters(labelled=bool(who))
     shown = shorten(whole, max(12, budget))
     label = f"<div class='spz-who'>{shell.escape(who)}</div>" if who else ""
     return (
@@ -154,11 +164,13 @@ def _card(criterion: CriterionRead, level: Level, *, fresh: bool, who: str = "")
 
 
 def _cards(notes: Sequence[CriterionRead], fresh: set[int], who: dict[int, str] | None = None) -> str:
-    level = level_for(len(notes))  # a screen's share of a question: its level holds it (screens_for)
+    # A screen's share of a question: its level holds it (screens_for).
+    levels = LABELLED_LEVELS if who else LEVELS
+    level = level_for(len(notes), levels)
     rows = max(level.rows, math.ceil(len(notes) / level.columns))
     cells = "".join(_card(c, level, fresh=c.id in fresh, who=(who or {}).get(c.id, "")) for c in notes)
     return (
-        f"<div class='spz-cards' data-level='{LEVELS.index(level)}' style='grid-template-columns:"
+        f"<div class='spz-cards' data-level='{levels.index(level)}' style='grid-template-columns:"
         f"repeat({level.columns},minmax(0,1fr));grid-template-rows:repeat({rows},minmax(0,1fr))'>{cells}</div>"
     )
 
@@ -245,7 +257,7 @@ def _screen_text(shown: tuple[int, int]) -> str:
 
 def synthesis_screens(notes: Sequence[CriterionRead]) -> int:
     """How many screens mutual knowledge takes for these notes."""
-    return screens_for(sum(c.question == q for c in notes) for q in QUESTIONS)
+    return screens_for((sum(c.question == q for c in notes) for q in QUESTIONS), PER_LABELLED_SCREEN)
 
 
 def synthesis_html(

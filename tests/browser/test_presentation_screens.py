@@ -6,7 +6,10 @@ questions' headings whole. Screenshots go to SPIRALE_SHOTS (outside git) to be l
 import pytest
 
 from groups.models import ACTION, ILLBEING, WELLBEING
+from tests.browser.test_board_presentation import at as page_at
+from tests.browser.test_board_presentation import demo  # noqa: F401 - the demo and 20 notes, 200 in all
 from tests.browser.test_presentation import IDEAS, SCREEN, at, presentation, shot, workshop_group, write  # noqa: F401
+from workshop import database
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +77,36 @@ def test_a_full_wall_pages_into_whole_screens_the_group_page_switches(
         counts = tab.get_by_test_id("presented-count").all_inner_texts()
         assert counts == [str(shares[q]) for q in (WELLBEING, ILLBEING, ACTION)]  # the whole wall's counts
         expect(tab.get_by_test_id("presented-code")).to_be_visible()  # the join corner on every screen
+    finally:
+        room.__exit__(None, None, None)
+        desk.__exit__(None, None, None)
+
+
+def test_mutual_knowledge_of_the_demo_and_20_notes_pages_into_whole_screens(browser, app_url, app_db, demo, tr):  # noqa: F811
+    from playwright.sync_api import expect
+
+    from groups import service
+
+    project_id = demo  # the demo's 180 notes and 20 more
+    with database.session_scope(app_db) as session:
+        mine = service.list_groups(session=session, project_id=project_id)[0].id
+        others = [c for c in service.list_criteria(session=session, project_id=project_id) if c.group_id != mine]
+    view = "&vue=synthese&langue=fr"
+    room, tab = presentation(browser, app_url, project_id, mine, view)
+    desk, control = page_at(browser, app_url, "synthese")
+    try:
+        screens = int(tab.get_by_test_id("presentation").get_attribute("data-screens"))
+        assert screens > 1
+        seen = measured(tab, 1, screens)
+        shot(tab, "synthesis-demo-screen-1")
+        for screen in range(2, screens + 1):
+            name = tr("board.screen_option").format(screen=screen)
+            choice = control.get_by_test_id("stButtonGroup").get_by_role("radio", name=name, exact=True)
+            expect(choice).to_be_visible(timeout=FOLLOW_MS)
+            choice.click()
+            seen += measured(tab, screen, screens)
+            shot(tab, f"synthesis-demo-screen-{screen}")
+        assert len(seen) == len([c for c in others if not c.hidden_at])  # every other group's note, once
     finally:
         room.__exit__(None, None, None)
         desk.__exit__(None, None, None)

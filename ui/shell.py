@@ -33,7 +33,9 @@ def show_error(error: SpiraleError) -> None:
 def _plain(value: object) -> object:
     if isinstance(value, (Message, SpiraleError)):
         return value  # translated by i18n with the message that holds it
-    return ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(map(str, value))
+    return value if isinstance(value, (int, float)) else str(value)  # a number: written as the language writes it
 
 
 def start_database() -> None:

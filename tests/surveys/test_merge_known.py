@@ -5,7 +5,7 @@ and whatever the file does not carry is kept. Read back from the database."""
 import pandas as pd
 import pytest
 
-from surveys import imports, service
+from surveys import changes, imports, service
 from workshop import database
 from workshop.errors import SpiraleError
 
@@ -77,6 +77,18 @@ def test_update_replaces_what_the_file_carries_and_keeps_the_rest(session, wave)
     assert people["r3"]["place"] == ""  # the file's blank place is the file's answer
     assert people["r4"] == {"place": "Bourg", "transport": "bus", "levels": {iids[0]: 2, iids[1]: 2, iids[2]: None}}
     assert people["r6"]["levels"] == {iids[0]: 5, iids[1]: 5, iids[2]: 5}
+
+
+def test_updating_known_respondents_alone_redraws_the_dashboard_presentation(session, wave):
+    """The presentation's change check moves on an import that only updates respondents already stored."""
+    pid, wid, iids = wave
+    frame = _second_file(iids).iloc[:1]  # r1 only: known, nothing added
+    mapping = _mapping(session, pid, frame)
+    before = changes.survey_change(session=session, project_id=pid)
+    imports.import_frame(session=session, project_id=pid, wave_id=wid, frame=frame, mapping=mapping,
+                         merge=imports.UPDATE)  # fmt: skip
+    after = changes.survey_change(session=session, project_id=pid)
+    assert after[:3] == before[:3] and after != before  # same respondents, same weights; new answers
 
 
 def test_skip_leaves_known_respondents_as_they_were(session, wave):

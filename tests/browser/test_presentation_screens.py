@@ -73,6 +73,7 @@ def test_a_full_wall_pages_into_whole_screens_the_group_page_switches(
             choice.click()
             seen += measured(tab, screen, screens)
             shot(tab, f"presentation-{count}-notes-screen-{screen}")
+        shot(control, f"group-page-{count}-notes-screen-chosen")
         assert len(seen) == count  # every note on one screen
         counts = tab.get_by_test_id("presented-count").all_inner_texts()
         assert counts == [str(shares[q]) for q in (WELLBEING, ILLBEING, ACTION)]  # the whole wall's counts

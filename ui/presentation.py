@@ -41,15 +41,19 @@ class Level:
     def capacity(self) -> int:
         return self.columns * self.rows
 
-    def characters(self, labelled: bool = False) -> int:
-        """How many characters a card holds at this size on a 1920x1080 screen (whole lines only); a labelled
-        card's first line is its group's name."""
+    def lines(self, labelled: bool = False) -> int:
+        """The note's lines a card holds at this size on a 1920x1080 screen; a labelled card's first line is its
+        group's name."""
         font_px = self.font_vh * SCREEN[1] / 100
         card_height = (CARDS_HEIGHT_VH - CARD_GAP_VH * (self.rows - 1)) / self.rows * SCREEN[1] / 100
+        return max(1, max(1, int((card_height - 0.5 * font_px) / (font_px * LINE_HEIGHT))) - labelled)
+
+    def characters(self, labelled: bool = False) -> int:
+        """About how many characters those lines hold (whole lines only)."""
+        font_px = self.font_vh * SCREEN[1] / 100
         card_width = (COLUMN_WIDTH_PX - CARD_GAP_VH * SCREEN[1] / 100 * (self.columns - 1)) / self.columns
-        lines = max(1, int((card_height - 0.5 * font_px) / (font_px * LINE_HEIGHT)))
         per_line = max(8, int((card_width - 1.2 * font_px) / (font_px * CHAR_WIDTH_EM)))
-        return max(1, lines - labelled) * per_line
+        return self.lines(labelled) * per_line
 
 
 # From a few big cards to many small ones; the largest type that holds the question's notes wins. The last is
@@ -135,7 +139,7 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 .spz-card { min-height: 0; min-width: 0; overflow: hidden; border: .25vh solid #333; border-radius: .8vh;
   padding: .25em .6em; color: #000; line-height: 1.18; display: flex; flex-direction: column;
   justify-content: center; }
-.spz-card .spz-text { overflow: hidden; overflow-wrap: break-word; }
+.spz-card .spz-text { overflow: hidden; overflow-wrap: break-word; display: -webkit-box; -webkit-box-orient: vertical; }
 .spz-card .spz-who { font-size: .7em; font-weight: 700; color: #222; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
 .spz-fresh { animation: spz-arrived 8s ease-out 1; }
@@ -152,14 +156,16 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 
 def _card(criterion: CriterionRead, level: Level, *, fresh: bool, who: str = "") -> str:
     whole = " ".join(criterion.shown_text.split())  # one paragraph: the card's lines are the screen's
-    budget = level.characters(labelled=bool(who))
-    shown = shorten(whole, max(12, budget))
+    # The browser ends the text where its lines end (line-clamp, with "…"): the estimate of characters is only
+    # a cap, set high, since a cautious one cut cards whose text would have fit ("Garder la santé, surtout les…").
+    lines = level.lines(labelled=bool(who))
+    shown = shorten(whole, max(24, 2 * level.characters(labelled=bool(who))))
     label = f"<div class='spz-who'>{shell.escape(who)}</div>" if who else ""
     return (
         f"<div class='spz-card{' spz-fresh' if fresh else ''}' data-testid='presented-note' "
         f"data-note='{criterion.id}' title='{shell.escape(whole)}' "
         f"style='background:{QUESTION_COLOURS[criterion.question]};font-size:{level.font_vh}vh'>"
-        f"{label}<div class='spz-text'>{shell.escape(shown)}</div></div>"
+        f"{label}<div class='spz-text' style='-webkit-line-clamp:{lines}'>{shell.escape(shown)}</div></div>"
     )
 
 

@@ -75,7 +75,7 @@ def test_french_report_reads_as_french_numbers_dates_and_people_who_wrote(sessio
     document = report.build_html(data)
     assert "Rapport établi le 2 décembre 2026" in document
     # Two groups whose notes were typed by the facilitator (one voice each), a third planned for 22, not met yet.
-    assert "3 groupes, 2 personnes qui ont écrit, 4 notes" in document
+    assert "3 groupes, 2 personnes qui ont écrit, 4 post-it" in document
     assert "Effectifs prévus : 22 personnes." in document
     assert "<td>2,00</td><td>0\u00a0%</td>" in document  # "Un logement digne": mean, share in 4-5
     assert "<td>3\u202f000</td>" in document  # the funding total

@@ -48,7 +48,7 @@ def test_action_with_two_commitments_in_plan_timeline_and_report(page, tr):
     pick(page, form, tr("action.indicators"), "Ne pas être seul")
     page.keyboard.press("Escape")  # closes the indicators' list
     for label, digits in ((tr("action.start_on"), "01122026"), (tr("action.end_on"), "31052027")):
-        form.get_by_role("spinbutton", name=f"day, {label}").click()
+        form.get_by_role("spinbutton", name=tr("streamlit.day_of").format(label=label)).click()  # (in our words)
         page.keyboard.type(digits)  # day, month, year (DD/MM/YYYY): the date field moves on by itself
     rerun(page, lambda: form.get_by_role("button", name=tr("step4.create_action")).click())
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
